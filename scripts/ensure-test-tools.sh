@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond npm packages, and does nothing for
+# what is already there: Debian's Net::SMPP (an SMPP peer we did not write,
+# for interoperability tests), Chromium (the HTML report is checked in a real
+# browser) and the pinned k6 (parity tests). Runs before `npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+perl -MNet::SMPP -e1 2>/dev/null || need+=(libnet-smpp-perl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "ensure-test-tools: missing Debian packages: ${need[*]} (install them with apt-get as root)" >&2
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "ensure-test-tools: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ -x scripts/install-k6.sh ]; then
+  scripts/install-k6.sh
+fi

@@ -1,0 +1,15 @@
+export {
+  PROBE_TOKEN_LENGTH,
+  PROBE_MARKER,
+  PROBE_CATEGORIES,
+  SEQUENCE_LIMIT,
+  TIME_MODULUS,
+  type ProbeCategory,
+  type ProbeFields,
+  type DecodedProbe,
+  encodeProbe,
+  withProbe,
+  decodeProbe,
+  runIdFrom,
+  isRunId,
+} from './token.ts';
