@@ -1,0 +1,29 @@
+// The status callback body (the contract in the brief), fixed when the
+// state change is written so that every retry sends and signs the same bytes.
+import type { CallbackStatus, MessageError } from './types.ts';
+
+export interface CallbackSubject {
+  readonly id: string;
+  readonly to: string;
+  readonly category: string;
+  readonly clientRef?: string | null;
+  readonly segments: number;
+}
+
+export function callbackEventId(messageId: string, status: CallbackStatus): string {
+  return `${messageId}.${status}`;
+}
+
+export function callbackBody(message: CallbackSubject, status: CallbackStatus, at: number, error?: MessageError): string {
+  const body: Record<string, unknown> = {
+    id: message.id,
+    status,
+    client_ref: message.clientRef ?? null,
+    to: message.to,
+    category: message.category,
+    at,
+    segments: message.segments,
+  };
+  if (error) body.error = { code: error.code, description: error.description };
+  return JSON.stringify(body);
+}

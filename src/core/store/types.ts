@@ -1,0 +1,316 @@
+// The store contract: everything the API, dispatch and callback rooms need
+// from durable storage. SQLite implements it now (store/sqlite/); a
+// PostgreSQL backend will implement the same interface later, so every
+// method is asynchronous even where better-sqlite3 is not.
+//
+// Durability: every method that writes resolves only after its transaction
+// has committed (group commit: concurrent callers share one transaction).
+
+export const CARRIERS = ['docomo', 'au', 'softbank'] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+/** In priority order: index 0 is served first (lane priority = index). */
+export const CATEGORIES = ['otp', 'notice', 'dunning', 'promotion'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type Encoding = 'GSM-7' | 'UCS-2';
+
+export const FINAL_STATES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'] as const;
+export type FinalState = (typeof FINAL_STATES)[number];
+
+/**
+ * accepted  - stored, waiting in its lane (not yet due, held, or backing off before a retry)
+ * queued    - claimed by a carrier link; its segments are being submitted. After a crash
+ *             these are the rows that may already be on the wire: recovery puts them back
+ *             to accepted and sends the segments without an SMSC id again.
+ * submitted - every segment has a submit_sm_resp with an SMSC message id; awaiting receipts
+ * then exactly one final state.
+ */
+export type MessageState = 'accepted' | 'queued' | 'submitted' | FinalState;
+
+export function isFinalState(state: string): state is FinalState {
+  return (FINAL_STATES as readonly string[]).includes(state);
+}
+
+/** One already-encoded short_message (UDH included) as it goes on the wire. */
+export interface MessagePart {
+  readonly bytes: Uint8Array;
+  /** data_coding for the submit_sm (0x00 GSM default, 0x08 UCS2). */
+  readonly dataCoding: number;
+  /** esm_class for the submit_sm (0x40 UDHI when the part carries a UDH). */
+  readonly esmClass: number;
+}
+
+export interface NewMessage {
+  /** Sortable id from `createMessageId` (time-ordered). */
+  readonly id: string;
+  readonly tenant: string;
+  /** Canonical E.164 without '+', e.g. 819012345678. */
+  readonly to: string;
+  readonly text: string;
+  readonly category: Category;
+  readonly sender?: string;
+  readonly callbackUrl?: string;
+  readonly clientRef?: string;
+  readonly encoding: Encoding;
+  readonly segments: number;
+  readonly characters: number;
+  /** Route chosen at accept time (dispatch's `routeCarrier`). */
+  readonly carrier: Carrier;
+  /** ms since epoch. */
+  readonly acceptedAt: number;
+  /** ms since epoch: not submitted by then means expired, never sent late. */
+  readonly expiresAt: number;
+  /** ms since epoch; absent = send as soon as possible. */
+  readonly scheduledAt?: number;
+  /** Write a `submitted` callback too, not only the final one. */
+  readonly notifySubmitted: boolean;
+  /** One entry per segment, in order; parts.length === segments. */
+  readonly parts: readonly MessagePart[];
+}
+
+/** The first answer to an idempotent request, replayed on a retry with the same key. */
+export interface IdempotencyEntry {
+  readonly tenant: string;
+  readonly key: string;
+  /** Hash of the request body: a retry with the same key but another body is a conflict. */
+  readonly requestHash: string;
+  /** HTTP status of the first answer. */
+  readonly status: number;
+  /** Response body of the first answer (JSON text). */
+  readonly body: string;
+  readonly createdAt?: number;
+}
+
+export type InsertOutcome =
+  | { readonly kind: 'inserted' }
+  /** Another request with this key committed first: answer with its response. */
+  | { readonly kind: 'replayed'; readonly idempotency: IdempotencyEntry };
+
+export interface MessageError {
+  /** Stable code, e.g. 'ESME_RINVDSTADR' or 'RECEIPT_UNDELIV' or 'TTL_EXPIRED'. */
+  readonly code: string;
+  readonly description: string;
+}
+
+export interface Transition {
+  readonly state: MessageState;
+  readonly at: number;
+  readonly detail?: string;
+}
+
+export type SegmentState = 'pending' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown';
+
+export interface SegmentRecord {
+  /** 1-based. */
+  readonly seq: number;
+  readonly state: SegmentState;
+  /** Normalised SMSC message id from submit_sm_resp. */
+  readonly smscId?: string;
+  readonly submittedAt?: number;
+  readonly doneAt?: number;
+  readonly error?: MessageError;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly to: string;
+  readonly text: string;
+  readonly category: Category;
+  readonly sender?: string;
+  readonly callbackUrl?: string;
+  readonly clientRef?: string;
+  readonly encoding: Encoding;
+  readonly segments: number;
+  readonly characters: number;
+  readonly carrier: Carrier;
+  readonly state: MessageState;
+  readonly acceptedAt: number;
+  readonly expiresAt: number;
+  readonly scheduledAt?: number;
+  readonly notifySubmitted: boolean;
+  readonly submittedAt?: number;
+  readonly finalAt?: number;
+  /** Submission attempts so far (retries after temporary SMPP errors count). */
+  readonly attempts: number;
+  readonly error?: MessageError;
+}
+
+export interface MessageDetail extends MessageRecord {
+  /** Every state change, oldest first. */
+  readonly transitions: readonly Transition[];
+  readonly segmentStates: readonly SegmentRecord[];
+}
+
+export interface ListFilter {
+  readonly state?: MessageState;
+  readonly category?: Category;
+  readonly to?: string;
+  readonly clientRef?: string;
+  /** acceptedAt >= since (ms). */
+  readonly since?: number;
+  /** acceptedAt < until (ms). */
+  readonly until?: number;
+}
+
+export interface MessagePage {
+  /** Oldest first (id order). */
+  readonly messages: readonly MessageRecord[];
+  /** Opaque keyset cursor for the next page; null when this page is the last. */
+  readonly nextCursor: string | null;
+}
+
+export type CancelOutcome = 'canceled' | 'not_found' | 'not_cancelable';
+
+// ---------------------------------------------------------------- callbacks
+
+export type CallbackStatus = 'submitted' | FinalState;
+
+/**
+ * One status callback owed to a sender. Written in the same transaction as the
+ * state change it reports, so none is lost across a crash.
+ */
+export interface CallbackJob {
+  /** Stable event id (`X-Denpa-Event-Id`): `<messageId>.<status>`. */
+  readonly id: string;
+  readonly messageId: string;
+  readonly tenant: string;
+  readonly url: string;
+  readonly status: CallbackStatus;
+  /**
+   * The exact JSON body to POST (and sign), fixed at write time:
+   * {id, status, client_ref, to, category, at, error?, segments}.
+   */
+  readonly body: string;
+  readonly attempts: number;
+  readonly createdAt: number;
+  readonly dueAt: number;
+  readonly lastError?: string;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+/** A message claimed for submission: only the segments still to send. */
+export interface ClaimedMessage {
+  readonly id: string;
+  readonly tenant: string;
+  readonly to: string;
+  readonly sender?: string;
+  readonly category: Category;
+  readonly carrier: Carrier;
+  readonly expiresAt: number;
+  readonly attempts: number;
+  readonly segments: number;
+  readonly parts: readonly ClaimedPart[];
+}
+
+export interface ClaimedPart extends MessagePart {
+  /** 1-based segment number. */
+  readonly seq: number;
+}
+
+/** What a receipt said about one segment (SMPP stat mapped to our terms). */
+export type ReceiptOutcome = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown';
+
+export type DispatchEvent =
+  /** submit_sm_resp OK for one segment. */
+  | {
+      readonly kind: 'segment_submitted';
+      readonly messageId: string;
+      readonly seq: number;
+      /** Normalised SMSC id. */
+      readonly smscId: string;
+      readonly at: number;
+      /** When no receipt has come by then, the message ends `unknown`. */
+      readonly receiptDueAt: number;
+    }
+  /** A temporary failure: the message goes back to its lane, due again at `dueAt`. */
+  | { readonly kind: 'retry'; readonly messageId: string; readonly dueAt: number; readonly at: number; readonly error: MessageError }
+  /** A final outcome decided by dispatch (rejected, failed, expired, ...). */
+  | { readonly kind: 'final'; readonly messageId: string; readonly state: FinalState; readonly at: number; readonly error?: MessageError }
+  /** A delivery receipt for one segment, correlated by the normalised SMSC id. */
+  | {
+      readonly kind: 'receipt';
+      readonly carrier: Carrier;
+      readonly smscId: string;
+      readonly outcome: ReceiptOutcome;
+      readonly at: number;
+      readonly error?: MessageError;
+    };
+
+export type ReceiptEvent = Extract<DispatchEvent, { kind: 'receipt' }>;
+
+export interface DispatchOutcome {
+  /** Receipts whose SMSC id matched no segment (yet): the caller may hold and retry them. */
+  readonly unmatched: readonly ReceiptEvent[];
+  /** Messages that reached a final state in this batch. */
+  readonly finals: readonly { readonly id: string; readonly state: FinalState; readonly category: Category; readonly carrier: Carrier; readonly acceptedAt: number }[];
+}
+
+export interface LaneDepth {
+  readonly carrier: Carrier;
+  readonly category: Category;
+  /** Messages in state accepted (waiting or held) in this lane. */
+  readonly depth: number;
+}
+
+// ---------------------------------------------------------------- the store
+
+export interface Store {
+  // -- API
+  /**
+   * Store messages (all or nothing) and, when given, the idempotency entry in
+   * the same transaction. Resolves after the commit is durable. When an entry
+   * with the same (tenant, key) already exists nothing is stored and the
+   * existing entry is returned.
+   */
+  insertMessages(messages: readonly NewMessage[], idempotency?: IdempotencyEntry): Promise<InsertOutcome>;
+  findIdempotency(tenant: string, key: string): Promise<IdempotencyEntry | undefined>;
+  getMessage(id: string): Promise<MessageDetail | undefined>;
+  listMessages(tenant: string, filter: ListFilter, cursor: string | undefined, limit: number): Promise<MessagePage>;
+  /** Cancel a message still waiting in its lane (state accepted). Writes the canceled callback. */
+  cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome>;
+
+  // -- callback outbox
+  /**
+   * Due callbacks, oldest first. Each claimed job is leased: its dueAt moves to
+   * now + leaseMs so that no other claim returns it while it is being sent.
+   */
+  claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]>;
+  markCallbackDelivered(id: string, at: number): Promise<void>;
+  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void>;
+  /** Give up on a callback (e.g. older than the callback room's max age); kept for audit. */
+  abandonCallback(id: string, at: number, reason: string): Promise<void>;
+  /** Callbacks still owed (not delivered, not abandoned). */
+  pendingCallbackCount(): Promise<number>;
+
+  // -- dispatch
+  /**
+   * Claim up to `limit` due messages of one carrier, lanes in priority order
+   * (`lanes` defaults to all four: otp, notice, dunning, promotion), oldest due
+   * first within a lane. Claimed messages move to `queued`. Messages already
+   * past expiresAt are not claimed (the expiry sweep ends them).
+   */
+  claimDue(carrier: Carrier, now: number, limit: number, lanes?: readonly Category[]): Promise<ClaimedMessage[]>;
+  /** Apply submit results, retries, finals and receipts in one transaction. */
+  applyDispatch(events: readonly DispatchEvent[]): Promise<DispatchOutcome>;
+  /** End up to `limit` waiting (accepted) messages whose expiresAt has passed as `expired`. */
+  expireDue(now: number, limit: number): Promise<DispatchOutcome['finals']>;
+  /** End up to `limit` submitted messages whose receipt deadline has passed as `unknown`. */
+  timeoutReceipts(now: number, limit: number): Promise<DispatchOutcome['finals']>;
+  /**
+   * Crash recovery, called once at start before dispatch: every `queued` message
+   * (claimed by the previous process, possibly on the wire) goes back to
+   * accepted and due now; its segments without an SMSC id will be sent again.
+   * Returns how many were put back.
+   */
+  recoverInFlight(now: number): Promise<number>;
+  /** Waiting messages per lane (for metrics; costs an index scan). */
+  laneDepths(): Promise<LaneDepth[]>;
+  /** The earliest dueAt among waiting messages of a carrier, if any (to sleep until then). */
+  nextDueAt(carrier: Carrier): Promise<number | undefined>;
+
+  /** Flush pending writes and close. */
+  close(): Promise<void>;
+}
