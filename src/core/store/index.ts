@@ -4,3 +4,6 @@ export * from './types.ts';
 export { createMessageId, isMessageId, messageIdTime } from './message-id.ts';
 export { callbackBody, callbackEventId, type CallbackSubject } from './callback-body.ts';
 export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionError, StoreOpenError, InvalidMessageError } from './errors.ts';
+export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
+export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export { SCHEMA_VERSION } from './sqlite/schema.ts';

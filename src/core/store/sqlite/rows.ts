@@ -1,0 +1,119 @@
+// Row shapes as SQLite returns them, and their mapping to store records.
+import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, SegmentRecord, SegmentState, Transition, CallbackStatus } from '../types.ts';
+
+export interface MessageRow {
+  id: string;
+  tenant: string;
+  to_number: string;
+  body: string;
+  category: string;
+  priority: number;
+  sender: string | null;
+  callback_url: string | null;
+  client_ref: string | null;
+  encoding: string;
+  segments: number;
+  characters: number;
+  carrier: string;
+  state: string;
+  accepted_at: number;
+  expires_at: number;
+  scheduled_at: number | null;
+  notify_submitted: number;
+  due_at: number;
+  attempts: number;
+  submitted_at: number | null;
+  final_at: number | null;
+  error_code: string | null;
+  error_description: string | null;
+}
+
+export interface SegmentRow {
+  message_id: string;
+  seq: number;
+  state: string;
+  smsc_id: string | null;
+  submitted_at: number | null;
+  done_at: number | null;
+  error_code: string | null;
+  error_description: string | null;
+}
+
+export interface TransitionRow {
+  at: number;
+  state: string;
+  detail: string | null;
+}
+
+export interface CallbackRow {
+  id: string;
+  message_id: string;
+  tenant: string;
+  url: string;
+  status: string;
+  body: string;
+  attempts: number;
+  created_at: number;
+  due_at: number;
+  last_error: string | null;
+}
+
+function opt<T>(v: T | null): T | undefined {
+  return v === null ? undefined : v;
+}
+
+export function toMessageRecord(r: MessageRow): MessageRecord {
+  return {
+    id: r.id,
+    tenant: r.tenant,
+    to: r.to_number,
+    text: r.body,
+    category: r.category as Category,
+    sender: opt(r.sender),
+    callbackUrl: opt(r.callback_url),
+    clientRef: opt(r.client_ref),
+    encoding: r.encoding as Encoding,
+    segments: r.segments,
+    characters: r.characters,
+    carrier: r.carrier as Carrier,
+    state: r.state as MessageState,
+    acceptedAt: r.accepted_at,
+    expiresAt: r.expires_at,
+    scheduledAt: opt(r.scheduled_at),
+    notifySubmitted: r.notify_submitted === 1,
+    submittedAt: opt(r.submitted_at),
+    finalAt: opt(r.final_at),
+    attempts: r.attempts,
+    error: r.error_code === null ? undefined : { code: r.error_code, description: r.error_description ?? '' },
+  };
+}
+
+export function toSegmentRecord(r: SegmentRow): SegmentRecord {
+  return {
+    seq: r.seq,
+    state: r.state as SegmentState,
+    smscId: opt(r.smsc_id),
+    submittedAt: opt(r.submitted_at),
+    doneAt: opt(r.done_at),
+    error: r.error_code === null ? undefined : { code: r.error_code, description: r.error_description ?? '' },
+  };
+}
+
+export function toTransition(r: TransitionRow): Transition {
+  return { state: r.state as MessageState, at: r.at, detail: opt(r.detail) };
+}
+
+export function toCallbackJob(r: CallbackRow): CallbackJob {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    tenant: r.tenant,
+    url: r.url,
+    status: r.status as CallbackStatus,
+    body: r.body,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    dueAt: r.due_at,
+    lastError: opt(r.last_error),
+  };
+}

@@ -1,0 +1,127 @@
+// Versioned migrations, applied in order inside one transaction at open.
+// The SQL stays plain (no SQLite-only functions in queries) so that the
+// PostgreSQL backend can follow the same shape; partial indexes exist in both.
+//
+// messages.due_at has one meaning per state:
+//   accepted  -> the earliest time the message may be claimed (schedule, retry back-off)
+//   submitted -> the receipt deadline (no receipt by then: unknown)
+// so that each lane is one range scan on a small partial index and the
+// million-message backlog never has to be read into memory.
+import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../errors.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  to_number TEXT NOT NULL,
+  body TEXT NOT NULL,
+  category TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  sender TEXT,
+  callback_url TEXT,
+  client_ref TEXT,
+  encoding TEXT NOT NULL,
+  segments INTEGER NOT NULL,
+  characters INTEGER NOT NULL,
+  carrier TEXT NOT NULL,
+  state TEXT NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  scheduled_at INTEGER,
+  notify_submitted INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  submitted_at INTEGER,
+  final_at INTEGER,
+  error_code TEXT,
+  error_description TEXT
+);
+CREATE INDEX messages_lane ON messages (carrier, priority, due_at) WHERE state = 'accepted';
+CREATE INDEX messages_expiry ON messages (expires_at) WHERE state = 'accepted';
+CREATE INDEX messages_receipt_due ON messages (due_at) WHERE state = 'submitted';
+CREATE INDEX messages_in_flight ON messages (carrier) WHERE state = 'queued';
+CREATE INDEX messages_tenant ON messages (tenant, id);
+CREATE INDEX messages_client_ref ON messages (tenant, client_ref) WHERE client_ref IS NOT NULL;
+CREATE INDEX messages_to ON messages (tenant, to_number);
+
+CREATE TABLE segments (
+  message_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  carrier TEXT NOT NULL,
+  short_message BLOB NOT NULL,
+  data_coding INTEGER NOT NULL,
+  esm_class INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  smsc_id TEXT,
+  submitted_at INTEGER,
+  done_at INTEGER,
+  error_code TEXT,
+  error_description TEXT,
+  PRIMARY KEY (message_id, seq)
+);
+CREATE INDEX segments_smsc ON segments (carrier, smsc_id) WHERE smsc_id IS NOT NULL;
+
+CREATE TABLE transitions (
+  message_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX transitions_message ON transitions (message_id);
+
+CREATE TABLE idempotency (
+  tenant TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, key)
+);
+
+CREATE TABLE callbacks (
+  id TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  done_at INTEGER,
+  last_error TEXT
+);
+CREATE INDEX callbacks_due ON callbacks (due_at) WHERE state = 'pending';
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Bring the database to SCHEMA_VERSION; refuse a database from a newer build. */
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  const current = row.v ?? 0;
+  if (current > SCHEMA_VERSION) throw new StoreVersionError(current, SCHEMA_VERSION);
+  const apply = db.transaction(() => {
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
+    }
+  });
+  apply.immediate();
+  return SCHEMA_VERSION;
+}

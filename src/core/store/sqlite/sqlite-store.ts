@@ -1,0 +1,256 @@
+// The embedded store: one SQLite database file (WAL) in the data directory.
+// Writes go through GroupCommit (one transaction and one fsync for many
+// callers); reads run directly and see only committed data.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
+import { CATEGORIES } from '../types.ts';
+import type {
+  CallbackJob,
+  CancelOutcome,
+  Carrier,
+  Category,
+  ClaimedMessage,
+  DispatchEvent,
+  DispatchOutcome,
+  IdempotencyEntry,
+  InsertOutcome,
+  LaneDepth,
+  ListFilter,
+  MessageDetail,
+  MessagePage,
+  NewMessage,
+  Store,
+} from '../types.ts';
+import { GroupCommit } from './group-commit.ts';
+import { type CallbackRow, type MessageRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toSegmentRecord, toTransition } from './rows.ts';
+import { migrate } from './schema.ts';
+import { MessageTransitions } from './transitions.ts';
+
+export interface SqliteStoreOptions {
+  /** Directory holding denpa.db (created if missing); ':memory:' for tests that need no file. */
+  readonly dataDir: string;
+  /** SQLite page cache in KiB (the backlog lives on disk, only this much of it in memory). */
+  readonly cacheSizeKiB?: number;
+  /** Flush a group transaction at once when this many rows wait (else on the next macrotask). */
+  readonly groupCommitRows?: number;
+  /** fsync the WAL after each group commit (default true); false trusts the OS page cache (crash-safe, not power-loss-safe). */
+  readonly fsync?: boolean;
+}
+
+export const DATABASE_FILE = 'denpa.db';
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly writer: GroupCommit;
+  private readonly transitions: MessageTransitions;
+  private readonly s;
+
+  constructor(options: SqliteStoreOptions) {
+    const memory = options.dataDir === ':memory:';
+    const file = memory ? ':memory:' : path.join(options.dataDir, DATABASE_FILE);
+    try {
+      if (!memory) fs.mkdirSync(options.dataDir, { recursive: true });
+      this.db = new Database(file);
+    } catch (err) {
+      throw new StoreOpenError(file, (err as Error).message);
+    }
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL + our own fsync of the WAL per group commit: see group-commit.ts.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16_384))}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('temp_store = MEMORY');
+    migrate(this.db);
+    this.writer = new GroupCommit(this.db, {
+      maxRows: options.groupCommitRows ?? 2000,
+      walPath: memory || options.fsync === false ? undefined : `${file}-wal`,
+    });
+    this.transitions = new MessageTransitions(this.db);
+    const p = (sql: string): Database.Statement => this.db.prepare(sql);
+    this.s = {
+      insertMessage: p(
+        `INSERT INTO messages (id, tenant, to_number, body, category, priority, sender, callback_url, client_ref, encoding, segments,
+           characters, carrier, state, accepted_at, expires_at, scheduled_at, notify_submitted, due_at, attempts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?, 0)`,
+      ),
+      insertSegment: p(
+        `INSERT INTO segments (message_id, seq, carrier, short_message, data_coding, esm_class, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+      ),
+      findIdem: p('SELECT tenant, key, request_hash, status, body, created_at FROM idempotency WHERE tenant = ? AND key = ?'),
+      insertIdem: p('INSERT INTO idempotency (tenant, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      messageExists: p('SELECT 1 FROM messages WHERE id = ?'),
+      getMessage: p('SELECT * FROM messages WHERE id = ?'),
+      getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
+      getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
+      dueCallbacks: p(
+        `SELECT id, message_id, tenant, url, status, body, attempts, created_at, due_at, last_error FROM callbacks
+         WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?`,
+      ),
+      leaseCallback: p(`UPDATE callbacks SET due_at = ? WHERE id = ? AND state = 'pending'`),
+      callbackDone: p(`UPDATE callbacks SET state = 'delivered', done_at = ? WHERE id = ?`),
+      callbackRetry: p(`UPDATE callbacks SET due_at = ?, attempts = ?, last_error = ? WHERE id = ? AND state = 'pending'`),
+      callbackAbandon: p(`UPDATE callbacks SET state = 'abandoned', done_at = ?, last_error = ? WHERE id = ?`),
+      pendingCallbacks: p(`SELECT COUNT(*) AS n FROM callbacks WHERE state = 'pending'`),
+      laneDepths: p(`SELECT carrier, priority, COUNT(*) AS n FROM messages WHERE state = 'accepted' GROUP BY carrier, priority`),
+      nextDue: p(`SELECT due_at FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' ORDER BY due_at LIMIT 1`),
+    };
+  }
+
+  // ------------------------------------------------------------------ API
+
+  insertMessages(messages: readonly NewMessage[], idempotency?: IdempotencyEntry): Promise<InsertOutcome> {
+    for (const m of messages) {
+      if (m.parts.length !== m.segments || m.segments < 1) {
+        return Promise.reject(new InvalidMessageError(`message ${m.id}: ${m.parts.length} parts for ${m.segments} segments`));
+      }
+      if (CATEGORIES.indexOf(m.category) < 0) return Promise.reject(new InvalidMessageError(`message ${m.id}: unknown category ${String(m.category)}`));
+    }
+    const weight = messages.reduce((n, m) => n + 2 + m.segments, idempotency ? 1 : 0);
+    return this.writer.submit((): InsertOutcome => {
+      if (idempotency) {
+        const existing = this.readIdempotency(idempotency.tenant, idempotency.key);
+        if (existing) return { kind: 'replayed', idempotency: existing };
+      }
+      for (const m of messages) {
+        if (this.s.messageExists.get(m.id)) throw new DuplicateMessageIdError(m.id);
+        const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0);
+        this.s.insertMessage.run(
+          m.id, m.tenant, m.to, m.text, m.category, CATEGORIES.indexOf(m.category), m.sender ?? null, m.callbackUrl ?? null,
+          m.clientRef ?? null, m.encoding, m.segments, m.characters, m.carrier, m.acceptedAt, m.expiresAt, m.scheduledAt ?? null,
+          m.notifySubmitted ? 1 : 0, dueAt,
+        );
+        m.parts.forEach((part, i) => {
+          this.s.insertSegment.run(m.id, i + 1, m.carrier, Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength), part.dataCoding, part.esmClass);
+        });
+        this.transitions.record(m.id, m.acceptedAt, 'accepted');
+      }
+      if (idempotency) {
+        this.s.insertIdem.run(idempotency.tenant, idempotency.key, idempotency.requestHash, idempotency.status, idempotency.body, idempotency.createdAt ?? messages[0]?.acceptedAt ?? 0);
+      }
+      return { kind: 'inserted' };
+    }, weight);
+  }
+
+  private readIdempotency(tenant: string, key: string): IdempotencyEntry | undefined {
+    const r = this.s.findIdem.get(tenant, key) as { tenant: string; key: string; request_hash: string; status: number; body: string; created_at: number } | undefined;
+    return r ? { tenant: r.tenant, key: r.key, requestHash: r.request_hash, status: r.status, body: r.body, createdAt: r.created_at } : undefined;
+  }
+
+  async findIdempotency(tenant: string, key: string): Promise<IdempotencyEntry | undefined> {
+    return this.readIdempotency(tenant, key);
+  }
+
+  async getMessage(id: string): Promise<MessageDetail | undefined> {
+    const row = this.s.getMessage.get(id) as MessageRow | undefined;
+    if (!row) return undefined;
+    return {
+      ...toMessageRecord(row),
+      transitions: (this.s.getTransitions.all(id) as TransitionRow[]).map(toTransition),
+      segmentStates: (this.s.getSegments.all(id) as SegmentRow[]).map(toSegmentRecord),
+    };
+  }
+
+  async listMessages(tenant: string, filter: ListFilter, cursor: string | undefined, limit: number): Promise<MessagePage> {
+    const where = ['tenant = ?'];
+    const args: unknown[] = [tenant];
+    const add = (clause: string, value: unknown): void => {
+      where.push(clause);
+      args.push(value);
+    };
+    if (filter.state !== undefined) add('state = ?', filter.state);
+    if (filter.category !== undefined) add('category = ?', filter.category);
+    if (filter.to !== undefined) add('to_number = ?', filter.to);
+    if (filter.clientRef !== undefined) add('client_ref = ?', filter.clientRef);
+    if (filter.since !== undefined) add('accepted_at >= ?', filter.since);
+    if (filter.until !== undefined) add('accepted_at < ?', filter.until);
+    if (cursor !== undefined) add('id > ?', cursor);
+    const n = Math.max(1, Math.min(1000, Math.floor(limit)));
+    const rows = this.db.prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, n + 1) as MessageRow[];
+    const page = rows.slice(0, n).map(toMessageRecord);
+    return { messages: page, nextCursor: rows.length > n ? (page[page.length - 1]?.id ?? null) : null };
+  }
+
+  cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
+    return this.writer.submit(() => this.transitions.cancel(tenant, id, now));
+  }
+
+  // ------------------------------------------------------------------ callbacks
+
+  claimDueCallbacks(now: number, limit: number, leaseMs = 30_000): Promise<CallbackJob[]> {
+    return this.writer.submit(() => {
+      const rows = this.s.dueCallbacks.all(now, limit) as CallbackRow[];
+      for (const r of rows) this.s.leaseCallback.run(now + leaseMs, r.id);
+      return rows.map(toCallbackJob);
+    });
+  }
+
+  markCallbackDelivered(id: string, at: number): Promise<void> {
+    return this.writer.submit(() => void this.s.callbackDone.run(at, id));
+  }
+
+  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void> {
+    return this.writer.submit(() => void this.s.callbackRetry.run(nextAt, attempts, lastError, id));
+  }
+
+  abandonCallback(id: string, at: number, reason: string): Promise<void> {
+    return this.writer.submit(() => void this.s.callbackAbandon.run(at, reason, id));
+  }
+
+  async pendingCallbackCount(): Promise<number> {
+    return (this.s.pendingCallbacks.get() as { n: number }).n;
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  claimDue(carrier: Carrier, now: number, limit: number, lanes: readonly Category[] = CATEGORIES): Promise<ClaimedMessage[]> {
+    return this.writer.submit(() => this.transitions.claim(carrier, now, limit, lanes), limit);
+  }
+
+  applyDispatch(events: readonly DispatchEvent[]): Promise<DispatchOutcome> {
+    if (events.length === 0) return Promise.resolve({ unmatched: [], finals: [] });
+    return this.writer.submit(() => this.transitions.apply(events), events.length);
+  }
+
+  expireDue(now: number, limit: number): Promise<DispatchOutcome['finals']> {
+    return this.writer.submit(() => this.transitions.expire(now, limit), limit);
+  }
+
+  timeoutReceipts(now: number, limit: number): Promise<DispatchOutcome['finals']> {
+    return this.writer.submit(() => this.transitions.timeoutReceipts(now, limit), limit);
+  }
+
+  recoverInFlight(now: number): Promise<number> {
+    return this.writer.submit(() => this.transitions.recover(now));
+  }
+
+  async laneDepths(): Promise<LaneDepth[]> {
+    const rows = this.s.laneDepths.all() as { carrier: Carrier; priority: number; n: number }[];
+    return rows.map((r) => ({ carrier: r.carrier, category: CATEGORIES[r.priority] as Category, depth: r.n }));
+  }
+
+  async nextDueAt(carrier: Carrier): Promise<number | undefined> {
+    let best: number | undefined;
+    for (let priority = 0; priority < CATEGORIES.length; priority++) {
+      const r = this.s.nextDue.get(carrier, priority) as { due_at: number } | undefined;
+      if (r && (best === undefined || r.due_at < best)) best = r.due_at;
+    }
+    return best;
+  }
+
+  /** Resolves when every write handed to the store so far is committed and synced. */
+  flushed(): Promise<void> {
+    return this.writer.idle();
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    await this.writer.close();
+    this.db.close();
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}

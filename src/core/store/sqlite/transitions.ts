@@ -1,0 +1,243 @@
+// Every state change of a message, as synchronous statements run inside a
+// group-commit transaction. A final state and its callback outbox row are
+// written together, so a crash can lose neither alone.
+import type Database from 'better-sqlite3';
+import { callbackBody, callbackEventId } from '../callback-body.ts';
+import { combineSegments } from '../segment-outcome.ts';
+import type {
+  CallbackStatus,
+  Carrier,
+  Category,
+  ClaimedMessage,
+  DispatchEvent,
+  DispatchOutcome,
+  FinalState,
+  MessageError,
+  MessageState,
+  ReceiptEvent,
+  SegmentState,
+} from '../types.ts';
+import { CATEGORIES } from '../types.ts';
+
+type Final = DispatchOutcome['finals'][number];
+
+interface OutboxSubject {
+  id: string;
+  tenant: string;
+  to_number: string;
+  category: string;
+  client_ref: string | null;
+  segments: number;
+  callback_url: string | null;
+  carrier: string;
+  accepted_at: number;
+}
+
+const OPEN_STATES = "('accepted', 'queued', 'submitted')";
+
+export class MessageTransitions {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    const p = (sql: string): Database.Statement => db.prepare(sql);
+    this.s = {
+      transition: p('INSERT INTO transitions (message_id, at, state, detail) VALUES (?, ?, ?, ?)'),
+      finalize: p(
+        `UPDATE messages SET state = ?, final_at = ?, error_code = ?, error_description = ?
+         WHERE id = ? AND state IN ${OPEN_STATES}
+         RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at`,
+      ),
+      outbox: p(
+        `INSERT INTO callbacks (id, message_id, tenant, url, status, body, state, attempts, created_at, due_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
+      claimLane: p(
+        `SELECT id FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' AND due_at <= ? AND expires_at > ?
+         ORDER BY due_at, id LIMIT ?`,
+      ),
+      markQueued: p(
+        `UPDATE messages SET state = 'queued' WHERE id = ? AND state = 'accepted'
+         RETURNING id, tenant, to_number, sender, category, carrier, expires_at, attempts, segments`,
+      ),
+      pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
+      segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
+      pendingCount: p(`SELECT COUNT(*) AS n FROM segments WHERE message_id = ? AND state = 'pending'`),
+      messageSubmitted: p(
+        `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ? WHERE id = ? AND state = 'queued'
+         RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, notify_submitted`,
+      ),
+      retry: p(
+        `UPDATE messages SET state = 'accepted', due_at = ?, attempts = attempts + 1, error_code = ?, error_description = ?
+         WHERE id = ? AND state = 'queued' AND expires_at > ?`,
+      ),
+      countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
+      findSegment: p(
+        `SELECT message_id, seq, state FROM segments WHERE carrier = ? AND smsc_id = ?
+         ORDER BY CASE WHEN state = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC LIMIT 1`,
+      ),
+      segmentDone: p(`UPDATE segments SET state = ?, done_at = ?, error_code = ?, error_description = ? WHERE message_id = ? AND seq = ? AND state = 'submitted'`),
+      segmentStates: p(`SELECT state FROM segments WHERE message_id = ?`),
+      expireCandidates: p(`SELECT id FROM messages WHERE state = 'accepted' AND expires_at <= ? ORDER BY expires_at LIMIT ?`),
+      receiptCandidates: p(`SELECT id FROM messages WHERE state = 'submitted' AND due_at <= ? ORDER BY due_at LIMIT ?`),
+      segmentsTimedOut: p(`UPDATE segments SET state = 'unknown', done_at = ? WHERE message_id = ? AND state = 'submitted'`),
+      inFlight: p(`SELECT id FROM messages WHERE state = 'queued'`),
+      requeue: p(`UPDATE messages SET state = 'accepted', due_at = ? WHERE id = ? AND state = 'queued'`),
+      cancel: p(
+        `UPDATE messages SET state = 'canceled', final_at = ? WHERE id = ? AND tenant = ? AND state = 'accepted'
+         RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at`,
+      ),
+      exists: p(`SELECT state FROM messages WHERE id = ? AND tenant = ?`),
+    };
+  }
+
+  record(id: string, at: number, state: MessageState, detail?: string): void {
+    this.s.transition.run(id, at, state, detail ?? null);
+  }
+
+  private writeOutbox(m: OutboxSubject, status: CallbackStatus, at: number, error?: MessageError): void {
+    if (m.callback_url === null) return;
+    const body = callbackBody({ id: m.id, to: m.to_number, category: m.category, clientRef: m.client_ref, segments: m.segments }, status, at, error);
+    this.s.outbox.run(callbackEventId(m.id, status), m.id, m.tenant, m.callback_url, status, body, at, at);
+  }
+
+  /** Move an open message to a final state (no-op when it already is final). */
+  finalize(id: string, state: FinalState, at: number, error?: MessageError): Final | undefined {
+    const m = this.s.finalize.get(state, at, error?.code ?? null, error?.description ?? null, id) as OutboxSubject | undefined;
+    if (!m) return undefined;
+    this.record(id, at, state, error ? `${error.code}: ${error.description}` : undefined);
+    this.writeOutbox(m, state, at, error);
+    return { id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at };
+  }
+
+  claim(carrier: Carrier, now: number, limit: number, lanes: readonly Category[]): ClaimedMessage[] {
+    const out: ClaimedMessage[] = [];
+    for (const lane of lanes) {
+      const remaining = limit - out.length;
+      if (remaining <= 0) break;
+      const priority = CATEGORIES.indexOf(lane);
+      const ids = this.s.claimLane.all(carrier, priority, now, now, remaining) as { id: string }[];
+      for (const { id } of ids) {
+        const m = this.s.markQueued.get(id) as
+          | { id: string; tenant: string; to_number: string; sender: string | null; category: string; carrier: string; expires_at: number; attempts: number; segments: number }
+          | undefined;
+        if (!m) continue;
+        const parts = (this.s.pendingParts.all(id) as { seq: number; short_message: Buffer; data_coding: number; esm_class: number }[]).map((p) => ({
+          seq: p.seq,
+          bytes: p.short_message,
+          dataCoding: p.data_coding,
+          esmClass: p.esm_class,
+        }));
+        this.record(id, now, 'queued');
+        out.push({
+          id: m.id,
+          tenant: m.tenant,
+          to: m.to_number,
+          sender: m.sender ?? undefined,
+          category: m.category as Category,
+          carrier: m.carrier as Carrier,
+          expiresAt: m.expires_at,
+          attempts: m.attempts,
+          segments: m.segments,
+          parts,
+        });
+      }
+    }
+    return out;
+  }
+
+  apply(events: readonly DispatchEvent[]): DispatchOutcome {
+    const unmatched: ReceiptEvent[] = [];
+    const finals: Final[] = [];
+    for (const e of events) {
+      switch (e.kind) {
+        case 'segment_submitted': {
+          this.s.segmentSubmitted.run(e.smscId, e.at, e.messageId, e.seq);
+          const { n } = this.s.pendingCount.get(e.messageId) as { n: number };
+          if (n > 0) break;
+          const m = this.s.messageSubmitted.get(e.at, e.receiptDueAt, e.messageId) as (OutboxSubject & { notify_submitted: number }) | undefined;
+          if (!m) break;
+          this.record(e.messageId, e.at, 'submitted');
+          if (m.notify_submitted === 1) this.writeOutbox(m, 'submitted', e.at);
+          // Receipts may already have come for every segment (receipt before response).
+          const f = this.settle(e.messageId, e.at);
+          if (f) finals.push(f);
+          break;
+        }
+        case 'retry': {
+          const changed = this.s.retry.run(e.dueAt, e.error.code, e.error.description, e.messageId, e.dueAt).changes;
+          if (changed > 0) this.record(e.messageId, e.at, 'accepted', `retry at ${new Date(e.dueAt).toISOString()}: ${e.error.code}`);
+          else {
+            // The back-off would outlive the TTL: the message ends expired rather than be sent late.
+            this.s.countAttempt.run(e.messageId);
+            const f = this.finalize(e.messageId, 'expired', e.at, { code: 'TTL_EXPIRED', description: `expired while retrying after ${e.error.code}` });
+            if (f) finals.push(f);
+          }
+          break;
+        }
+        case 'final': {
+          const f = this.finalize(e.messageId, e.state, e.at, e.error);
+          if (f) finals.push(f);
+          break;
+        }
+        case 'receipt': {
+          const seg = this.s.findSegment.get(e.carrier, e.smscId) as { message_id: string; seq: number; state: string } | undefined;
+          if (!seg) {
+            unmatched.push(e);
+            break;
+          }
+          this.s.segmentDone.run(e.outcome, e.at, e.error?.code ?? null, e.error?.description ?? null, seg.message_id, seg.seq);
+          const f = this.settle(seg.message_id, e.at, e.error);
+          if (f) finals.push(f);
+          break;
+        }
+      }
+    }
+    return { unmatched, finals };
+  }
+
+  /** Finalize a submitted message once all its segments have an outcome. */
+  private settle(messageId: string, at: number, error?: MessageError): Final | undefined {
+    const states = (this.s.segmentStates.all(messageId) as { state: SegmentState }[]).map((r) => r.state);
+    const outcome = combineSegments(states);
+    if (!outcome) return undefined;
+    return this.finalize(messageId, outcome, at, outcome === 'delivered' ? undefined : error);
+  }
+
+  expire(now: number, limit: number): Final[] {
+    const out: Final[] = [];
+    for (const { id } of this.s.expireCandidates.all(now, limit) as { id: string }[]) {
+      const f = this.finalize(id, 'expired', now, { code: 'TTL_EXPIRED', description: 'not submitted before expires_at' });
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  timeoutReceipts(now: number, limit: number): Final[] {
+    const out: Final[] = [];
+    for (const { id } of this.s.receiptCandidates.all(now, limit) as { id: string }[]) {
+      this.s.segmentsTimedOut.run(now, id);
+      const f = this.settle(id, now, { code: 'RECEIPT_TIMEOUT', description: 'no delivery receipt before the receipt deadline' });
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  recover(now: number): number {
+    const ids = this.s.inFlight.all() as { id: string }[];
+    for (const { id } of ids) {
+      this.s.requeue.run(now, id);
+      this.record(id, now, 'accepted', 'recovered after restart: unanswered segments will be sent again');
+    }
+    return ids.length;
+  }
+
+  cancel(tenant: string, id: string, now: number): 'canceled' | 'not_found' | 'not_cancelable' {
+    const m = this.s.cancel.get(now, id, tenant) as OutboxSubject | undefined;
+    if (m) {
+      this.record(id, now, 'canceled');
+      this.writeOutbox(m, 'canceled', now);
+      return 'canceled';
+    }
+    return this.s.exists.get(id, tenant) ? 'not_cancelable' : 'not_found';
+  }
+}
