@@ -103,7 +103,14 @@ export interface DeliveryResult {
   /** The figures behind the metrics, for tables and for explaining a failure. */
   details: {
     otpDeadlineMs: number;
-    accepted: { total: number; otpDeliverable: number; byCategory: Partial<Record<MessageCategory, number>> };
+    accepted: {
+      total: number;
+      otpDeliverable: number;
+      byCategory: Partial<Record<MessageCategory, number>>;
+      otpDeliverableSource: 'deliverable-submetric' | 'all-otp' | 'none';
+    };
+    /** OTPs whose handset delivery came within the deadline (otp_on_time's passes before capping). */
+    otpOnTime: number;
     seen: number;
     /** Seqs with a final failure status from the gateway and no simulator sighting. */
     reportedFailedUnseen: number;
@@ -118,6 +125,11 @@ export interface DeliveryResult {
 
 // ------------------------------------------------------------------ verdicts
 
+/**
+ * `figure` is the measured value of the aggregation; null only when the
+ * engine judged the threshold but did not report that aggregation's value
+ * (then the engine's ok flag decides).
+ */
 interface ThresholdIdentity {
   /** The metric key as written, e.g. `http_req_duration{category:otp}`. */
   metric: string;
@@ -128,12 +140,13 @@ interface ThresholdIdentity {
 
 /** One threshold's outcome: states as a tagged union. */
 export type ThresholdVerdict =
-  | (ThresholdIdentity & { state: 'passed'; aggregation: string; operator: string; figure: number; limit: number })
-  | (ThresholdIdentity & { state: 'failed'; aggregation: string; operator: string; figure: number; limit: number })
+  | (ThresholdIdentity & { state: 'passed'; aggregation: string; operator: string; figure: number | null; limit: number })
+  | (ThresholdIdentity & { state: 'failed'; aggregation: string; operator: string; figure: number | null; limit: number })
   /** The metric or its aggregation is absent from the results: counts as failed. */
   | (ThresholdIdentity & { state: 'unmeasured'; reason: string });
 
 export interface Verdict {
+  /** pass = every threshold passed (an unmeasured one fails). */
   outcome: 'pass' | 'fail';
   thresholds: ThresholdVerdict[];
   /** Number of thresholds in state failed or unmeasured. */

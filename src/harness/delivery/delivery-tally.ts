@@ -1,0 +1,224 @@
+import type { Carrier, DeliveryBreakdown, DeliveryResult, MessageCategory, SummaryMetric } from '../report/index.ts';
+import { FAILURE_STATUSES } from '../sink/index.ts';
+import type { AcceptedCounts } from './accepted-counts.ts';
+import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';
+
+// The measurement model's delivery metrics (DESIGN.md), folded page by page
+// over the simulator's truth ledger so that memory stays bounded: per probe
+// only its seq (in the `seen` set) is kept; latencies go into histograms.
+//
+//   otp_on_time          rate     passes = OTP probes on a handset within the
+//                                 deadline of sentAt; denominator = accepted
+//                                 deliverable OTPs (never delivered = late)
+//   messages_lost        counter  accepted − |seen ∪ reported-failed|
+//   messages_duplicated  counter  probes with deliveries > 1
+//   messages_corrupted   counter  probes whose checksum failed (intact false)
+//   delivery_latency     trend ms sentAt → handsetAt, {category:x} {carrier:y}
+//   callbacks_*          counters from the sink; callback_latency trend ms
+//                                 sentAt → first final callback's arrival
+
+export const DEFAULT_OTP_DEADLINE_MS = 10_000;
+
+/** One probe as the simulator's ledger reports it (`GET /v1/ledger/runs/:runId/probes`). */
+export interface LedgerProbe {
+  seq: number;
+  category: MessageCategory | (string & {});
+  carrier: Carrier | (string & {});
+  to?: string;
+  sentAt: number;
+  arrivedAt?: number | null;
+  handsetAt: number | null;
+  finalState?: string | null;
+  receiptAt?: number | null;
+  deliveries: number;
+  intact: boolean;
+}
+
+/** What the sink knows about a run (a subset of SinkRunSnapshot). */
+export interface CallbackFacts {
+  received: number;
+  duplicates: number;
+  outOfOrder: number;
+  seqs: ReadonlyArray<{ seq: number; status: string; arrivedAt: number }>;
+  sink?: { badSignatures: number };
+}
+
+export interface DeliveryOptions {
+  otpDeadlineMs?: number;
+  /** Extra percentiles for the trends (e.g. every p(N) a threshold names). */
+  percentiles?: readonly number[];
+  /** Run duration, for counters' `rate` (per second). 0 or absent: rate 0. */
+  durationMs?: number;
+}
+
+class Breakdown {
+  seen = 0;
+  delivered = 0;
+  onTime = 0;
+  duplicated = 0;
+  corrupted = 0;
+  readonly latency = new LatencyHistogram();
+}
+
+export class DeliveryTally {
+  private readonly deadlineMs: number;
+  private readonly seen = new Set<number>();
+  private readonly callbackArrival = new Map<number, number>();
+  private readonly failed = new Set<number>();
+  private readonly latency = new LatencyHistogram();
+  private readonly callbackLatency = new LatencyHistogram();
+  private readonly byCategory = new Map<string, Breakdown>();
+  private readonly byCarrier = new Map<string, Breakdown>();
+  private otpOnTime = 0;
+  private duplicated = 0;
+  private corrupted = 0;
+  private delivered = 0;
+  private repeatedProbes = 0;
+
+  constructor(
+    private readonly callbacks: CallbackFacts | undefined,
+    private readonly options: DeliveryOptions = {},
+  ) {
+    this.deadlineMs = options.otpDeadlineMs ?? DEFAULT_OTP_DEADLINE_MS;
+    for (const c of callbacks?.seqs ?? []) {
+      this.callbackArrival.set(c.seq, c.arrivedAt);
+      if (FAILURE_STATUSES.has(c.status)) this.failed.add(c.seq);
+    }
+  }
+
+  private breakdown(map: Map<string, Breakdown>, key: string): Breakdown {
+    let b = map.get(key);
+    if (!b) map.set(key, (b = new Breakdown()));
+    return b;
+  }
+
+  /** Fold one page of probes in. A seq seen twice (overlapping pages) counts once. */
+  add(probes: Iterable<LedgerProbe>): void {
+    for (const p of probes) {
+      if (this.seen.has(p.seq)) {
+        this.repeatedProbes++;
+        continue;
+      }
+      this.seen.add(p.seq);
+      const rows = [this.breakdown(this.byCategory, p.category), this.breakdown(this.byCarrier, p.carrier)];
+      for (const r of rows) r.seen++;
+      if (p.deliveries > 1) {
+        this.duplicated++;
+        for (const r of rows) r.duplicated++;
+      }
+      if (!p.intact) {
+        this.corrupted++;
+        for (const r of rows) r.corrupted++;
+      }
+      const arrival = this.callbackArrival.get(p.seq);
+      if (arrival !== undefined) this.callbackLatency.record(arrival - p.sentAt);
+      if (p.handsetAt == null) continue;
+      const ms = p.handsetAt - p.sentAt;
+      this.delivered++;
+      this.latency.record(ms);
+      const onTime = ms <= this.deadlineMs;
+      if (onTime && p.category === 'otp') this.otpOnTime++;
+      for (const r of rows) {
+        r.delivered++;
+        r.latency.record(ms);
+        if (onTime) r.onTime++;
+      }
+    }
+  }
+
+  finish(accepted: AcceptedCounts): DeliveryResult {
+    const percentiles = [...new Set([...DEFAULT_TREND_PERCENTILES, ...(this.options.percentiles ?? [])])].sort((a, b) => a - b);
+    const seconds = (this.options.durationMs ?? 0) / 1000;
+    const counter = (count: number): SummaryMetric => ({
+      type: 'counter',
+      contains: 'default',
+      values: { count, rate: seconds > 0 ? count / seconds : 0 },
+    });
+    const trend = (h: LatencyHistogram): SummaryMetric => ({ type: 'trend', contains: 'time', values: h.trendValues(percentiles) });
+
+    let reportedFailedUnseen = 0;
+    for (const seq of this.failed) if (!this.seen.has(seq)) reportedFailedUnseen++;
+    // The accepted set is known only by its size (the engine counts
+    // acceptances; it does not keep seqs), so lost is a difference of counts.
+    const lost = Math.max(0, accepted.total - (this.seen.size + reportedFailedUnseen));
+    const passes = Math.min(this.otpOnTime, accepted.otpDeliverable);
+    const fails = accepted.otpDeliverable - passes;
+
+    const metrics: Record<string, SummaryMetric> = {
+      otp_on_time: { type: 'rate', contains: 'default', values: { rate: accepted.otpDeliverable > 0 ? passes / accepted.otpDeliverable : 0, passes, fails } },
+      messages_lost: counter(lost),
+      messages_duplicated: counter(this.duplicated),
+      messages_corrupted: counter(this.corrupted),
+      messages_delivered: counter(this.delivered),
+      delivery_latency: trend(this.latency),
+      callbacks_received: counter(this.callbacks?.received ?? 0),
+      callbacks_duplicated: counter(this.callbacks?.duplicates ?? 0),
+      callbacks_out_of_order: counter(this.callbacks?.outOfOrder ?? 0),
+      callbacks_bad_signature: counter(this.callbacks?.sink?.badSignatures ?? 0),
+      callback_latency: trend(this.callbackLatency),
+    };
+    for (const [c, b] of [...this.byCategory].sort()) metrics[`delivery_latency{category:${c}}`] = trend(b.latency);
+    for (const [c, b] of [...this.byCarrier].sort()) metrics[`delivery_latency{carrier:${c}}`] = trend(b.latency);
+
+    const table = (map: Map<string, Breakdown>): Record<string, DeliveryBreakdown> => {
+      const out: Record<string, DeliveryBreakdown> = {};
+      for (const [key, b] of [...map].sort()) {
+        const row: DeliveryBreakdown = { seen: b.seen, delivered: b.delivered, onTime: b.onTime, duplicated: b.duplicated, corrupted: b.corrupted };
+        if (b.latency.size > 0) {
+          const v = b.latency.trendValues([90, 95, 99]);
+          row.latencyMs = {
+            count: b.latency.size,
+            min: v.min as number,
+            med: v.med as number,
+            'p(90)': v['p(90)'] as number,
+            'p(95)': v['p(95)'] as number,
+            'p(99)': v['p(99)'] as number,
+            max: v.max as number,
+            avg: v.avg as number,
+          };
+        }
+        out[key] = row;
+      }
+      return out;
+    };
+
+    const byStatus: Record<string, number> = {};
+    for (const c of this.callbacks?.seqs ?? []) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+    return {
+      metrics,
+      details: {
+        otpDeadlineMs: this.deadlineMs,
+        accepted: { ...accepted, byCategory: { ...accepted.byCategory } },
+        otpOnTime: this.otpOnTime,
+        seen: this.seen.size,
+        reportedFailedUnseen,
+        lost,
+        callbacks: {
+          received: this.callbacks?.received ?? 0,
+          finals: this.callbacks?.seqs.length ?? 0,
+          duplicates: this.callbacks?.duplicates ?? 0,
+          outOfOrder: this.callbacks?.outOfOrder ?? 0,
+          badSignatures: this.callbacks?.sink?.badSignatures ?? 0,
+          byStatus,
+        },
+        byCategory: table(this.byCategory),
+        byCarrier: table(this.byCarrier),
+        ...(this.latency.size > 0 ? { latencyHdr: this.latency.encode() } : {}),
+      },
+    };
+  }
+}
+
+export interface DeliveryInputs extends DeliveryOptions {
+  accepted: AcceptedCounts;
+  probes: Iterable<LedgerProbe>;
+  callbacks?: CallbackFacts;
+}
+
+/** Pure: the delivery metrics from accepted counts, ledger probes and sink facts. */
+export function computeDeliveryMetrics(inputs: DeliveryInputs): DeliveryResult {
+  const { accepted, probes, callbacks, ...options } = inputs;
+  const tally = new DeliveryTally(callbacks, options);
+  tally.add(probes);
+  return tally.finish(accepted);
+}

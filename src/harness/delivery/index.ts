@@ -1,0 +1,20 @@
+// Delivery metrics: what reached a handset, when, and what was lost.
+export {
+  computeDeliveryMetrics,
+  DeliveryTally,
+  DEFAULT_OTP_DEADLINE_MS,
+  type LedgerProbe,
+  type CallbackFacts,
+  type DeliveryOptions,
+  type DeliveryInputs,
+} from './delivery-tally.ts';
+export {
+  acceptedCountsFromSummary,
+  parseMetricKey,
+  ACCEPTED_METRIC,
+  ACCEPTED_SUBMETRICS,
+  CATEGORIES,
+  type AcceptedCounts,
+} from './accepted-counts.ts';
+export { collectDeliveryMetrics, forEachLedgerPage, LEDGER_PAGE_LIMIT, type LedgerPage, type LedgerLoadOptions, type CollectDeliveryOptions } from './ledger-loader.ts';
+export { LatencyHistogram, decodeHistogram, percentileKey, DEFAULT_TREND_PERCENTILES, type DecodedHistogram } from './latency-histogram.ts';

@@ -1,0 +1,136 @@
+import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec, ThresholdVerdict, Verdict } from '../report/index.ts';
+import { compare, parseMetricKey, parseThresholds, type MetricType } from './threshold.ts';
+
+// A run's SLA verdict: every threshold of the scenario, over the engine's
+// metrics and the delivery metrics computed after the run, with the figure
+// measured and the limit. Pure.
+
+/** The delivery metrics the harness adds after the run, by type (DESIGN.md). */
+export const DELIVERY_METRIC_TYPES: Readonly<Record<string, MetricType>> = {
+  otp_on_time: 'rate',
+  messages_lost: 'counter',
+  messages_duplicated: 'counter',
+  messages_corrupted: 'counter',
+  messages_delivered: 'counter',
+  delivery_latency: 'trend',
+  callbacks_received: 'counter',
+  callbacks_duplicated: 'counter',
+  callbacks_out_of_order: 'counter',
+  callbacks_bad_signature: 'counter',
+  callback_latency: 'trend',
+};
+
+/**
+ * k6 built-ins a run may legitimately not report (no sample was ever
+ * added): k6 evaluates their thresholds over zeros at the end.
+ */
+const BUILTIN_TYPES: Readonly<Record<string, MetricType>> = {
+  dropped_iterations: 'counter',
+  iterations: 'counter',
+  http_reqs: 'counter',
+  data_received: 'counter',
+  data_sent: 'counter',
+  http_req_failed: 'rate',
+  checks: 'rate',
+};
+
+function zeros(type: MetricType): Record<string, number> {
+  switch (type) {
+    case 'counter':
+      return { count: 0, rate: 0 };
+    case 'rate':
+      return { rate: 0, passes: 0, fails: 0 };
+    case 'gauge':
+      return { value: 0, min: 0, max: 0 };
+    case 'trend':
+      return {};
+  }
+}
+
+/** Split options.thresholds into those the engine can judge and the delivery ones judged after the run. */
+export function splitThresholds(thresholds: Record<string, ThresholdSpec[]> | undefined): {
+  engine: Record<string, ThresholdSpec[]>;
+  delivery: Record<string, ThresholdSpec[]>;
+} {
+  const engine: Record<string, ThresholdSpec[]> = {};
+  const delivery: Record<string, ThresholdSpec[]> = {};
+  for (const [key, list] of Object.entries(thresholds ?? {})) {
+    const name = key.trim().split('{')[0]?.trim() ?? key;
+    (name in DELIVERY_METRIC_TYPES ? delivery : engine)[key] = list;
+  }
+  return { engine, delivery };
+}
+
+function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}
+
+/** Find a metric by key; tolerant of tag order and spacing (`{a:1, b:2}` = `{b:2,a:1}`). */
+function findMetric(metrics: Record<string, SummaryMetric>, key: string): SummaryMetric | undefined {
+  const exact = metrics[key];
+  if (exact) return exact;
+  const wanted = parseMetricKey(key);
+  for (const [k, m] of Object.entries(metrics)) {
+    try {
+      const parsed = parseMetricKey(k);
+      if (parsed.name === wanted.name && sameTags(parsed.tags, wanted.tags)) return m;
+    } catch {
+      // a metric key we cannot parse cannot be the one a threshold names
+    }
+  }
+  return undefined;
+}
+
+function typeOfName(metrics: Record<string, SummaryMetric>, name: string): MetricType | undefined {
+  for (const [k, m] of Object.entries(metrics)) if (k === name || k.startsWith(`${name}{`)) return m.type;
+  return DELIVERY_METRIC_TYPES[name] ?? BUILTIN_TYPES[name];
+}
+
+export interface JudgeInput {
+  summary: K6Summary;
+  delivery?: DeliveryResult;
+  /** Defaults to summary.options.thresholds. */
+  thresholds?: Record<string, ThresholdSpec[]>;
+}
+
+/**
+ * Judge every threshold. Syntax errors throw (ThresholdSyntaxError): a
+ * scenario with a malformed SLA is a configuration error, not a verdict.
+ */
+export function judgeRun(input: JudgeInput): Verdict {
+  const specs = input.thresholds ?? input.summary.options.thresholds ?? {};
+  const metrics: Record<string, SummaryMetric> = { ...input.summary.metrics, ...(input.delivery?.metrics ?? {}) };
+  const verdicts: ThresholdVerdict[] = [];
+  for (const def of parseThresholds(specs)) {
+    const metric = findMetric(metrics, def.metric.key);
+    for (const t of def.thresholds) {
+      const identity = { metric: def.metric.key, expression: t.expression.source, abortOnFail: t.abortOnFail };
+      const shape = { aggregation: t.expression.aggregation, operator: t.expression.operator, limit: t.expression.limit };
+      const type = metric?.type ?? typeOfName(metrics, def.metric.name);
+      const values = metric?.values ?? (type ? zeros(type) : undefined);
+      const figure = values?.[t.expression.aggregation];
+      if (figure !== undefined && !Number.isNaN(figure)) {
+        const ok = compare(figure, t.expression.operator, t.expression.limit);
+        verdicts.push({ ...identity, ...shape, state: ok ? 'passed' : 'failed', figure });
+        continue;
+      }
+      const engineOk = metric?.thresholds?.[t.expression.source]?.ok;
+      if (engineOk !== undefined) {
+        verdicts.push({ ...identity, ...shape, state: engineOk ? 'passed' : 'failed', figure: null });
+        continue;
+      }
+      const reason = !metric && !type
+        ? `metric ${def.metric.key} was not reported by the run`
+        : `metric ${def.metric.key} has no ${t.expression.aggregation} value`;
+      verdicts.push({ ...identity, state: 'unmeasured', reason });
+    }
+  }
+  const failed = verdicts.filter((v) => v.state !== 'passed').length;
+  return { outcome: failed === 0 ? 'pass' : 'fail', thresholds: verdicts, failed };
+}
+
+/** k6's exit code for a verdict: 0 pass, 99 a threshold failed. */
+export function exitCodeFor(verdict: Verdict): 0 | 99 {
+  return verdict.outcome === 'pass' ? 0 : 99;
+}
