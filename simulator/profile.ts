@@ -1,0 +1,197 @@
+// The fault profile: everything one carrier does, typed and validated.
+// A profile is always whole once resolved: the configuration file and PATCH
+// requests carry partial profiles that are deep-merged over the defaults
+// (objects merge key by key; arrays and distributions are replaced whole).
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { Distribution, distributionProblems } from './distribution.ts';
+import { resolveStatus } from './injected-status.ts';
+import type { FieldProblem } from './errors.ts';
+import type { CarrierName } from './carrier.ts';
+
+const share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+const count = (description: string, maximum = 1_000_000) => Type.Integer({ minimum: 0, maximum, description });
+
+export const FINAL_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN'] as const;
+export type FinalState = (typeof FINAL_STATES)[number];
+
+export const InjectedError = Type.Object(
+  {
+    status: Type.Union([Type.String({ description: 'spec name (ESME_RTHROTTLED) or hex (0x58)' }), Type.Integer({ minimum: 1, maximum: 0xffffffff })]),
+    rate: share('share of submit_sm answered with this status'),
+  },
+  { additionalProperties: false },
+);
+
+export const CarrierProfile = Type.Object(
+  {
+    credentials: Type.Object({ systemId: Type.String({ minLength: 1, maxLength: 15 }), password: Type.String({ maxLength: 8 }) }, { additionalProperties: false }),
+    maxBindsPerSystemId: count('binds one system_id may hold at once', 10_000),
+    interfaceVersions: Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { minItems: 1, maxItems: 8, description: 'bind interface_version values accepted' }),
+    latency: Distribution,
+    errors: Type.Array(InjectedError, { maxItems: 32 }),
+    throttle: Type.Object({ perBindTps: count('submit_sm per second per bind, 0 = no cap'), perCarrierTps: count('submit_sm per second for the carrier, 0 = no cap') }, { additionalProperties: false }),
+    maxOutstandingPerBind: count('unanswered submit_sm per bind before ESME_RMSGQFUL, 0 = no cap'),
+    handset: Type.Object(
+      {
+        delay: Distribution,
+        unreachableShare: share('share of numbers whose handset is unreachable (deterministic per number)'),
+        undeliverableShare: share('share of numbers whose handset never accepts a message'),
+        unreachableFor: Distribution,
+        defaultValidityMs: Type.Integer({ minimum: 1, maximum: 86_400_000 * 30, description: 'validity when submit_sm gives none' }),
+      },
+      { additionalProperties: false },
+    ),
+    finalStates: Type.Object(Object.fromEntries(FINAL_STATES.map((s) => [s, Type.Optional(share(`share of messages to deliverable handsets ending ${s}`))])), {
+      additionalProperties: false,
+    }),
+    receipts: Type.Object(
+      {
+        delay: Distribution,
+        dateDigits: Type.Union([Type.Literal(10), Type.Literal(12)]),
+        messageIdFormat: Type.Union([Type.Literal('hex'), Type.Literal('decimal')]),
+        retryAfterMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    longMessages: Type.Object(
+      {
+        maxSegments: Type.Integer({ minimum: 1, maximum: 255 }),
+        maxUcs2Chars: Type.Integer({ minimum: 1, maximum: 255 * 67 }),
+        maxGsmChars: Type.Integer({ minimum: 1, maximum: 255 * 153 }),
+        reassemblyTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CarrierProfile = Static<typeof CarrierProfile>;
+
+/** A deep-partial profile as PATCH and the configuration file carry it. */
+export const CarrierProfilePatch = Type.Object(
+  Object.fromEntries(
+    Object.entries(CarrierProfile.properties).map(([k, s]) => {
+      const schema = s as TSchema & { type?: string; properties?: Record<string, TSchema> };
+      const partial = schema.type === 'object' && schema.properties && !('kind' in schema.properties) ? Type.Partial(schema as never) : schema;
+      return [k, Type.Optional(partial)];
+    }),
+  ),
+  { additionalProperties: false },
+);
+export type CarrierProfilePatch = Partial<{ [K in keyof CarrierProfile]: CarrierProfile[K] extends unknown[] ? CarrierProfile[K] : Partial<CarrierProfile[K]> }>;
+
+const PASSWORDS: Record<CarrierName, string> = { docomo: 'dcm-pass', au: 'au-pass', softbank: 'sb-pass' };
+
+export function defaultProfile(carrier: CarrierName): CarrierProfile {
+  return {
+    credentials: { systemId: 'denpa', password: PASSWORDS[carrier] },
+    maxBindsPerSystemId: 8,
+    interfaceVersions: [0x34, 0x50],
+    latency: { kind: 'lognormal', p50: 5, p99: 40 },
+    errors: [],
+    throttle: { perBindTps: 0, perCarrierTps: 0 },
+    maxOutstandingPerBind: 0,
+    handset: {
+      delay: { kind: 'lognormal', p50: 300, p99: 2_000 },
+      unreachableShare: 0.01,
+      undeliverableShare: 0.005,
+      unreachableFor: { kind: 'lognormal', p50: 30_000, p99: 600_000 },
+      defaultValidityMs: 3_600_000,
+    },
+    finalStates: { DELIVRD: 1 },
+    receipts: {
+      delay: { kind: 'lognormal', p50: 200, p99: 2_000 },
+      dateDigits: carrier === 'au' ? 12 : 10,
+      messageIdFormat: carrier === 'docomo' ? 'decimal' : 'hex',
+      retryAfterMs: 10_000,
+      maxAttempts: 5,
+    },
+    longMessages: { maxSegments: 10, maxUcs2Chars: 670, maxGsmChars: 1530, reassemblyTimeoutMs: 60_000 },
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge: objects key by key, everything else (arrays, distributions) replaced whole. */
+export function mergePatch<T>(base: T, patch: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(patch) || 'kind' in patch) return structuredClone(patch) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] = k in base && isPlainObject(base[k]) && isPlainObject(v) && !('kind' in v) ? mergePatch(base[k], v) : structuredClone(v);
+  }
+  return out as T;
+}
+
+function dotted(path: string): string {
+  return path.replace(/^\//, '').split('/').filter(Boolean).join('.');
+}
+
+function join(prefix: string, key: string): string {
+  return prefix && key ? `${prefix}.${key}` : prefix || key;
+}
+
+/**
+ * Schema problems with precise keys. A union fails as a whole in TypeBox, so
+ * a distribution is re-checked against the member its `kind` selects.
+ */
+export function schemaProblems(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(schema, value)) {
+    const field = join(prefix, dotted(e.path));
+    if ([...seen].some((p) => field.startsWith(p + '.'))) continue;
+    const members = (e.schema as { anyOf?: TSchema[] }).anyOf;
+    const value = e.value;
+    if (members && isPlainObject(value) && typeof value.kind === 'string') {
+      const member = members.find((m) => (m as { properties?: { kind?: { const?: unknown } } }).properties?.kind?.const === value.kind);
+      if (member) {
+        out.push(...schemaProblems(member, value, field));
+        seen.add(field);
+        continue;
+      }
+      out.push({ field: join(field, 'kind'), message: 'must be one of constant, uniform, normal, lognormal' });
+      seen.add(field);
+      continue;
+    }
+    if (seen.has(field)) continue;
+    seen.add(field);
+    out.push({ field, message: e.message === 'Unexpected property' ? 'unknown key' : e.message.replace(/^Expected (\w+ to be )?/, 'must be ') });
+  }
+  return out;
+}
+
+/** Relations the schema cannot express. */
+export function relationProblems(p: CarrierProfile, prefix: string): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const dist = (key: string, d: CarrierProfile['latency']) => {
+    for (const q of distributionProblems(d)) out.push({ field: join(prefix, `${key}.${q.key}`), message: q.message });
+  };
+  dist('latency', p.latency);
+  dist('handset.delay', p.handset.delay);
+  dist('handset.unreachableFor', p.handset.unreachableFor);
+  dist('receipts.delay', p.receipts.delay);
+  p.errors.forEach((e, i) => {
+    if (resolveStatus(e.status) === undefined) out.push({ field: join(prefix, `errors.${i}.status`), message: 'must name a non-zero command_status (ESME_* name, number or 0x hex)' });
+  });
+  const errorSum = p.errors.reduce((s, e) => s + e.rate, 0);
+  if (errorSum > 1 + 1e-9) out.push({ field: join(prefix, 'errors'), message: `rates must sum to <= 1 (got ${errorSum})` });
+  if (p.handset.unreachableShare + p.handset.undeliverableShare > 1 + 1e-9) out.push({ field: join(prefix, 'handset.undeliverableShare'), message: 'unreachableShare + undeliverableShare must be <= 1' });
+  const mix = Object.values(p.finalStates).reduce<number>((s, v) => s + (v ?? 0), 0);
+  if (Math.abs(mix - 1) > 1e-6) out.push({ field: join(prefix, 'finalStates'), message: `shares must sum to 1 (got ${mix})` });
+  return out;
+}
+
+/** Applies a partial profile to `base`; returns the whole profile or every problem, keyed under `prefix`. */
+export function applyPatch(base: CarrierProfile, patch: unknown, prefix = ''): { ok: true; profile: CarrierProfile } | { ok: false; problems: FieldProblem[] } {
+  const shape = schemaProblems(CarrierProfilePatch, patch, prefix);
+  if (shape.length > 0) return { ok: false, problems: shape };
+  const merged = mergePatch(base, patch);
+  const problems = schemaProblems(CarrierProfile, merged, prefix);
+  if (problems.length === 0) problems.push(...relationProblems(merged, prefix));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, profile: merged };
+}
