@@ -1,0 +1,31 @@
+// Errors of the k6 room. Each is a RunFailure (the CLI prints its one-line
+// message and exits with its code) with a stable literal `code`.
+import { RunFailure } from '../../runtime/index.ts';
+
+export type K6ErrorCode =
+  | 'HARNESS_ERR_K6_NOT_FOUND'
+  | 'HARNESS_ERR_K6_UNSUPPORTED_VERSION'
+  | 'HARNESS_ERR_K6_BUNDLE'
+  | 'HARNESS_ERR_K6_INVALID_CONFIG'
+  | 'HARNESS_ERR_K6_SCRIPT_EXCEPTION'
+  | 'HARNESS_ERR_K6_SCRIPT_ABORTED'
+  | 'HARNESS_ERR_K6_INTERRUPTED'
+  | 'HARNESS_ERR_K6_TIMEOUT'
+  | 'HARNESS_ERR_K6_FAILED'
+  | 'HARNESS_ERR_K6_NO_SUMMARY'
+  | 'HARNESS_ERR_K6_BAD_ARGUMENT';
+
+/** Exit code of the CLI for a run that could not be made (the project's convention, not k6's). */
+export const RUN_NOT_MADE_EXIT_CODE = 2;
+
+export class K6Error extends RunFailure {
+  readonly code: K6ErrorCode;
+  /** k6's own exit code when k6 ran and failed. */
+  readonly k6ExitCode: number | undefined;
+  constructor(code: K6ErrorCode, message: string, k6ExitCode?: number) {
+    super(message, RUN_NOT_MADE_EXIT_CODE);
+    this.name = 'K6Error';
+    this.code = code;
+    this.k6ExitCode = k6ExitCode;
+  }
+}
