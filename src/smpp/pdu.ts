@@ -1,0 +1,214 @@
+// Typed PDUs over the `smpp` package's codec (its command and TLV tables,
+// `PDU.prototype.fromBuffer` and `toBuffer`). The package ships no types
+// (sharp edge 11), so its shape is declared here, in the only file that
+// loads it.
+//
+// The package's value "filters" are switched off per PDU object (never
+// globally): they decode short_message into guessed text (edge 5), encode
+// strings as GSM under data_coding 0x01 (edge 4), and turn times into Date
+// objects against the wall clock. With them off, short_message and
+// message_payload stay raw Buffers and times stay SMPP time strings.
+//
+// PDU fields carry the spec's snake_case names, as on the wire.
+
+import { createRequire } from 'node:module';
+import { CommandId, type CommandName, PDU_MAX_LENGTH, RESPONSE_BIT } from './constants.ts';
+import { SmppMessageTooLongError, SmppParseError } from './errors.ts';
+import { checkShortMessageLength } from './short-message.ts';
+
+interface PackagePdu {
+  command: string;
+  command_length: number;
+  command_id: number;
+  command_status: number;
+  sequence_number: number;
+  _filter: (direction: string) => void;
+  toBuffer(): Buffer;
+  fromBuffer(buffer: Buffer): void;
+  [field: string]: unknown;
+}
+
+interface PackagePduClass {
+  new (command: string, options?: Record<string, unknown>): PackagePdu;
+  prototype: PackagePdu;
+  maxLength: number;
+}
+
+const smppPackage = createRequire(import.meta.url)('smpp') as { PDU: PackagePduClass };
+const PackagePDU = smppPackage.PDU;
+const noFilter = (): void => {};
+
+/** Fields of submit_sm and deliver_sm (SMPP 3.4 sections 4.4.1 and 4.6.1) plus the TLVs denpa uses. */
+export interface MessageFields {
+  service_type?: string;
+  source_addr_ton?: number;
+  source_addr_npi?: number;
+  source_addr?: string;
+  dest_addr_ton?: number;
+  dest_addr_npi?: number;
+  destination_addr: string;
+  esm_class?: number;
+  protocol_id?: number;
+  priority_flag?: number;
+  /** SMPP time string (absolute `YYMMDDhhmmsstnnp` or relative `...R`); see smpp-time.ts. */
+  schedule_delivery_time?: string;
+  validity_period?: string;
+  registered_delivery?: number;
+  replace_if_present_flag?: number;
+  /** Always explicit (edge 4): 0x00 GSM-7, 0x03 Latin-1, 0x08 UCS-2, ... */
+  data_coding: number;
+  sm_default_msg_id?: number;
+  /** Raw bytes, UDH included when esm_class has UDHI. At most 254 (edge 3). */
+  short_message?: Buffer;
+  // TLVs
+  receipted_message_id?: string;
+  message_state?: number;
+  network_error_code?: Buffer;
+  sar_msg_ref_num?: number;
+  sar_total_segments?: number;
+  sar_segment_seqnum?: number;
+  message_payload?: Buffer;
+  user_message_reference?: number;
+}
+
+export type SubmitSmFields = MessageFields;
+export type DeliverSmFields = MessageFields;
+
+export interface BindFields {
+  system_id: string;
+  password: string;
+  system_type?: string;
+  interface_version?: number;
+  addr_ton?: number;
+  addr_npi?: number;
+  address_range?: string;
+}
+
+/** A decoded PDU: header plus every field the package read, under spec names. */
+export interface Pdu {
+  command: CommandName | 'unknown';
+  command_id: number;
+  command_status: number;
+  sequence_number: number;
+  /** Body fields and TLVs by spec name; unknown TLVs by their numeric tag. */
+  fields: Record<string, unknown>;
+}
+
+const HEADER_KEYS = new Set(['command', 'command_length', 'command_id', 'command_status', 'sequence_number', '_filter']);
+
+/**
+ * Decodes one framed PDU (exactly command_length octets). Throws
+ * SmppParseError for anything the codec cannot read; an unknown command_id
+ * is not an error here: it decodes as `command: 'unknown'` so the session can
+ * answer generic_nack.
+ */
+export function decodePdu(frame: Buffer): Pdu {
+  if (frame.length < 16 || frame.length > PDU_MAX_LENGTH || frame.readUInt32BE(0) !== frame.length) {
+    throw new SmppParseError(`frame of ${frame.length} octets does not match its command_length`);
+  }
+  const raw = Object.create(PackagePDU.prototype) as PackagePdu;
+  raw._filter = noFilter;
+  try {
+    raw.fromBuffer(frame);
+  } catch (e) {
+    throw new SmppParseError(`cannot decode PDU 0x${frame.readUInt32BE(4).toString(16)}: ${(e as Error).message}`, { cause: e });
+  }
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) if (!HEADER_KEYS.has(key)) fields[key] = raw[key];
+  return {
+    command: raw.command as CommandName | 'unknown',
+    command_id: raw.command_id >>> 0,
+    command_status: raw.command_status >>> 0,
+    sequence_number: raw.sequence_number >>> 0,
+    fields,
+  };
+}
+
+/**
+ * Encodes a PDU. A non-zero command_status produces the 16-octet header
+ * only, as the package does and as peers expect (sharp edge 2).
+ */
+export function encodePdu(command: CommandName, sequenceNumber: number, fields: object = {}, commandStatus = 0): Buffer {
+  const options: Record<string, unknown> = { ...fields, sequence_number: sequenceNumber, command_status: commandStatus };
+  const sm = options.short_message;
+  if (sm !== undefined) {
+    if (!Buffer.isBuffer(sm)) throw new TypeError('short_message must be a Buffer (edge 4: never let the package encode text)');
+    checkShortMessageLength(sm);
+  }
+  const pdu = new PackagePDU(command, options);
+  pdu._filter = noFilter;
+  if (!commandStatus && 'data_coding' in pdu && pdu.data_coding == null) pdu.data_coding = 0;
+  try {
+    return pdu.toBuffer();
+  } catch (e) {
+    if (e instanceof RangeError) throw new SmppMessageTooLongError(Buffer.isBuffer(sm) ? sm.length : 0);
+    throw e;
+  }
+}
+
+/** Encodes a generic_nack (header only) for a PDU we could not serve. */
+export function encodeGenericNack(sequenceNumber: number, commandStatus: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(16, 0);
+  b.writeUInt32BE(CommandId.generic_nack, 4);
+  b.writeUInt32BE(commandStatus >>> 0, 8);
+  b.writeUInt32BE(sequenceNumber >>> 0, 12);
+  return b;
+}
+
+export function isResponseId(commandId: number): boolean {
+  return (commandId & RESPONSE_BIT) !== 0;
+}
+
+/** Reads the header of a frame without decoding the body (for a PDU the codec refused). */
+export function readHeader(frame: Buffer): { command_id: number; command_status: number; sequence_number: number } {
+  return { command_id: frame.readUInt32BE(4), command_status: frame.readUInt32BE(8), sequence_number: frame.readUInt32BE(12) };
+}
+
+const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
+const num = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
+
+/** A received submit_sm or deliver_sm with defaults filled in and the raw short_message. */
+export interface ReceivedMessageFields extends Required<Omit<MessageFields, 'receipted_message_id' | 'message_state' | 'network_error_code' | 'sar_msg_ref_num' | 'sar_total_segments' | 'sar_segment_seqnum' | 'message_payload' | 'user_message_reference'>> {
+  receipted_message_id?: string;
+  message_state?: number;
+  network_error_code?: Buffer;
+  sar_msg_ref_num?: number;
+  sar_total_segments?: number;
+  sar_segment_seqnum?: number;
+  message_payload?: Buffer;
+  user_message_reference?: number;
+}
+
+/** Typed view of a decoded submit_sm / deliver_sm. */
+export function messageFieldsOf(pdu: Pdu): ReceivedMessageFields {
+  const f = pdu.fields;
+  const out: ReceivedMessageFields = {
+    service_type: str(f.service_type),
+    source_addr_ton: num(f.source_addr_ton),
+    source_addr_npi: num(f.source_addr_npi),
+    source_addr: str(f.source_addr),
+    dest_addr_ton: num(f.dest_addr_ton),
+    dest_addr_npi: num(f.dest_addr_npi),
+    destination_addr: str(f.destination_addr),
+    esm_class: num(f.esm_class),
+    protocol_id: num(f.protocol_id),
+    priority_flag: num(f.priority_flag),
+    schedule_delivery_time: str(f.schedule_delivery_time),
+    validity_period: str(f.validity_period),
+    registered_delivery: num(f.registered_delivery),
+    replace_if_present_flag: num(f.replace_if_present_flag),
+    data_coding: num(f.data_coding),
+    sm_default_msg_id: num(f.sm_default_msg_id),
+    short_message: Buffer.isBuffer(f.short_message) ? f.short_message : Buffer.alloc(0),
+  };
+  if (typeof f.receipted_message_id === 'string') out.receipted_message_id = f.receipted_message_id;
+  if (typeof f.message_state === 'number') out.message_state = f.message_state;
+  if (Buffer.isBuffer(f.network_error_code)) out.network_error_code = f.network_error_code;
+  if (typeof f.sar_msg_ref_num === 'number') out.sar_msg_ref_num = f.sar_msg_ref_num;
+  if (typeof f.sar_total_segments === 'number') out.sar_total_segments = f.sar_total_segments;
+  if (typeof f.sar_segment_seqnum === 'number') out.sar_segment_seqnum = f.sar_segment_seqnum;
+  if (Buffer.isBuffer(f.message_payload)) out.message_payload = f.message_payload;
+  if (typeof f.user_message_reference === 'number') out.user_message_reference = f.user_message_reference;
+  return out;
+}
