@@ -1,0 +1,66 @@
+// A carrier outage in mid-run: docomo refuses binds and drops its sessions
+// for 12 s while OTPs and notices keep coming. The gateway must keep
+// accepting, hold docomo's messages until it can bind again, lose nothing,
+// and keep au and SoftBank unaffected.
+import type { Options } from 'k6/options';
+import { sendMessage } from './lib/traffic.ts';
+import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { injectFault } from './lib/faults.ts';
+import { seconds, rate, vusFor } from './lib/settings.ts';
+
+const otpRate = rate(10);
+const noticeRate = rate(10);
+
+export const options: Options = {
+  scenarios: {
+    otp: {
+      executor: 'constant-arrival-rate',
+      rate: otpRate,
+      timeUnit: '1s',
+      duration: seconds(35),
+      preAllocatedVUs: vusFor(otpRate),
+      maxVUs: vusFor(otpRate) * 4,
+      exec: 'otp',
+      tags: { category: 'otp' },
+    },
+    notice: {
+      executor: 'constant-arrival-rate',
+      rate: noticeRate,
+      timeUnit: '1s',
+      duration: seconds(35),
+      preAllocatedVUs: vusFor(noticeRate),
+      maxVUs: vusFor(noticeRate) * 4,
+      exec: 'notice',
+      tags: { category: 'notice' },
+    },
+    docomo_outage: {
+      executor: 'shared-iterations',
+      vus: 1,
+      iterations: 1,
+      startTime: seconds(10),
+      exec: 'docomoOutage',
+      tags: { category: 'control' },
+    },
+  },
+  thresholds: {
+    'http_req_failed{category:otp}': ['rate<0.01'],
+    'http_req_failed{category:notice}': ['rate<0.01'],
+    'http_req_duration{category:otp}': ['p(99)<1000'],
+    'delivery_latency{carrier:au}': ['p(95)<5000'],
+    'delivery_latency{carrier:softbank}': ['p(95)<5000'],
+    ...integritySlas,
+    ...acceptanceCounts,
+  },
+};
+
+export async function otp(): Promise<void> {
+  await sendMessage('otp', 0);
+}
+
+export async function notice(): Promise<void> {
+  await sendMessage('notice', 1);
+}
+
+export async function docomoOutage(): Promise<void> {
+  await injectFault('docomo', 'outage', 12);
+}

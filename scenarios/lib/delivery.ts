@@ -1,0 +1,47 @@
+// The delivery metrics of the measurement model (docs/scenarios.md), declared
+// here so that a scenario's thresholds on them are valid k6 configuration:
+// k6 refuses a threshold on a metric it does not know.
+//
+// No VU ever adds a sample. The harness computes them after the run from the
+// simulator's truth ledger and the callback sink, merges them into the
+// summary and judges every threshold again; the engine's own verdict on
+// these names (k6 judges an empty Rate as 0) is not the verdict. A scenario
+// imports this module (`import './lib/delivery.ts'`) and names the metrics
+// in `options.thresholds`.
+import { Counter, Rate, Trend } from 'k6/metrics';
+
+export const DELIVERY_METRICS = [
+  'otp_on_time',
+  'messages_lost',
+  'messages_duplicated',
+  'messages_corrupted',
+  'delivery_latency',
+] as const;
+
+export const otpOnTime = new Rate('otp_on_time');
+export const messagesLost = new Counter('messages_lost');
+export const messagesDuplicated = new Counter('messages_duplicated');
+export const messagesCorrupted = new Counter('messages_corrupted');
+/** Sent -> handset, ms; sub-metrics {category:...} and {carrier:...}. */
+export const deliveryLatency = new Trend('delivery_latency', true);
+
+/** The SLAs every release scenario holds: nothing lost, doubled or garbled. */
+export const integritySlas = {
+  messages_lost: ['count==0'],
+  messages_duplicated: ['count==0'],
+  messages_corrupted: ['count==0'],
+};
+
+/**
+ * Always-true thresholds that make the engines report the acceptance counts
+ * by tag (k6 reports a sub-metric only when a threshold names it). The
+ * delivery metrics divide by these: OTPs accepted to deliverable handsets
+ * are otp_on_time's denominator.
+ */
+export const acceptanceCounts = {
+  'messages_accepted{category:otp,deliverable:true}': ['count>=0'],
+  'messages_accepted{category:otp}': ['count>=0'],
+  'messages_accepted{category:notice}': ['count>=0'],
+  'messages_accepted{category:dunning}': ['count>=0'],
+  'messages_accepted{category:promotion}': ['count>=0'],
+};

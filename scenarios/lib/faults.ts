@@ -1,0 +1,28 @@
+// Fault schedules: a scenario's one-iteration k6 scenario calls these at its
+// startTime to change the simulator through its control API
+// (POST /v1/faults, PATCH /v1/carriers/:carrier/profile).
+import http from 'k6/http';
+import { check } from 'k6';
+import { settings, millis } from './settings.ts';
+
+export type Carrier = 'docomo' | 'au' | 'softbank';
+export type FaultKind = 'refuse_binds' | 'drop_sessions' | 'black_hole' | 'slow_answers' | 'receipt_backlog' | 'outage';
+
+const json = { 'Content-Type': 'application/json' };
+
+/** Starts a fault now for `nominalSeconds` (scaled by DURATION_SCALE). */
+export async function injectFault(carrier: Carrier, kind: FaultKind, nominalSeconds: number, params?: Record<string, unknown>): Promise<void> {
+  const body = JSON.stringify({ carrier, kind, durationMs: millis(nominalSeconds), ...(params ? { params } : {}) });
+  const res = await http.asyncRequest('POST', `${settings.simUrl}/v1/faults`, body, { headers: json, tags: { category: 'control', name: 'POST /v1/faults' } });
+  if (!check(res, { 'fault scheduled (201)': (r) => r.status === 201 })) {
+    throw new Error(`simulator refused fault ${kind} on ${carrier}: ${res.status} ${String(res.body).slice(0, 200)}`);
+  }
+}
+
+/** Changes a carrier's live profile (deep-merged by the simulator). */
+export async function patchProfile(carrier: Carrier, patch: Record<string, unknown>): Promise<void> {
+  const res = await http.asyncRequest('PATCH', `${settings.simUrl}/v1/carriers/${carrier}/profile`, JSON.stringify(patch), { headers: json, tags: { category: 'control', name: 'PATCH /v1/carriers/:carrier/profile' } });
+  if (!check(res, { 'profile changed (200)': (r) => r.status === 200 })) {
+    throw new Error(`simulator refused profile change on ${carrier}: ${res.status} ${String(res.body).slice(0, 200)}`);
+  }
+}

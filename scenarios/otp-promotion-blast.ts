@@ -1,0 +1,68 @@
+// OTP during a promotion blast: a marketing campaign pushes long promotional
+// SMS faster than the carriers' links take them, while logins keep sending
+// OTPs. The links are narrowed in setup() so the blast saturates them at a
+// rate a CI machine can drive; the gateway must keep OTPs on time (they
+// must overtake the queued promotions) and still deliver every promotion.
+import type { Options } from 'k6/options';
+import { sendMessage } from './lib/traffic.ts';
+import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { patchProfile } from './lib/faults.ts';
+import { seconds, rate, vusFor } from './lib/settings.ts';
+
+const otpRate = rate(10);
+const blastRate = rate(50);
+/** submit_sm per second per carrier during the test: below the blast's demand. */
+const LINK_TPS = 40;
+
+export const options: Options = {
+  scenarios: {
+    otp: {
+      executor: 'constant-arrival-rate',
+      rate: otpRate,
+      timeUnit: '1s',
+      duration: seconds(35),
+      preAllocatedVUs: vusFor(otpRate),
+      maxVUs: vusFor(otpRate) * 4,
+      exec: 'otp',
+      tags: { category: 'otp' },
+    },
+    blast: {
+      executor: 'ramping-arrival-rate',
+      startTime: seconds(5),
+      startRate: 0,
+      timeUnit: '1s',
+      stages: [
+        { target: blastRate, duration: seconds(3) },
+        { target: blastRate, duration: seconds(15) },
+        { target: 0, duration: seconds(2) },
+      ],
+      preAllocatedVUs: vusFor(blastRate),
+      maxVUs: vusFor(blastRate) * 4,
+      exec: 'promotion',
+      tags: { category: 'promotion' },
+    },
+  },
+  thresholds: {
+    'http_req_duration{category:otp}': ['p(99)<1000'],
+    'http_req_failed{category:otp}': ['rate<0.01'],
+    'http_req_failed{category:promotion}': ['rate<0.01'],
+    otp_on_time: ['rate>=0.99'],
+    'delivery_latency{category:otp}': ['p(95)<5000'],
+    ...integritySlas,
+    ...acceptanceCounts,
+  },
+};
+
+export async function setup(): Promise<void> {
+  for (const carrier of ['docomo', 'au', 'softbank'] as const) {
+    await patchProfile(carrier, { throttle: { perCarrierTps: LINK_TPS } });
+  }
+}
+
+export async function otp(): Promise<void> {
+  await sendMessage('otp', 0);
+}
+
+export async function promotion(): Promise<void> {
+  await sendMessage('promotion', 1);
+}

@@ -1,0 +1,37 @@
+// Steady OTP traffic: the everyday load of two-factor logins. Every OTP must
+// reach its handset within 10 s of the request, the API must answer fast,
+// and nothing may be lost, doubled or garbled.
+import type { Options } from 'k6/options';
+import { sendMessage } from './lib/traffic.ts';
+import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { seconds, rate, vusFor } from './lib/settings.ts';
+
+const otpRate = rate(20);
+
+export const options: Options = {
+  scenarios: {
+    otp: {
+      executor: 'constant-arrival-rate',
+      rate: otpRate,
+      timeUnit: '1s',
+      duration: seconds(30),
+      preAllocatedVUs: vusFor(otpRate),
+      maxVUs: vusFor(otpRate) * 4,
+      exec: 'otp',
+      tags: { category: 'otp' },
+    },
+  },
+  thresholds: {
+    'http_req_duration{category:otp}': ['p(95)<300', 'p(99)<1000'],
+    'http_req_failed{category:otp}': ['rate<0.01'],
+    checks: ['rate>0.99'],
+    otp_on_time: ['rate>=0.99'],
+    'delivery_latency{category:otp}': ['p(95)<5000'],
+    ...integritySlas,
+    ...acceptanceCounts,
+  },
+};
+
+export async function otp(): Promise<void> {
+  await sendMessage('otp', 0);
+}

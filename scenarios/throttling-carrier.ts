@@ -1,0 +1,60 @@
+// A throttling carrier: SoftBank caps the account at 15 submit_sm per second
+// and answers some submits with ESME_RTHROTTLED besides. The gateway must
+// back off and retry without losing or doubling anything, and OTPs to every
+// carrier must stay on time.
+import type { Options } from 'k6/options';
+import { sendMessage } from './lib/traffic.ts';
+import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { patchProfile } from './lib/faults.ts';
+import { seconds, rate, vusFor } from './lib/settings.ts';
+
+const otpRate = rate(10);
+const noticeRate = rate(15);
+
+export const options: Options = {
+  scenarios: {
+    otp: {
+      executor: 'constant-arrival-rate',
+      rate: otpRate,
+      timeUnit: '1s',
+      duration: seconds(30),
+      preAllocatedVUs: vusFor(otpRate),
+      maxVUs: vusFor(otpRate) * 4,
+      exec: 'otp',
+      tags: { category: 'otp' },
+    },
+    notice: {
+      executor: 'constant-arrival-rate',
+      rate: noticeRate,
+      timeUnit: '1s',
+      duration: seconds(30),
+      preAllocatedVUs: vusFor(noticeRate),
+      maxVUs: vusFor(noticeRate) * 4,
+      exec: 'notice',
+      tags: { category: 'notice' },
+    },
+  },
+  thresholds: {
+    'http_req_failed{category:otp}': ['rate<0.01'],
+    'http_req_duration{category:otp}': ['p(99)<1000'],
+    otp_on_time: ['rate>=0.99'],
+    'delivery_latency{category:otp}': ['p(95)<5000'],
+    ...integritySlas,
+    ...acceptanceCounts,
+  },
+};
+
+export async function setup(): Promise<void> {
+  await patchProfile('softbank', {
+    throttle: { perCarrierTps: 15 },
+    errors: [{ status: 'ESME_RTHROTTLED', rate: 0.05 }],
+  });
+}
+
+export async function otp(): Promise<void> {
+  await sendMessage('otp', 0);
+}
+
+export async function notice(): Promise<void> {
+  await sendMessage('notice', 1);
+}

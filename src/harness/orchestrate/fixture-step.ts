@@ -1,0 +1,34 @@
+// The run's first step after the services are up: draw recipients from the
+// simulator's number ranges, ask the simulator which carrier and fate each
+// has, and write the traffic fixture the scenario's VUs will read.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { buildFixture, candidateNumbers, type Recipient, type TrafficFixture } from '../../../scenarios/lib/fixture.ts';
+import { RunFailure } from '../../runtime/index.ts';
+import type { SimulatorControl } from './control-client.ts';
+
+const CARRIERS = new Set(['docomo', 'au', 'softbank']);
+const FATES = new Set(['deliverable', 'unreachable', 'undeliverable']);
+
+export interface FixtureStepOptions {
+  runId: string;
+  seed: number;
+  path: string;
+  /** Distinct recipients (default 600). */
+  recipients?: number;
+  poolSize?: number;
+}
+
+export async function writeTrafficFixture(sim: SimulatorControl, options: FixtureStepOptions): Promise<{ fixture: TrafficFixture; recipients: Recipient[] }> {
+  const candidates = candidateNumbers(options.seed, options.recipients ?? 600);
+  const found = await sim.lookup(candidates);
+  if (found.length !== candidates.length) throw new RunFailure(`simulator looked up ${found.length} of ${candidates.length} numbers`);
+  const recipients: Recipient[] = found.map((r, i) => {
+    if (!CARRIERS.has(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
+    return { to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate };
+  });
+  const fixture = buildFixture({ runId: options.runId, seed: options.seed, recipients, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+  await mkdir(dirname(options.path), { recursive: true });
+  await writeFile(options.path, JSON.stringify(fixture));
+  return { fixture, recipients };
+}

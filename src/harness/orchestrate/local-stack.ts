@@ -1,0 +1,127 @@
+// The services a run drives. Locally (no --target): the simulator, our
+// delivery core and the callback sink, each a separate child process on
+// free loopback ports, the core's data in a fresh directory. Against staging
+// (--target/--sim): the given core and simulator, plus a local sink child
+// the gateway can reach.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startService, type ServiceProcess } from './service-process.ts';
+import { RunFailure } from '../../runtime/index.ts';
+
+export const DEFAULT_API_KEY = 'denpa-dev-key';
+/** The embedded default tenant's callback secret; the sink verifies signatures with it. */
+export const DEFAULT_CALLBACK_SECRET = 'denpa-dev-secret';
+
+export interface Stack {
+  coreUrl: string;
+  simUrl: string;
+  sinkUrl: string;
+  apiKey: string;
+  /** true when the core and simulator were given (staging), false when started here. */
+  external: boolean;
+  /** pids of the children this stack started. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  seed: number;
+  /** The core's data directory (created fresh). */
+  dataDir: string;
+  /** Where each child's log goes (sim.log, core.log, sink.log). */
+  logDir: string;
+  readyTimeoutMs?: number;
+}
+
+async function stopAll(children: readonly ServiceProcess[]): Promise<void> {
+  await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+}
+
+export async function startLocalStack(o: LocalStackOptions): Promise<Stack> {
+  await mkdir(o.dataDir, { recursive: true });
+  await mkdir(o.logDir, { recursive: true });
+  const started: ServiceProcess[] = [];
+  const track = async (p: Promise<ServiceProcess>): Promise<ServiceProcess> => {
+    const s = await p;
+    started.push(s);
+    return s;
+  };
+  const timeouts = { readyTimeoutMs: o.readyTimeoutMs ?? 30_000 };
+  try {
+    const [sim, sink] = await Promise.all([
+      track(startService('sim', simulatorOptions(o.seed), { ...timeouts, logFile: join(o.logDir, 'sim.log') })),
+      track(startService('sink', { host: '127.0.0.1', port: 0, secret: DEFAULT_CALLBACK_SECRET }, { ...timeouts, logFile: join(o.logDir, 'sink.log') })),
+    ]);
+    const ports = sim.endpoints.smppPorts ?? {};
+    for (const c of ['docomo', 'au', 'softbank']) {
+      if (typeof ports[c] !== 'number') throw new RunFailure(`simulator reported no SMPP port for ${c}`);
+    }
+    const core = await track(startService('core', coreConfig(o.dataDir, ports as Record<'docomo' | 'au' | 'softbank', number>), { ...timeouts, logFile: join(o.logDir, 'core.log') }));
+    const coreUrl = core.endpoints.url;
+    const simUrl = sim.endpoints.controlUrl;
+    const sinkUrl = sink.endpoints.url;
+    if (!coreUrl || !simUrl || !sinkUrl) throw new RunFailure('a service started without reporting its URL');
+    return {
+      coreUrl,
+      simUrl,
+      sinkUrl,
+      apiKey: DEFAULT_API_KEY,
+      external: false,
+      pids: started.map((s) => s.pid),
+      // Core first: it drains toward the simulator and posts to the sink.
+      stop: async () => {
+        await core.stop().catch(() => undefined);
+        await stopAll([sim, sink]);
+      },
+    };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+export interface ExternalStackOptions {
+  coreUrl: string;
+  simUrl: string;
+  apiKey: string;
+  sinkHost: string;
+  sinkPort: number;
+  /** The secret the gateway signs callbacks with; undefined = signatures not checked. */
+  callbackSecret?: string;
+  logDir: string;
+}
+
+/** Staging: drive the given core and simulator; only the sink runs here. */
+export async function attachExternalStack(o: ExternalStackOptions): Promise<Stack> {
+  await mkdir(o.logDir, { recursive: true });
+  const sink = await startService('sink', { host: o.sinkHost, port: o.sinkPort, ...(o.callbackSecret ? { secret: o.callbackSecret } : {}) }, { logFile: join(o.logDir, 'sink.log') });
+  const sinkUrl = sink.endpoints.url;
+  if (!sinkUrl) {
+    await sink.stop();
+    throw new RunFailure('the sink started without reporting its URL');
+  }
+  return { coreUrl: o.coreUrl.replace(/\/+$/, ''), simUrl: o.simUrl.replace(/\/+$/, ''), sinkUrl, apiKey: o.apiKey, external: true, pids: [sink.pid], stop: () => sink.stop() };
+}
+
+/** The simulator on free loopback ports with the run's seed. */
+export function simulatorOptions(seed: number): Record<string, unknown> {
+  return { host: '127.0.0.1', controlPort: 0, smppPorts: { docomo: 0, au: 0, softbank: 0 }, seed };
+}
+
+/**
+ * Our core wired to the local simulator. Dunning quiet hours are off: the
+ * suite must judge the same at any hour, and a held dunning message would
+ * look lost to a run that ends before 08:00 JST.
+ */
+export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>): Record<string, unknown> {
+  return {
+    http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
+    store: { dataDir },
+    carriers: {
+      docomo: { host: '127.0.0.1', port: ports.docomo },
+      au: { host: '127.0.0.1', port: ports.au },
+      softbank: { host: '127.0.0.1', port: ports.softbank },
+    },
+    messages: { dunningQuietHours: false },
+  };
+}

@@ -1,0 +1,111 @@
+// A service (simulator, core, sink) running as a child process of the
+// harness: started, awaited until it reports its addresses, stopped
+// politely (SIGTERM, then SIGKILL after a grace period). Every child is also
+// killed if the harness itself exits, so a crash or Ctrl-C never leaves a
+// simulator or core behind holding ports.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RunFailure } from '../../runtime/index.ts';
+import type { ServiceEndpoints, ServiceKind, ServiceMessage } from './service-protocol.ts';
+
+const HOST_PATH = fileURLToPath(new URL('./service-host.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export const SERVICE_NAMES: Record<ServiceKind, string> = { sim: 'simulator', core: 'delivery core', sink: 'callback sink' };
+
+export interface ServiceProcess {
+  kind: ServiceKind;
+  pid: number;
+  endpoints: ServiceEndpoints;
+  /** Whether the child is still running. */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  /** Where the child's stdout and stderr go (appended); undefined = discarded. */
+  logFile?: string;
+  readyTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers run synchronously: the strongest signal is all there is time for.
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+/** How many service children this process has running (tests assert 0 after a run). */
+export function liveServiceCount(): number {
+  return live.size;
+}
+
+export async function startService(kind: ServiceKind, options: Record<string, unknown>, opts: StartServiceOptions = {}): Promise<ServiceProcess> {
+  installExitHook();
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+  const stopGraceMs = opts.stopGraceMs ?? 10_000;
+  let log: WriteStream | undefined;
+  if (opts.logFile) log = createWriteStream(opts.logFile, { flags: 'a' });
+  const child = fork(HOST_PATH, [kind, JSON.stringify(options)], {
+    execArgv: ['--import', TSX_LOADER],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  live.add(child);
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      live.delete(child);
+      resolve();
+    });
+  });
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    log?.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-2000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      if (child.connected) child.send({ type: 'stop' }, () => undefined);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
+  };
+
+  const endpoints = await new Promise<ServiceEndpoints>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RunFailure(`${SERVICE_NAMES[kind]} did not become ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    child.on('message', (m: ServiceMessage) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve(m.endpoints);
+      } else if (m.type === 'failed') {
+        clearTimeout(timer);
+        reject(new RunFailure(`${SERVICE_NAMES[kind]} could not start: ${m.message.split('\n')[0]}`));
+      }
+    });
+    void exitPromise.then(() => {
+      clearTimeout(timer);
+      const last = tail.trim().split('\n').filter(Boolean).pop() ?? '';
+      reject(new RunFailure(`${SERVICE_NAMES[kind]} exited before it was ready${last ? `: ${last.slice(0, 200)}` : ''}`));
+    });
+  }).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
+
+  return { kind, pid: child.pid ?? -1, endpoints, alive: () => !exited, stop };
+}
