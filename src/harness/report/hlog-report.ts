@@ -1,0 +1,39 @@
+import * as hdr from 'hdr-histogram-js';
+import type { RunResult } from './types.ts';
+
+// HdrHistogram interval logs (.hlog, log format 1.3), one file per latency
+// metric the engine kept per interval, readable by HdrHistogram's
+// HistogramLogProcessor and HistogramLogAnalyzer. Values in the histograms
+// are microseconds; Interval_Max is written in milliseconds.
+
+/** File name for a metric key: `http_req_duration{category:otp}` -> `http_req_duration.category-otp.hlog`. */
+export function hlogFileName(metric: string): string {
+  const safe = metric
+    .replace(/[{}]/g, (c) => (c === '{' ? '.' : ''))
+    .replace(/[:,]/g, '-')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${safe}.hlog`;
+}
+
+/** file name -> .hlog content, for every metric with per-interval histograms. */
+export function renderHlogs(result: RunResult): Record<string, string> {
+  const intervals = result.summary.denpa?.intervals ?? [];
+  const metrics = [...new Set(intervals.flatMap((i) => Object.keys(i.histograms)))].sort();
+  const out: Record<string, string> = {};
+  for (const metric of metrics) {
+    const lines: string[] = [];
+    const writer = new hdr.HistogramLogWriter((text) => lines.push(text));
+    writer.outputComment(`denpa run ${result.runId} scenario ${result.scenario} metric ${metric} (values in microseconds)`);
+    writer.outputLogFormatVersion();
+    writer.outputStartTime(result.startedAt);
+    writer.outputLegend();
+    for (const i of intervals) {
+      const b64 = i.histograms[metric];
+      if (!b64) continue;
+      const h = hdr.decodeFromCompressedBase64(b64);
+      writer.outputIntervalHistogram(h, i.t / 1000, (i.t + i.durationMs) / 1000, 1000);
+    }
+    out[hlogFileName(metric)] = lines.join('');
+  }
+  return out;
+}
