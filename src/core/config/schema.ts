@@ -1,0 +1,126 @@
+// The whole core configuration as one TypeBox schema. Every key has a
+// default, so an empty file (or no file) gives a core wired to the
+// simulator's default ports and credentials. Unknown keys are errors.
+import { Type, type Static } from '@sinclair/typebox';
+import { defaultRoutingTable } from '../message/index.ts';
+
+const Strict = { additionalProperties: false } as const;
+
+export const RateLimitSchema = Type.Object(
+  {
+    max: Type.Integer({ minimum: 1, default: 20_000, description: 'requests per window' }),
+    windowMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
+  },
+  { ...Strict, default: {} },
+);
+
+export const TenantSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    keys: Type.Array(Type.String({ minLength: 8, maxLength: 256 }), { minItems: 1 }),
+    callbackSecret: Type.String({ minLength: 8, maxLength: 256 }),
+    rateLimit: RateLimitSchema,
+  },
+  Strict,
+);
+
+function carrier(port: number, password: string) {
+  return Type.Object(
+    {
+      host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+      port: Type.Integer({ minimum: 1, maximum: 65535, default: port }),
+      systemId: Type.String({ minLength: 1, maxLength: 15, default: 'denpa' }),
+      password: Type.String({ maxLength: 8, default: password }),
+      systemType: Type.String({ maxLength: 12, default: '' }),
+      binds: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
+      window: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+      tps: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 1000, description: 'per bind' }),
+      responseTimeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+      enquireLinkMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+      reconnectMinMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 500 }),
+      reconnectMaxMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
+      sourceAddr: Type.String({ maxLength: 20, default: 'DENPA' }),
+    },
+    { ...Strict, default: {} },
+  );
+}
+
+export const CarrierName = Type.Union([Type.Literal('docomo'), Type.Literal('au'), Type.Literal('softbank')]);
+
+export const CoreConfigSchema = Type.Object(
+  {
+    http: Type.Object(
+      {
+        host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+        maxBatch: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+        logLevel: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
+        idempotencyTtlSeconds: Type.Integer({ minimum: 60, maximum: 30 * 86_400, default: 86_400 }),
+      },
+      { ...Strict, default: {} },
+    ),
+    tenants: Type.Array(TenantSchema, {
+      minItems: 1,
+      default: [{ name: 'default', keys: ['denpa-dev-key'], callbackSecret: 'denpa-dev-secret', rateLimit: {} }],
+    }),
+    store: Type.Object(
+      {
+        dataDir: Type.String({ minLength: 1, default: './data' }),
+        commitIntervalMs: Type.Integer({ minimum: 0, maximum: 1000, default: 2, description: 'group commit window' }),
+        commitBatchMax: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+      },
+      { ...Strict, default: {} },
+    ),
+    carriers: Type.Object(
+      {
+        docomo: carrier(2775, 'dcm-pass'),
+        au: carrier(2776, 'au-pass'),
+        softbank: carrier(2777, 'sb-pass'),
+      },
+      { ...Strict, default: {} },
+    ),
+    routing: Type.Array(
+      Type.Object({ prefix: Type.String({ pattern: '^0[0-9]{1,10}$' }), carrier: CarrierName }, Strict),
+      { minItems: 1, default: defaultRoutingTable() },
+    ),
+    messages: Type.Object(
+      {
+        ttlSeconds: Type.Object(
+          {
+            otp: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 300 }),
+            notice: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 86_400 }),
+            dunning: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 86_400 }),
+            promotion: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 3 * 86_400 }),
+          },
+          { ...Strict, default: {} },
+        ),
+        maxTtlSeconds: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 7 * 86_400 }),
+        receiptTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 3 * 86_400 }),
+        defaultSender: Type.String({ minLength: 1, maxLength: 20, default: 'DENPA' }),
+        dunningQuietHours: Type.Boolean({ default: true, description: 'hold dunning outside 08:00-21:00 JST' }),
+      },
+      { ...Strict, default: {} },
+    ),
+    callbacks: Type.Object(
+      {
+        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+        timeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 5000 }),
+        initialDelayMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
+        maxDelayMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
+        maxAgeSeconds: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
+        pollIntervalMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
+        sendSubmitted: Type.Boolean({ default: false, description: 'also POST the submitted state' }),
+      },
+      { ...Strict, default: {} },
+    ),
+  },
+  Strict,
+);
+
+export type CoreConfig = Static<typeof CoreConfigSchema>;
+export type CarrierConfig = CoreConfig['carriers']['docomo'];
+export type TenantConfig = CoreConfig['tenants'][number];

@@ -1,0 +1,1 @@
+export { CoreMetrics, type LinkStateName, type LaneDepthSample } from './core-metrics.ts';
