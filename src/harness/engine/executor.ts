@@ -1,0 +1,293 @@
+// Running one scenario with its executor's k6 semantics, on a clock.
+//
+// Arrival-rate executors start iteration i at base + offset(i), where base is
+// the run start + startTime and offset comes from the pure schedule: timers
+// only wake the loop, they never accumulate drift. An iteration due while no
+// VU is free is not queued: it is counted in dropped_iterations, and a new VU
+// is initialised in the background if maxVUs allows (k6 does the same).
+// VU executors loop each VU back to back. After the regular duration,
+// iterations in flight get gracefulStop to finish; the rest are interrupted
+// (abandoned, and not counted as iterations).
+
+import type { Clock, TimerHandle } from '../../runtime/index.ts';
+import type { Scenario } from './options.ts';
+import { type ArrivalSchedule, arrivalRateAt, constantArrivalSchedule, rampingArrivalSchedule, rampingVuSteps } from './schedule.ts';
+import type { IterationOutcome, Vu } from './vu.ts';
+
+export type ScenarioPhase = { readonly state: 'waiting' } | { readonly state: 'running'; readonly sinceMs: number } | { readonly state: 'stopping'; readonly sinceMs: number } | { readonly state: 'done'; readonly atMs: number };
+
+/** What a scenario needs from the run. */
+export interface ScenarioHost {
+  readonly clock: Clock;
+  readonly runStartMs: number;
+  readonly setupData: string | undefined;
+  /** Initialise one more VU for this scenario (runs the script's init code). */
+  newVu(): Vu;
+  enter(vu: Vu, scenarioStartMs: number): void;
+  dropped(): void;
+  outcome(vu: Vu, outcome: IterationOutcome): void;
+}
+
+export class ScenarioRun {
+  phase: ScenarioPhase = { state: 'waiting' };
+  started = 0;
+  completed = 0;
+  dropped = 0;
+  interrupted = 0;
+  inFlight = 0;
+  readonly planned: number | null;
+  private readonly vus: Vu[] = [];
+  private readonly free: Vu[] = [];
+  private growing = 0;
+  private activeLoops = 0;
+  private aborted = false;
+  private hardStopped = false;
+  private iterationInTest = 0;
+  private readonly timers = new Set<TimerHandle>();
+  private readonly wakers = new Set<() => void>();
+  private idleWaiters: (() => void)[] = [];
+  private scenarioStartMs = 0;
+  private readonly schedule: ArrivalSchedule | undefined;
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly host: ScenarioHost,
+    initialVus: Vu[],
+  ) {
+    this.vus.push(...initialVus);
+    this.free.push(...initialVus);
+    const s = scenario;
+    this.schedule =
+      s.executor === 'constant-arrival-rate' ? constantArrivalSchedule(s.rate, s.timeUnitMs, s.durationMs) : s.executor === 'ramping-arrival-rate' ? rampingArrivalSchedule(s.startRate, s.timeUnitMs, s.stages) : undefined;
+    this.planned = this.schedule ? this.schedule.planned : s.executor === 'per-vu-iterations' ? s.vus * s.iterations : s.executor === 'shared-iterations' ? s.iterations : null;
+  }
+
+  get base(): number {
+    return this.host.runStartMs + this.scenario.startTimeMs;
+  }
+
+  /** VUs initialised for this scenario. */
+  get initialisedVus(): number {
+    return this.vus.length;
+  }
+
+  /** VUs active now (k6's `vus`): all activated VUs for arrival-rate, looping VUs otherwise. */
+  get activeVus(): number {
+    if (this.phase.state === 'waiting' || this.phase.state === 'done') return 0;
+    return this.schedule ? this.vus.length : this.activeLoops;
+  }
+
+  /** Target arrival rate (per second) now, for arrival-rate executors. */
+  targetRate(nowMs: number): number | null {
+    const s = this.scenario;
+    if (this.phase.state !== 'running') return s.executor.endsWith('arrival-rate') ? 0 : null;
+    if (s.executor === 'constant-arrival-rate') return (s.rate * 1000) / s.timeUnitMs;
+    if (s.executor === 'ramping-arrival-rate') return arrivalRateAt(s.startRate, s.timeUnitMs, s.stages, nowMs - this.base);
+    return null;
+  }
+
+  /** Run the scenario to its end (regular part, then graceful stop). */
+  async run(): Promise<void> {
+    await this.waitUntil(this.base);
+    if (this.aborted) return this.finish();
+    const now = this.host.clock.now();
+    this.scenarioStartMs = now;
+    this.phase = { state: 'running', sinceMs: now };
+    for (const vu of this.vus) this.host.enter(vu, now);
+    await this.regularPart();
+    this.phase = { state: 'stopping', sinceMs: this.host.clock.now() };
+    if (this.inFlight > 0 && !this.aborted) {
+      await Promise.race([this.idle(), this.waitUntil(this.host.clock.now() + this.scenario.gracefulStopMs)]);
+    }
+    this.finish();
+  }
+
+  /** Stop now (abort): no graceful stop. */
+  abort(): void {
+    this.aborted = true;
+    for (const t of this.timers) this.host.clock.clearTimeout(t);
+    this.timers.clear();
+    for (const w of [...this.wakers]) w();
+    this.wakers.clear();
+  }
+
+  private finish(): void {
+    this.hardStopped = true;
+    this.interrupted += this.inFlight;
+    for (const t of this.timers) this.host.clock.clearTimeout(t);
+    this.timers.clear();
+    this.phase = { state: 'done', atMs: this.host.clock.now() };
+  }
+
+  private regularPart(): Promise<void> {
+    const s = this.scenario;
+    switch (s.executor) {
+      case 'constant-arrival-rate':
+        return this.arrivals(s.durationMs);
+      case 'ramping-arrival-rate':
+        return this.arrivals(s.stages.reduce((a, st) => a + st.durationMs, 0));
+      case 'constant-vus': {
+        const end = this.base + s.durationMs;
+        for (const vu of this.vus) void this.loop(vu, () => this.host.clock.now() < end);
+        return this.waitUntil(end);
+      }
+      case 'ramping-vus':
+        return this.rampingVus(s.stages.reduce((a, st) => a + st.durationMs, 0));
+      case 'per-vu-iterations': {
+        const end = this.scenarioStartMs + s.maxDurationMs;
+        const loops = this.vus.map((vu) => {
+          let left = s.iterations;
+          return this.loop(vu, () => left-- > 0 && this.host.clock.now() < end);
+        });
+        return Promise.race([Promise.all(loops).then(() => undefined), this.waitUntil(end)]);
+      }
+      case 'shared-iterations': {
+        const end = this.scenarioStartMs + s.maxDurationMs;
+        let left = s.iterations;
+        const loops = this.vus.map((vu) => this.loop(vu, () => left-- > 0 && this.host.clock.now() < end));
+        return Promise.race([Promise.all(loops).then(() => undefined), this.waitUntil(end)]);
+      }
+    }
+  }
+
+  // --- arrival-rate -------------------------------------------------------
+
+  private arrivals(totalMs: number): Promise<void> {
+    const schedule = this.schedule as ArrivalSchedule;
+    const base = this.base;
+    const clock = this.host.clock;
+    return new Promise<void>((resolve) => {
+      this.wakers.add(resolve);
+      let next = schedule.next();
+      const tick = (): void => {
+        if (this.aborted) return resolve();
+        const now = clock.now();
+        // Start everything due by now, each with its own intended start.
+        while (next !== undefined && base + next <= now) {
+          this.launch(base + next);
+          next = schedule.next();
+        }
+        if (next === undefined) {
+          void this.waitUntil(base + totalMs).then(resolve);
+          return;
+        }
+        this.setTimer(tick, base + next - now);
+      };
+      tick();
+    });
+  }
+
+  private launch(intendedMs: number): void {
+    const vu = this.free.pop();
+    if (!vu) {
+      this.dropped++;
+      this.host.dropped();
+      this.growLater();
+      return;
+    }
+    void this.runOn(vu, intendedMs).then(() => {
+      if (!this.hardStopped) this.free.push(vu);
+    });
+  }
+
+  private growLater(): void {
+    const s = this.scenario;
+    const max = s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate' ? s.maxVUs : 0;
+    if (this.vus.length + this.growing >= max) return;
+    this.growing++;
+    setImmediate(() => {
+      this.growing--;
+      if (this.aborted || this.hardStopped) return;
+      const vu = this.host.newVu();
+      this.host.enter(vu, this.scenarioStartMs);
+      this.vus.push(vu);
+      this.free.push(vu);
+    });
+  }
+
+  // --- VU loops -----------------------------------------------------------
+
+  private async loop(vu: Vu, more: () => boolean): Promise<void> {
+    this.activeLoops++;
+    try {
+      while (!this.aborted && !this.hardStopped && this.phase.state === 'running' && more()) {
+        await this.runOn(vu, this.host.clock.now());
+        // Yield to timers and I/O even if the iteration never awaited anything.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    } finally {
+      this.activeLoops--;
+    }
+  }
+
+  private rampingVus(totalMs: number): Promise<void> {
+    const s = this.scenario;
+    if (s.executor !== 'ramping-vus') return Promise.resolve();
+    const end = this.base + totalMs;
+    let target = 0;
+    const looping = new Set<number>();
+    const apply = (vus: number): void => {
+      target = vus;
+      for (let i = 0; i < Math.min(target, this.vus.length); i++) {
+        if (looping.has(i)) continue;
+        looping.add(i);
+        const idx = i;
+        // A VU above the target finishes its iteration and stops (gracefulRampDown not enforced).
+        void this.loop(this.vus[idx] as Vu, () => idx < target && this.host.clock.now() < end).then(() => looping.delete(idx));
+      }
+    };
+    for (const step of rampingVuSteps(s.startVUs, s.stages)) {
+      const at = this.base + step.atMs;
+      if (at <= this.host.clock.now()) apply(step.vus);
+      else this.setTimer(() => apply(step.vus), at - this.host.clock.now());
+    }
+    return this.waitUntil(end);
+  }
+
+  // --- plumbing -------------------------------------------------------------
+
+  private async runOn(vu: Vu, intendedMs: number): Promise<void> {
+    this.inFlight++;
+    this.started++;
+    const n = this.iterationInTest++;
+    const outcome = await vu.iterate(this.scenario.exec, this.host.setupData, intendedMs, n, () => !this.hardStopped);
+    this.inFlight--;
+    if (outcome.state !== 'interrupted') {
+      this.completed++;
+      this.host.outcome(vu, outcome);
+    }
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private setTimer(fn: () => void, ms: number): void {
+    const h: TimerHandle = this.host.clock.setTimeout(() => {
+      this.timers.delete(h);
+      fn();
+    }, ms);
+    this.timers.add(h);
+  }
+
+  /** Resolves at `atMs` on the clock, or at once on abort. */
+  private waitUntil(atMs: number): Promise<void> {
+    if (this.aborted) return Promise.resolve();
+    const now = this.host.clock.now();
+    if (atMs <= now) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        this.wakers.delete(wake);
+        resolve();
+      };
+      this.wakers.add(wake);
+      this.setTimer(wake, atMs - now);
+    });
+  }
+}

@@ -1,0 +1,80 @@
+// k6/execution for the built-in engine: scenario, vu, test and instance info.
+
+import type { EngineRuntime, VuState } from '../runtime.ts';
+
+export function createExecutionModule(rt: EngineRuntime, vu: VuState): Record<string, unknown> {
+  const scenario = {
+    get name() {
+      return vu.scenario?.name ?? '';
+    },
+    get executor() {
+      return vu.scenario?.executor ?? '';
+    },
+    get startTime() {
+      return vu.scenarioStartMs;
+    },
+    get progress() {
+      return 0;
+    },
+    get iterationInInstance() {
+      return vu.iterationInTest;
+    },
+    get iterationInTest() {
+      return vu.iterationInTest;
+    },
+  };
+  const vuInfo = {
+    get idInInstance() {
+      return vu.idInTest;
+    },
+    get idInTest() {
+      return vu.idInTest;
+    },
+    get iterationInInstance() {
+      return vu.iterationInInstance;
+    },
+    get iterationInScenario() {
+      return vu.iterationInScenario;
+    },
+    get tags() {
+      return vu.tags;
+    },
+    metrics: {
+      get tags() {
+        return vu.tags;
+      },
+      metadata: {},
+    },
+  };
+  const test = {
+    abort(reason?: string): never {
+      rt.abortTest(reason ?? '');
+      // Stop the calling iteration too, as k6 does.
+      throw new Error(`test aborted${reason ? `: ${reason}` : ''}`);
+    },
+    get options() {
+      return rt.options;
+    },
+  };
+  const instance = {
+    get vusActive() {
+      return rt.stats.vusActive;
+    },
+    get vusInitialized() {
+      return rt.stats.vusInitialized;
+    },
+    get iterationsCompleted() {
+      return rt.stats.iterationsCompleted;
+    },
+    get iterationsInterrupted() {
+      return rt.stats.iterationsInterrupted;
+    },
+    get currentTestRunDuration() {
+      return rt.runStartMs ? rt.now() - rt.runStartMs : 0;
+    },
+  };
+  const exec = { scenario, vu: vuInfo, test, instance };
+  return { ...exec, default: exec };
+}
+
+export const EXECUTION_SUPPORTED = ['scenario', 'vu', 'test', 'instance'] as const;

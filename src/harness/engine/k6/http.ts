@@ -1,0 +1,225 @@
+// k6/http for the built-in engine: `asyncRequest` (and verb helpers returning
+// Promises under the async names) over an undici Agent with keep-alive, with
+// k6's built-in HTTP metrics and tags.
+//
+// Timings: undici reports no per-phase timings, so `waiting` is request start
+// to response headers (it includes connecting and sending), `receiving` is
+// headers to the end of the body, and blocked/connecting/tls_handshaking/
+// sending are recorded as 0. data_sent/data_received are approximations:
+// request line + header lines + body, status line + header lines + body.
+
+import { request as undiciRequest } from 'undici';
+import { UnsupportedApiError } from '../errors.ts';
+import type { EngineRuntime, VuState } from '../runtime.ts';
+import { vuTags } from '../runtime.ts';
+
+type Body = string | ArrayBuffer | Uint8Array | Record<string, unknown> | null | undefined;
+
+interface Params {
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+  timeout?: string | number;
+  responseType?: 'text' | 'binary' | 'none';
+  responseCallback?: (status: number) => boolean;
+  redirects?: number;
+}
+
+export interface K6Response {
+  status: number;
+  status_text: string;
+  proto: string;
+  url: string;
+  body: string | ArrayBuffer | null;
+  headers: Record<string, string>;
+  timings: { blocked: number; connecting: number; tls_handshaking: number; sending: number; waiting: number; receiving: number; duration: number };
+  error: string;
+  error_code: number;
+  remote_ip: string;
+  remote_port: number;
+  cookies: Record<string, never>;
+  request: { method: string; url: string; headers: Record<string, string[]>; body: string };
+  json(selector?: string): unknown;
+}
+
+const EXPECTED_FN = Symbol('k6.expectedStatuses');
+
+type ExpectedCallback = ((status: number) => boolean) & { [EXPECTED_FN]?: true };
+
+/** `http.expectedStatuses(200, {min: 300, max: 399})`. */
+export function expectedStatuses(...ranges: Array<number | { min: number; max: number }>): ExpectedCallback {
+  for (const r of ranges) {
+    if (typeof r !== 'number' && !(r && typeof r.min === 'number' && typeof r.max === 'number')) {
+      throw new TypeError('http.expectedStatuses takes status numbers or {min, max} objects');
+    }
+  }
+  const fn: ExpectedCallback = (status: number) => ranges.some((r) => (typeof r === 'number' ? status === r : status >= r.min && status <= r.max));
+  fn[EXPECTED_FN] = true;
+  return fn;
+}
+
+const DEFAULT_EXPECTED = expectedStatuses({ min: 200, max: 399 });
+
+function parseTimeoutMs(t: string | number | undefined): number {
+  if (t === undefined) return 60_000;
+  if (typeof t === 'number') return t;
+  const m = /^([0-9.]+)(ms|s|m)?$/.exec(t.trim());
+  if (!m) throw new TypeError(`http params.timeout "${t}" is not a duration`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+function canonicalHeader(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_s, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+function encodeBody(body: Body, headers: Record<string, string>): string | Uint8Array | undefined {
+  if (body === null || body === undefined) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (body instanceof Uint8Array) return body;
+  // k6 sends a plain object as a form.
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  return new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
+}
+
+function errorCode(err: unknown): { code: number; message: string } {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const c = e.code ?? e.cause?.code ?? '';
+  // k6's error codes (docs "Error codes"): 1050 request timeout, 1212 connection refused, 1220 reset by peer.
+  if (c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'UND_ERR_CONNECT_TIMEOUT') return { code: 1050, message: 'request timeout' };
+  if (c === 'ECONNREFUSED') return { code: 1212, message: `dial: connection refused` };
+  if (c === 'ECONNRESET' || c === 'UND_ERR_SOCKET') return { code: 1220, message: 'connection reset by peer' };
+  if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return { code: 1101, message: 'lookup: no such host' };
+  return { code: 1000, message: e.message ?? String(err) };
+}
+
+function jsonOf(body: string | ArrayBuffer | null, selector?: string): unknown {
+  if (body === null) throw new Error('the response has no body (responseType "none")');
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+  const value: unknown = JSON.parse(text);
+  if (!selector) return value;
+  // A small subset of k6's gjson selectors: dotted paths and array indexes (`a.b.0.c`).
+  let cur: unknown = value;
+  for (const part of selector.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** The k6/http module of one VU. */
+export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string, unknown> {
+  const b = rt.builtin;
+
+  async function asyncRequest(method: string, url: string, body?: Body, params?: Params | null): Promise<K6Response> {
+    if (vu.phase === 'init') throw new Error('making HTTP requests in the init context is not supported (k6 forbids it too)');
+    const p = params ?? {};
+    const m = String(method).toUpperCase();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.headers ?? {})) headers[canonicalHeader(k)] = String(v);
+    const payload = encodeBody(body, headers);
+    const payloadBytes = payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    const timeoutMs = parseTimeoutMs(p.timeout);
+    const responseType = p.responseType ?? 'text';
+    const t0 = rt.now();
+    let tHeaders = t0;
+    let status = 0;
+    let respHeaders: Record<string, string> = {};
+    let respBody: string | ArrayBuffer | null = null;
+    let received = 0;
+    let errorText = '';
+    let code = 0;
+    try {
+      const res = await undiciRequest(url, { dispatcher: rt.dispatcher, method: m as 'GET', headers, body: payload, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      tHeaders = rt.now();
+      status = res.statusCode;
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v === undefined) continue;
+        respHeaders[canonicalHeader(k)] = Array.isArray(v) ? v.join(', ') : v;
+        received += k.length + 4 + (Array.isArray(v) ? v.join(', ').length : v.length);
+      }
+      const buf = await res.body.arrayBuffer();
+      received += buf.byteLength + 17;
+      respBody = responseType === 'none' ? null : responseType === 'binary' ? buf : Buffer.from(buf).toString('utf8');
+    } catch (err) {
+      const e = errorCode(err);
+      code = e.code;
+      errorText = e.message;
+      status = 0;
+      respHeaders = {};
+      if (tHeaders === t0) tHeaders = rt.now();
+    }
+    const tEnd = rt.now();
+    const expected = status !== 0 && (p.responseCallback ?? rt.expectedStatus ?? DEFAULT_EXPECTED)(status);
+    const name = p.tags?.name ?? url;
+    const tags: Record<string, string> = { ...vuTags(vu), method: m, url, name, status: String(status), expected_response: String(expected), proto: 'HTTP/1.1', ...(p.tags ?? {}) };
+    if (code !== 0) tags.error_code = String(code);
+    const waiting = tHeaders - t0;
+    const receiving = tEnd - tHeaders;
+    const duration = tEnd - t0;
+    rt.emit(b.http_reqs, 1, tags);
+    rt.emit(b.http_req_duration, duration, tags);
+    // Coordinated omission: the request's latency plus how late its iteration started.
+    rt.emit(b.http_req_duration_intended, duration + Math.max(0, vu.startMs - vu.intendedStartMs), tags);
+    rt.emit(b.http_req_blocked, 0, tags);
+    rt.emit(b.http_req_connecting, 0, tags);
+    rt.emit(b.http_req_tls_handshaking, 0, tags);
+    rt.emit(b.http_req_sending, 0, tags);
+    rt.emit(b.http_req_waiting, waiting, tags);
+    rt.emit(b.http_req_receiving, receiving, tags);
+    rt.emit(b.http_req_failed, expected ? 0 : 1, tags);
+    const sent = m.length + url.length + 11 + Object.entries(headers).reduce((a, [k, v]) => a + k.length + v.length + 4, 0) + payloadBytes;
+    const base = vuTags(vu);
+    rt.emit(b.data_sent, sent, base);
+    if (received > 0) rt.emit(b.data_received, received, base);
+    if (!expected) rt.countError();
+    return {
+      status,
+      status_text: status ? String(status) : '',
+      proto: 'HTTP/1.1',
+      url,
+      body: respBody,
+      headers: respHeaders,
+      timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting, receiving, duration },
+      error: errorText,
+      error_code: code,
+      remote_ip: '',
+      remote_port: 0,
+      cookies: {},
+      request: { method: m, url, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), body: typeof payload === 'string' ? payload : '' },
+      json: (selector?: string) => jsonOf(respBody, selector),
+    };
+  }
+
+  const syncUnsupported = (name: string) => () => {
+    throw new UnsupportedApiError(`http.${name}`, 'synchronous requests block a VU; use `await http.asyncRequest(method, url, body, params)`');
+  };
+  const unsupported = (name: string) => () => {
+    throw new UnsupportedApiError(`http.${name}`);
+  };
+  const setResponseCallback = (cb: ((status: number) => boolean) | null): void => {
+    rt.expectedStatus = cb;
+  };
+  const mod: Record<string, unknown> = {
+    asyncRequest,
+    expectedStatuses,
+    setResponseCallback,
+    request: syncUnsupported('request'),
+    get: syncUnsupported('get'),
+    post: syncUnsupported('post'),
+    put: syncUnsupported('put'),
+    patch: syncUnsupported('patch'),
+    del: syncUnsupported('del'),
+    head: syncUnsupported('head'),
+    options: syncUnsupported('options'),
+    batch: unsupported('batch'),
+    url: unsupported('url'),
+    file: unsupported('file'),
+    cookieJar: unsupported('cookieJar'),
+  };
+  mod.default = mod;
+  return mod;
+}
+
+/** Members of k6/http the engine implements (the bundle check refuses the others at once). */
+export const HTTP_SUPPORTED = ['asyncRequest', 'expectedStatuses', 'setResponseCallback'] as const;
