@@ -13,8 +13,9 @@ import { parseMetricKey } from './threshold.ts';
 // 0 lost) from flagging sub-millisecond or one-message wobbles.
 //
 // Direction comes from the SLA when there is one (`<`: lower is better,
-// `>`: higher is better); for the extra figures every baseline records,
-// latency lower is better and throughput higher is better.
+// `>`: higher is better; `==` only for counters of trouble such as
+// messages_lost, where lower is better); for the extra figures every
+// baseline records, latency lower is better and throughput higher is better.
 
 export type FigureKind = 'latency' | 'throughput' | 'ratio' | 'count' | 'other';
 export type Better = 'lower' | 'higher';
@@ -90,10 +91,24 @@ export function figureKind(metric: SummaryMetric | undefined, aggregation: strin
   return 'other';
 }
 
-function betterFromOperator(op: string): Better | undefined {
+/** Counters that only ever count trouble: fewer is better even under an `==` SLA. */
+const TROUBLE_COUNTERS: ReadonlySet<string> = new Set([
+  'messages_lost',
+  'messages_duplicated',
+  'messages_corrupted',
+  'dropped_iterations',
+  'callbacks_duplicated',
+  'callbacks_out_of_order',
+  'callbacks_bad_signature',
+]);
+
+/** The shape of a trouble counter k6 left out of the summary because nothing was counted. */
+const TROUBLE_SHAPE: SummaryMetric = { type: 'counter', contains: 'default', values: {} };
+
+function betterFor(metric: string, op: string): Better | undefined {
   if (op === '<' || op === '<=') return 'lower';
   if (op === '>' || op === '>=') return 'higher';
-  return undefined;
+  return TROUBLE_COUNTERS.has(metric.split('{')[0] ?? metric) ? 'lower' : undefined;
 }
 
 function allMetrics(result: RunResult): Record<string, SummaryMetric> {
@@ -108,11 +123,12 @@ export function baselineFromRun(result: RunResult): Baseline {
     if (value == null || !Number.isFinite(value) || !better) return;
     const id = `${metric} ${aggregation}`;
     if (figures.has(id)) return;
-    figures.set(id, { metric, aggregation, value, better, kind: figureKind(metrics[metric], aggregation) });
+    const known = metrics[metric] ?? (TROUBLE_COUNTERS.has(metric.split('{')[0] ?? metric) ? TROUBLE_SHAPE : undefined);
+    figures.set(id, { metric, aggregation, value, better, kind: figureKind(known, aggregation) });
   };
   for (const t of result.verdict.thresholds) {
     if (t.state === 'unmeasured') continue;
-    add(t.metric, t.aggregation, t.figure, betterFromOperator(t.operator));
+    add(t.metric, t.aggregation, t.figure, betterFor(t.metric, t.operator));
   }
   for (const x of EXTRA_FIGURES) add(x.metric, x.aggregation, metrics[x.metric]?.values[x.aggregation], x.better);
   return {
