@@ -34,7 +34,14 @@ interface PackagePduClass {
   maxLength: number;
 }
 
-const smppPackage = createRequire(import.meta.url)('smpp') as { PDU: PackagePduClass };
+interface PackageParam {
+  type: { size(value: unknown): number };
+}
+
+const smppPackage = createRequire(import.meta.url)('smpp') as {
+  PDU: PackagePduClass;
+  commands: Record<string, { params?: Record<string, PackageParam> }>;
+};
 const PackagePDU = smppPackage.PDU;
 const noFilter = (): void => {};
 
@@ -113,6 +120,7 @@ export function decodePdu(frame: Buffer): Pdu {
   } catch (e) {
     throw new SmppParseError(`cannot decode PDU 0x${frame.readUInt32BE(4).toString(16)}: ${(e as Error).message}`, { cause: e });
   }
+  if (!isResponseId(raw.command_id >>> 0) && raw.command !== 'unknown') checkRequestLength(raw, frame);
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) if (!HEADER_KEYS.has(key)) fields[key] = raw[key];
   return {
@@ -122,6 +130,36 @@ export function decodePdu(frame: Buffer): Pdu {
     sequence_number: raw.sequence_number >>> 0,
     fields,
   };
+}
+
+/**
+ * The package reads a request's mandatory fields only while bytes remain and
+ * slices short_message without checking its length, so a truncated PDU
+ * would decode "successfully" with fields missing. Measure what it read and
+ * walk the TLV area ourselves:
+ *
+ *   mandatory fields in spec order | tag(2) length(2) value(length) | ...
+ */
+function checkRequestLength(raw: PackagePdu, frame: Buffer): void {
+  const params = smppPackage.commands[raw.command]?.params ?? {};
+  let offset = 16;
+  for (const key of Object.keys(params)) {
+    const value = raw[key];
+    if (value === undefined) throw new SmppParseError(`${raw.command} ends before its mandatory field ${key}`);
+    // A length-prefixed field (short_message): the slice is silently short when the PDU is.
+    if (Buffer.isBuffer(value) && frame[offset] !== value.length) {
+      throw new SmppParseError(`${raw.command} ${key} declares ${frame[offset]} octets but ${value.length} are present`);
+    }
+    offset += (params[key] as PackageParam).type.size(value);
+  }
+  if (offset > frame.length) throw new SmppParseError(`${raw.command} mandatory fields overrun command_length`);
+  // Bounded: each pass consumes at least 4 octets.
+  while (offset < frame.length) {
+    if (offset + 4 > frame.length) throw new SmppParseError(`${raw.command} has ${frame.length - offset} stray octets after its TLVs`);
+    const length = frame.readUInt16BE(offset + 2);
+    offset += 4 + length;
+    if (offset > frame.length) throw new SmppParseError(`${raw.command} TLV 0x${frame.readUInt16BE(offset - 4 - length).toString(16)} overruns command_length`);
+  }
 }
 
 /**

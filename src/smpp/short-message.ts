@@ -72,7 +72,8 @@ export function decodeGsm7(bytes: Uint8Array): string {
     const b = bytes[i] as number;
     if (b === GSM7_ESCAPE) {
       const next = bytes[i + 1];
-      // 03.38: an escape not followed by a known extension shows as a space; an escape at the end shows nothing.
+      // 03.38: an escape before a code with no extension character shows that code's basic
+      // character; an escape at the very end shows nothing.
       if (next === undefined) break;
       i++;
       s += extDecode.get(next) ?? (next < 0x80 ? (GSM7_BASIC[next] ?? '\ufffd') : '\ufffd');
