@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeK6Lookup, findK6, parseK6Version, PINNED_K6_VERSION, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+
+describe('k6 version', () => {
+  it.each([
+    ['k6 v1.8.1 (go1.26.8, linux/amd64)', 'v1.8.1', 1],
+    ['k6 v1.0.0 (commit/devel, go1.24.1, linux/amd64)\nExtensions:\n', 'v1.0.0', 1],
+    ['k6 v0.49.0 (2024-01-22T09:48:21+0000/v0.49.0-0-g2f6b9cd0, go1.21.6, linux/amd64)', 'v0.49.0', 0],
+    ['k6 v1.2.0-rc1 (go1.24, darwin/arm64)', 'v1.2.0', 1],
+    ['v1.3.4', 'v1.3.4', 1],
+  ])('reads %j', (output, text, major) => {
+    expect(parseK6Version(output)).toMatchObject({ text, major });
+  });
+
+  it('returns undefined for output without a version', () => {
+    expect(parseK6Version('command not found')).toBeUndefined();
+    expect(parseK6Version('')).toBeUndefined();
+  });
+
+  it('pins the same version as scripts/install-k6.sh', async () => {
+    const script = await readFile(join(REPO_ROOT, 'scripts', 'install-k6.sh'), 'utf8');
+    const m = /K6_VERSION="\$\{DENPA_K6_VERSION:-(v[0-9.]+)\}"/.exec(script);
+    expect(m?.[1]).toBe(PINNED_K6_VERSION);
+  });
+});
+
+describe('findK6', () => {
+  let root: string;
+  const fakeK6 = async (dir: string, output: string): Promise<void> => {
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'k6');
+    await writeFile(file, `#!/bin/sh\n[ "$1" = version ] && echo '${output}' && exit 0\nexit 3\n`);
+    await chmod(file, 0o755);
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'denpa-findk6-'));
+    await fakeK6(join(root, 'repo', '.k6', 'bin'), 'k6 v1.8.1 (go1.26.8, linux/amd64)');
+    await fakeK6(join(root, 'path-old'), 'k6 v0.49.0 (2024-01-22, go1.21.6, linux/amd64)');
+    await fakeK6(join(root, 'path-new'), 'k6 v1.2.3 (go1.24.0, linux/amd64)');
+    await mkdir(join(root, 'empty-repo'), { recursive: true });
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('prefers the repo\'s pinned binary', async () => {
+    const found = await findK6({ repoRoot: join(root, 'repo'), pathEnv: join(root, 'path-new') });
+    expect(found).toMatchObject({ state: 'found', source: 'repo', path: join(root, 'repo', '.k6', 'bin', 'k6'), version: { text: 'v1.8.1' } });
+  });
+
+  it('falls back to PATH and skips a k6 0.x', async () => {
+    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: `${join(root, 'path-old')}:${join(root, 'path-new')}` });
+    expect(found).toMatchObject({ state: 'found', source: 'path', version: { text: 'v1.2.3', major: 1, minor: 2, patch: 3 } });
+  });
+
+  it('says why an old k6 is not used', async () => {
+    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: join(root, 'path-old') });
+    expect(found.state).toBe('unsupported');
+    expect(describeK6Lookup(found)).toContain('k6 v0.49.0 found, k6 1.x needed');
+  });
+
+  it('reports what it tried when there is no k6', async () => {
+    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: join(root, 'nowhere') });
+    expect(found).toEqual({ state: 'absent', tried: [join(root, 'empty-repo', '.k6', 'bin', 'k6'), join(root, 'nowhere', 'k6')] });
+    expect(describeK6Lookup(found)).toContain('scripts/install-k6.sh');
+  });
+});
