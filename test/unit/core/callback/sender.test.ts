@@ -1,0 +1,219 @@
+// The sender against a real loopback receiver, time on a ManualClock.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { ManualClock, SeededRandom } from '../../../../src/runtime/index.ts';
+import { CallbackSender, verifySignature, type CallbackPolicy } from '../../../../src/core/callback/index.ts';
+import { CoreMetrics } from '../../../../src/core/metrics/index.ts';
+import { acceptMessage } from '../../../../src/core/api/index.ts';
+import { defaultConfig } from '../../../../src/core/config/index.ts';
+import { createMessageId, openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
+
+interface Received {
+  body: string;
+  headers: IncomingMessage['headers'];
+}
+
+const SECRET = 'tenant-secret';
+const policy: CallbackPolicy = { concurrency: 4, timeoutMs: 2000, pollIntervalMs: 100, initialDelayMs: 1000, maxDelayMs: 8000, maxAgeSeconds: 60 };
+
+let server: Server;
+let url: string;
+let received: Received[];
+let answers: number[];
+let dataDir: string;
+let store: SqliteStore;
+let clock: ManualClock;
+let senders: CallbackSender[];
+
+beforeEach(async () => {
+  received = [];
+  answers = [];
+  senders = [];
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      res.statusCode = answers.shift() ?? 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  dataDir = mkdtempSync(path.join(tmpdir(), 'denpa-cb-'));
+  store = openSqliteStore({ dataDir });
+  clock = new ManualClock(Date.UTC(2026, 5, 1));
+});
+
+afterEach(async () => {
+  for (const s of senders) await s.close();
+  await store.close().catch(() => undefined);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function sender(over: Partial<ConstructorParameters<typeof CallbackSender>[0]> = {}): CallbackSender {
+  const s = new CallbackSender({
+    store,
+    clock,
+    random: new SeededRandom(3),
+    policy,
+    secretFor: (t) => (t === 'default' ? SECRET : undefined),
+    metrics: new CoreMetrics(),
+    ...over,
+  });
+  senders.push(s);
+  return s;
+}
+
+/** Store a message with a callback URL and cancel it: that writes one `canceled` callback. */
+async function owedCallback(tenant = 'default', clientRef = 'ref-1'): Promise<string> {
+  const now = clock.now();
+  const a = acceptMessage(
+    { to: '09012345678', text: 'hello', category: 'notice', callback_url: url, client_ref: clientRef },
+    { tenant, now, id: createMessageId(now), config: defaultConfig() },
+  );
+  if (!a.ok) throw new Error('accept failed');
+  await store.insertMessages([a.message]);
+  expect(await store.cancelMessage(tenant, a.message.id, now)).toBe('canceled');
+  return a.message.id;
+}
+
+describe('CallbackSender', () => {
+  it('POSTs the outbox row signed with the tenant secret, once', async () => {
+    const id = await owedCallback();
+    const s = sender();
+    expect(await s.runOnce()).toEqual({ claimed: 1, delivered: 1, retried: 0, abandoned: 0 });
+    expect(received).toHaveLength(1);
+    const r = received[0]!;
+    expect(verifySignature(SECRET, r.body, r.headers['x-denpa-signature'] as string)).toBe(true);
+    expect(r.headers['x-denpa-event-id']).toBe(`${id}.canceled`);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(r.body)).toMatchObject({ id, status: 'canceled', client_ref: 'ref-1', to: '819012345678', category: 'notice', segments: 1 });
+    expect(await s.runOnce()).toMatchObject({ claimed: 0 });
+    expect(await store.pendingCallbackCount()).toBe(0);
+  });
+
+  it('retries with exponential back-off on errors until the receiver answers 2xx', async () => {
+    await owedCallback();
+    answers = [500, 503, 200];
+    const s = sender();
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, retried: 1 });
+    // Nothing is due before the first back-off (500..1000 ms) has passed.
+    clock.advance(499);
+    expect(await s.runOnce()).toMatchObject({ claimed: 0 });
+    clock.advance(501);
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, retried: 1 });
+    // Second back-off: 1000..2000 ms.
+    clock.advance(999);
+    expect(await s.runOnce()).toMatchObject({ claimed: 0 });
+    clock.advance(1001);
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(received).toHaveLength(3);
+    // The same bytes and signature every time.
+    expect(new Set(received.map((r) => r.body)).size).toBe(1);
+    expect(new Set(received.map((r) => r.headers['x-denpa-signature'])).size).toBe(1);
+  });
+
+  it('retries when the receiver is down (connection refused)', async () => {
+    await owedCallback();
+    // A port that was just free: nothing listens there.
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/hook`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const targets = [deadUrl];
+    const s = sender({
+      post: async (_u, body, headers, t) => {
+        const res = await request(targets.shift() ?? url, { method: 'POST', body, headers, headersTimeout: t, bodyTimeout: t });
+        await res.body.dump();
+        return { status: res.statusCode };
+      },
+    });
+    const first = await s.runOnce();
+    expect(first).toMatchObject({ claimed: 1, retried: 1 });
+    expect(received).toHaveLength(0);
+    clock.advance(1000);
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(received).toHaveLength(1);
+  });
+
+  it('abandons a callback past its maximum age', async () => {
+    await owedCallback();
+    answers = Array(100).fill(500);
+    const s = sender();
+    let abandoned = 0;
+    // Bounded: at most 20 rounds of the longest back-off.
+    for (let i = 0; i < 20 && abandoned === 0; i++) {
+      const r = await s.runOnce();
+      abandoned += r.abandoned;
+      clock.advance(policy.maxDelayMs);
+    }
+    expect(abandoned).toBe(1);
+    expect(await store.pendingCallbackCount()).toBe(0);
+    // Every attempt happened within the 60 s maximum age.
+    expect(received.length).toBeGreaterThan(3);
+    expect(received.length).toBeLessThan(15);
+  });
+
+  it('abandons a callback for a tenant that is no longer configured', async () => {
+    await owedCallback('gone-tenant');
+    const s = sender();
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, abandoned: 1 });
+    expect(received).toHaveLength(0);
+  });
+
+  it('loses nothing across a restart: a pending callback is sent by the next process', async () => {
+    await owedCallback();
+    answers = [500];
+    const first = sender();
+    expect(await first.runOnce()).toMatchObject({ retried: 1 });
+    await first.close();
+    await store.close();
+    store = openSqliteStore({ dataDir });
+    expect(await store.pendingCallbackCount()).toBe(1);
+    clock.advance(2000);
+    const second = sender();
+    expect(await second.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(received).toHaveLength(2);
+  });
+
+  it('a crash mid-send leaves the row leased, then sends it again when the lease ends', async () => {
+    await owedCallback();
+    // Claim as a process that dies before answering: nothing is marked.
+    const claimed = await store.claimDueCallbacks(clock.now(), 10, policy.timeoutMs * 2 + 1000);
+    expect(claimed).toHaveLength(1);
+    const s = sender();
+    expect(await s.runOnce()).toMatchObject({ claimed: 0 });
+    clock.advance(policy.timeoutMs * 2 + 1000);
+    expect(await s.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+  });
+
+  it('runs in the background with bounded concurrency until closed', async () => {
+    for (let i = 0; i < 10; i++) await owedCallback('default', `r${i}`);
+    let concurrent = 0;
+    let peak = 0;
+    const s = sender({
+      post: async () => {
+        concurrent++;
+        peak = Math.max(peak, concurrent);
+        await new Promise((r) => setTimeout(r, 5));
+        concurrent--;
+        return { status: 204 };
+      },
+    });
+    s.start();
+    // Real events, bounded wait: the background loop claims as slots free up.
+    const deadline = Date.now() + 5000;
+    while ((await store.pendingCallbackCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(await store.pendingCallbackCount()).toBe(0);
+    expect(peak).toBeLessThanOrEqual(policy.concurrency);
+    expect(peak).toBeGreaterThan(1);
+    await s.close();
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { CoreMetrics } from '../../../../src/core/metrics/index.ts';
+
+describe('CoreMetrics', () => {
+  it('exposes counts by carrier/category/state, lane depth and link state', async () => {
+    const m = new CoreMetrics();
+    m.messages.inc({ carrier: 'docomo', category: 'otp', state: 'accepted' }, 3);
+    m.setLaneDepths([{ carrier: 'au', category: 'promotion', depth: 1000 }]);
+    m.setLinkState('softbank', 0, 'bound');
+    m.setLinkState('softbank', 0, 'reconnecting');
+    m.submitLatency.observe({ carrier: 'docomo' }, 0.004);
+    const { contentType, body } = await m.exposition();
+    expect(contentType).toMatch(/text\/plain/);
+    expect(body).toContain('denpa_messages_total{carrier="docomo",category="otp",state="accepted"} 3');
+    expect(body).toContain('denpa_queue_depth{carrier="au",category="promotion"} 1000');
+    expect(body).toContain('denpa_link_state{carrier="softbank",link="0",state="reconnecting"} 1');
+    expect(body).toContain('denpa_link_state{carrier="softbank",link="0",state="bound"} 0');
+    expect(body).toContain('denpa_submit_latency_seconds_bucket{le="0.005",carrier="docomo"} 1');
+    m.setLaneDepths([]);
+    expect((await m.exposition()).body).not.toContain('denpa_queue_depth{carrier="au"');
+  });
+
+  it('keeps registries apart (two cores in one process)', async () => {
+    const a = new CoreMetrics();
+    const b = new CoreMetrics({ defaultMetrics: true });
+    a.callbacks.inc({ outcome: 'delivered' });
+    expect((await b.exposition()).body).not.toContain('denpa_callbacks_total{outcome="delivered"} 1');
+    expect((await b.exposition()).body).toContain('denpa_process_resident_memory_bytes');
+  });
+});
