@@ -1,15 +1,158 @@
-import type { CommandModule } from 'yargs';
-import { RunFailure } from '../runtime/index.ts';
+// The harness's subcommands: run, gate, capacity, report. Each handler
+// validates its options once (run-options.ts), runs, and sets the exit code:
+// 0 every threshold held / GO, 99 a threshold failed / NO-GO; a run that
+// could not be made throws a RunFailure (one line, its own code).
+import type { Argv, CommandModule } from 'yargs';
+import { RunFailure, SystemClock } from '../runtime/index.ts';
 
-// Placeholders until the harness is built; replaced by its owner.
-const notYet = (command: string): CommandModule => ({
-  command,
-  describe: '(not built yet)',
-  handler: () => {
-    throw new RunFailure(`denpa ${command.split(' ')[0]} is not built yet`);
+type Args = Record<string, unknown>;
+
+function runOptions(y: Argv): Argv {
+  return y
+    .option('engine', { choices: ['auto', 'builtin', 'k6'] as const, default: 'auto', describe: 'load engine: auto = k6 when installed, else the built-in engine (gate: built-in unless given)' })
+    .option('seed', { type: 'number', default: 1, describe: 'seed of the traffic fixture and the simulator' })
+    .option('duration-scale', { type: 'number', default: 1, describe: 'multiply every scenario duration and start time' })
+    .option('rate-scale', { type: 'number', default: 1, describe: 'multiply every arrival rate' })
+    .option('out', { type: 'string', default: 'reports', describe: 'reports folder (a run writes <out>/<run-id>/)' })
+    .option('target', { type: 'string', describe: 'an existing delivery core (staging), e.g. https://core.stg:8080; needs --sim' })
+    .option('sim', { type: 'string', describe: "the simulator's control API the target is wired to, e.g. http://sim.stg:8775" })
+    .option('api-key', { type: 'string', default: 'denpa-dev-key', describe: "the target's API key" })
+    .option('callback-secret', { type: 'string', describe: 'verify callback signatures with this secret (local default: denpa-dev-secret)' })
+    .option('sink-host', { type: 'string', default: '127.0.0.1', describe: 'address the callback sink listens on and the gateway calls back to' })
+    .option('sink-port', { type: 'number', default: 0, describe: 'callback sink port (0 = any free port)' })
+    .option('reset', { type: 'boolean', default: true, describe: 'reset the simulator before each run (--no-reset keeps its state)' })
+    .option('settle-timeout', { type: 'number', default: 60, describe: 'seconds to wait after the run for the delivery tail' })
+    .option('otp-deadline', { type: 'number', default: 10, describe: 'seconds within which an OTP counts as on time' })
+    .option('progress', { choices: ['auto', 'tty', 'lines', 'off'] as const, default: 'auto', describe: 'live progress on stderr' });
+}
+
+function runInput(a: Args): Record<string, unknown> {
+  const pick = (k: string) => (a[k] === undefined ? {} : { [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]: a[k] });
+  return {
+    ...pick('engine'),
+    ...pick('seed'),
+    ...pick('duration-scale'),
+    ...pick('rate-scale'),
+    ...pick('out'),
+    ...pick('target'),
+    ...pick('sim'),
+    ...pick('api-key'),
+    ...pick('callback-secret'),
+    ...pick('sink-host'),
+    ...pick('sink-port'),
+    ...pick('reset'),
+    ...pick('settle-timeout'),
+    ...pick('otp-deadline'),
+    ...pick('progress'),
+  };
+}
+
+/** SIGINT aborts the run (services are stopped, reports not written); a second SIGINT exits at once. */
+function interruptible(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let count = 0;
+  const onSigint = (): void => {
+    count++;
+    if (count === 1) {
+      process.stderr.write('\ndenpa: interrupted, stopping services (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+export const runCommand: CommandModule = {
+  command: 'run <scenario>',
+  describe: 'run one scenario against a local stack (or --target/--sim) and judge its SLAs',
+  builder: (y) => runOptions(y).positional('scenario', { type: 'string', describe: 'scenario script, e.g. scenarios/otp-steady.ts' }).option('run-id', { type: 'string', describe: 'four characters [0-9A-Z] (default: from the clock)' }),
+  handler: async (a: Args) => {
+    const { resolveRunOptions, runScenario } = await import('./orchestrate/index.ts');
+    const stop = interruptible();
+    try {
+      const options = resolveRunOptions({ ...runInput(a), scenario: String(a.scenario), ...(a['run-id'] ? { runId: String(a['run-id']) } : {}) } as never, { signal: stop.signal });
+      const outcome = await runScenario(options);
+      process.exitCode = outcome.exitCode;
+    } finally {
+      stop.dispose();
+    }
   },
-});
-export const runCommand = notYet('run <scenario>');
-export const gateCommand = notYet('gate');
-export const capacityCommand = notYet('capacity <scenario>');
-export const reportCommand = notYet('report <run-dir>');
+};
+
+export const gateCommand: CommandModule = {
+  command: 'gate',
+  describe: 'run the release suite and write the release-judgement sheet (exit 0 GO, 99 NO-GO)',
+  builder: (y) =>
+    runOptions(y)
+      .option('suite', { type: 'string', default: 'scenarios/suite.json', describe: 'the suite file' })
+      .option('baselines', { type: 'string', default: 'reports/baselines', describe: 'folder of committed baselines' })
+      .option('update-baseline', { type: 'boolean', default: false, describe: 'write each passing run as its scenario\'s new baseline' }),
+  handler: async (a: Args) => {
+    const { runGate } = await import('./orchestrate/index.ts');
+    const stop = interruptible();
+    try {
+      const outcome = await runGate({
+        suite: String(a.suite),
+        baselineDir: String(a.baselines),
+        updateBaseline: Boolean(a['update-baseline']),
+        run: runInput(a) as never,
+        clock: new SystemClock(),
+        stderr: process.stderr,
+        stdout: process.stdout,
+        signal: stop.signal,
+      });
+      process.exitCode = outcome.exitCode;
+    } finally {
+      stop.dispose();
+    }
+  },
+};
+
+export const capacityCommand: CommandModule = {
+  command: 'capacity <scenario>',
+  describe: 'step the arrival rate up until an SLA breaks; print the highest rate where all held',
+  builder: (y) =>
+    runOptions(y)
+      .positional('scenario', { type: 'string' })
+      .option('start', { type: 'number', default: 1, describe: 'first rate scale' })
+      .option('factor', { type: 'number', default: 1.5, describe: 'rate scale multiplier per step' })
+      .option('max-steps', { type: 'number', default: 6, describe: 'stepping runs at most' })
+      .option('refine', { type: 'number', default: 1, describe: 'bisection runs between the last pass and the first failure' }),
+  handler: async (a: Args) => {
+    const { runCapacity } = await import('./orchestrate/index.ts');
+    const start = Number(a.start);
+    const factor = Number(a.factor);
+    const maxSteps = Number(a['max-steps']);
+    const refine = Number(a.refine);
+    if (!(start > 0)) throw new RunFailure('--start must be > 0');
+    if (!(factor > 1)) throw new RunFailure('--factor must be > 1');
+    if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 20) throw new RunFailure('--max-steps must be an integer in [1, 20]');
+    if (!Number.isInteger(refine) || refine < 0 || refine > 5) throw new RunFailure('--refine must be an integer in [0, 5]');
+    const stop = interruptible();
+    try {
+      const { ['rate-scale']: _ignored, ...rest } = a;
+      await runCapacity({
+        run: { ...runInput(rest), scenario: String(a.scenario) } as never,
+        plan: { start, factor, maxSteps, refine },
+        clock: new SystemClock(),
+        stderr: process.stderr,
+        stdout: process.stdout,
+        signal: stop.signal,
+      });
+    } finally {
+      stop.dispose();
+    }
+  },
+};
+
+export const reportCommand: CommandModule = {
+  command: 'report <run-dir>',
+  describe: 'render the reports of a finished run again from its saved data',
+  builder: (y) => y.positional('run-dir', { type: 'string', describe: 'e.g. reports/AB12' }),
+  handler: async (a: Args) => {
+    const { reportCommandHandler } = await import('./report/index.ts');
+    await reportCommandHandler(String(a['run-dir']));
+  },
+};

@@ -45,6 +45,8 @@ export type ProgressMode = 'tty' | 'lines' | 'off';
 
 export interface ProgressWriter {
   update(view: ProgressView): void;
+  /** Prints a line of its own (a log line), keeping the progress line below it on a TTY. */
+  note(line: string): void;
   /** Ends the in-place line (a newline on a TTY) and prints `final` if given. */
   done(final?: string): void;
 }
@@ -67,6 +69,11 @@ export function progressWriter(stream: NodeJS.WritableStream & { isTTY?: boolean
         lastLineAt = now;
         stream.write(`${text}\n`);
       }
+    },
+    note(line) {
+      if (resolved === 'tty' && open) stream.write('\r\x1b[2K');
+      open = false;
+      stream.write(`${line}\n`);
     },
     done(final) {
       if (resolved === 'tty' && open) stream.write('\r\x1b[2K');

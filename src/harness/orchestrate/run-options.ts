@@ -1,0 +1,110 @@
+// The options of one run, validated once at the edge (the CLI or a test)
+// into a resolved object that carries the clock.
+import { resolve, basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { RunFailure, SystemClock, type Clock } from '../../runtime/index.ts';
+import { runIdFrom, isRunId } from '../../probe/index.ts';
+import type { ProgressMode } from './progress-line.ts';
+import type { EngineChoice } from './engine-runner.ts';
+
+export const RunOptionsSchema = Type.Object(
+  {
+    scenario: Type.String({ minLength: 1, description: 'path of the scenario script' }),
+    engine: Type.Union([Type.Literal('builtin'), Type.Literal('k6'), Type.Literal('auto')], { default: 'auto' }),
+    seed: Type.Integer({ minimum: 0, maximum: 0xffffffff, default: 1 }),
+    runId: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{4}$' })),
+    durationScale: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
+    rateScale: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
+    out: Type.String({ minLength: 1, default: 'reports' }),
+    target: Type.Optional(Type.String({ pattern: '^https?://' })),
+    sim: Type.Optional(Type.String({ pattern: '^https?://' })),
+    apiKey: Type.String({ minLength: 1, default: 'denpa-dev-key' }),
+    callbackSecret: Type.Optional(Type.String({ minLength: 1 })),
+    sinkHost: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    sinkPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    reset: Type.Boolean({ default: true, description: 'POST /v1/reset to the simulator before the run' }),
+    settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 60, description: 'seconds to wait for the delivery tail' }),
+    otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
+    progress: Type.Union([Type.Literal('auto'), Type.Literal('tty'), Type.Literal('lines'), Type.Literal('off')], { default: 'auto' }),
+  },
+  { additionalProperties: false },
+);
+export type RunOptionsInput = Partial<Static<typeof RunOptionsSchema>> & { scenario: string };
+
+export interface ResolvedRunOptions {
+  scenarioPath: string;
+  /** Basename without extension, e.g. `otp-steady`. */
+  scenario: string;
+  engine: EngineChoice;
+  /** auto = builtin (the gate's embedded default) instead of "k6 when installed". */
+  preferBuiltin: boolean;
+  seed: number;
+  runId: string;
+  durationScale: number;
+  rateScale: number;
+  outDir: string;
+  runDir: string;
+  target?: { coreUrl: string; simUrl: string };
+  apiKey: string;
+  callbackSecret?: string;
+  sinkHost: string;
+  sinkPort: number;
+  reset: boolean;
+  settleTimeoutMs: number;
+  otpDeadlineMs: number;
+  progress: ProgressMode | 'auto';
+  clock: Clock;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  signal?: AbortSignal;
+}
+
+export interface ResolveExtras {
+  clock?: Clock;
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  signal?: AbortSignal;
+  preferBuiltin?: boolean;
+  /** Source of the run id when none is given (default: the clock in 10 ms steps, wrapping after ~4.7 h). */
+  runIdSource?: number;
+}
+
+export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras = {}): ResolvedRunOptions {
+  const raw = Value.Default(RunOptionsSchema, Value.Clean(RunOptionsSchema, structuredClone(input)));
+  if (!Value.Check(RunOptionsSchema, raw)) {
+    const e = Value.Errors(RunOptionsSchema, raw).First();
+    throw new RunFailure(`option --${(e?.path ?? '/').replace(/^\//, '') || '?'}: ${e?.message ?? 'invalid'}`);
+  }
+  const o = raw as Static<typeof RunOptionsSchema>;
+  const scenarioPath = resolve(o.scenario);
+  if (!existsSync(scenarioPath)) throw new RunFailure(`scenario ${o.scenario} not found`);
+  if ((o.target === undefined) !== (o.sim === undefined)) throw new RunFailure('--target and --sim go together: give both (staging) or neither (local)');
+  const clock = extras.clock ?? new SystemClock();
+  const runId = o.runId ?? runIdFrom(extras.runIdSource ?? Math.floor(clock.now() / 10));
+  if (!isRunId(runId)) throw new RunFailure(`run id ${runId} is not four characters [0-9A-Z]`);
+  const outDir = resolve(o.out);
+  return {
+    scenarioPath,
+    scenario: basename(scenarioPath, extname(scenarioPath)),
+    engine: o.engine,
+    preferBuiltin: extras.preferBuiltin ?? false,
+    seed: o.seed,
+    runId,
+    durationScale: o.durationScale,
+    rateScale: o.rateScale,
+    outDir,
+    runDir: resolve(outDir, runId),
+    ...(o.target && o.sim ? { target: { coreUrl: o.target, simUrl: o.sim } } : {}),
+    apiKey: o.apiKey,
+    ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}),
+    sinkHost: o.sinkHost,
+    sinkPort: o.sinkPort,
+    reset: o.reset,
+    settleTimeoutMs: o.settleTimeout * 1000,
+    otpDeadlineMs: o.otpDeadline * 1000,
+    progress: o.progress,
+    clock,
+    stderr: extras.stderr ?? process.stderr,
+    ...(extras.signal ? { signal: extras.signal } : {}),
+  };
+}

@@ -1,0 +1,181 @@
+// `denpa run <scenario>`: one scenario from start to verdict.
+//
+//   services up ─▶ reset simulator ─▶ fixture ─▶ engine run ─▶ delivery tail
+//   (local children          (POST /v1/reset)   (numbers     (progress line)   settles (bounded)
+//    or --target/--sim)                          looked up)
+//        ─▶ collect (ledger, sink, faults) ─▶ judge ─▶ reports/<run-id>/ ─▶ services down
+//
+// Services are stopped on every path out (success, error, abort).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, hostname } from 'node:os';
+import { join } from 'node:path';
+import { RunFailure } from '../../runtime/index.ts';
+import { acceptedCountsFromSummary, collectDeliveryMetrics } from '../delivery/index.ts';
+import { judgeRun, exitCodeFor } from '../judge/index.ts';
+import { renderRunDir, RUN_RESULT_SCHEMA, type DeliveryResult, type FaultWindow, type RunResult } from '../report/index.ts';
+import { FAILURE_STATUSES, type SinkRunSnapshot } from '../sink/index.ts';
+import { SimulatorControl, sinkSnapshot } from './control-client.ts';
+import { resolveEngine, runEngine, type EngineProgress } from './engine-runner.ts';
+import { writeTrafficFixture } from './fixture-step.ts';
+import { attachExternalStack, startLocalStack, type Stack } from './local-stack.ts';
+import { readOtpSoFar, type OtpSoFar } from './otp-watch.ts';
+import { progressWriter } from './progress-line.ts';
+import { withDeclaredThresholds, withReportIntervals } from './report-intervals.ts';
+import type { ResolvedRunOptions } from './run-options.ts';
+import { settleTail, type TailSnapshot } from './settle.ts';
+
+const FAILURES = new Set<string>(FAILURE_STATUSES);
+
+export interface RunOutcome {
+  result: RunResult;
+  runDir: string;
+  /** 0 every threshold held, 99 one failed. */
+  exitCode: 0 | 99;
+}
+
+async function openStack(o: ResolvedRunOptions): Promise<Stack> {
+  const logDir = join(o.runDir, 'logs');
+  if (o.target) {
+    return attachExternalStack({ coreUrl: o.target.coreUrl, simUrl: o.target.simUrl, apiKey: o.apiKey, sinkHost: o.sinkHost, sinkPort: o.sinkPort, logDir, ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}) });
+  }
+  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir });
+}
+
+function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRunSnapshot): TailSnapshot {
+  let failedFinals = 0;
+  for (const s of sink.seqs) if (FAILURES.has(s.status)) failedFinals++;
+  return { seen: totals.messages, deliveries: totals.deliveries, finals: sink.finals, failedFinals };
+}
+
+function percentilesNamed(thresholds: Record<string, unknown> | undefined): number[] {
+  const out = new Set<number>();
+  for (const list of Object.values(thresholds ?? {})) {
+    for (const t of Array.isArray(list) ? list : [list]) {
+      const text = typeof t === 'string' ? t : (t as { threshold?: string })?.threshold;
+      const m = typeof text === 'string' ? /^\s*p\((\d+(?:\.\d+)?)\)/.exec(text) : null;
+      if (m) out.add(Number(m[1]));
+    }
+  }
+  return [...out];
+}
+
+export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
+  const progress = progressWriter(o.stderr, o.progress, o.clock);
+  const label = `${o.scenario} [${o.runId}]`;
+  await mkdir(o.runDir, { recursive: true });
+  const engine = await resolveEngine(o.engine, o.preferBuiltin);
+  progress.update({ label, phase: 'starting services', elapsedMs: 0 });
+  const startedAt = o.clock.now();
+  const stack = await openStack(o);
+  try {
+    const sim = new SimulatorControl(stack.simUrl);
+    if (o.reset) await sim.reset();
+    const fixturePath = join(o.runDir, 'fixture.json');
+    await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath });
+
+    // The live OTP figure is read in the background, one read at a time.
+    let otp: OtpSoFar | undefined;
+    let reading = false;
+    let lastRead = Number.NEGATIVE_INFINITY;
+    const refreshOtp = (): void => {
+      const now = o.clock.now();
+      if (reading || now - lastRead < 3_000) return;
+      reading = true;
+      lastRead = now;
+      void readOtpSoFar({ simUrl: stack.simUrl, runId: o.runId, deadlineMs: o.otpDeadlineMs, now: () => o.clock.now() })
+        .then((v) => (otp = v))
+        .finally(() => (reading = false));
+    };
+    const onProgress = (p: EngineProgress): void => {
+      refreshOtp();
+      progress.update({ label, ...p, ...(otp ? { otp } : {}) });
+    };
+
+    const runStart = o.clock.now();
+    const engineRun = await runEngine(engine, {
+      scenarioPath: o.scenarioPath,
+      env: {
+        CORE_URL: stack.coreUrl,
+        API_KEY: stack.apiKey,
+        SIM_URL: stack.simUrl,
+        SINK_URL: stack.sinkUrl,
+        RUN_ID: o.runId,
+        FIXTURE: fixturePath,
+        DURATION_SCALE: String(o.durationScale),
+        RATE_SCALE: String(o.rateScale),
+      },
+      workDir: o.runDir,
+      onProgress,
+      log: (line) => progress.note(line),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    if (o.signal?.aborted) throw new RunFailure('run interrupted', 130);
+    const summary = withDeclaredThresholds(withReportIntervals(engineRun.summary));
+    const engineExitCode = engineRun.engineExitCode;
+    const runMs = o.clock.now() - runStart;
+
+    const accepted = acceptedCountsFromSummary(summary);
+    const settled = await settleTail({
+      accepted: accepted.total,
+      clock: o.clock,
+      deadlineMs: o.settleTimeoutMs,
+      read: async () => tailFrom(await sim.ledgerTotals(o.runId), await sinkSnapshot(stack.sinkUrl, o.runId)),
+      onState: (state, snap) => {
+        const detail = state.state === 'pending' ? `${state.pending} not yet at a carrier` : state.state === 'draining' ? `${state.waitingFor} without final status` : state.state;
+        progress.update({ label, phase: `settling: ${detail}`, elapsedMs: o.clock.now() - runStart, inFlight: accepted.total - snap.finals });
+      },
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+
+    const sink = await sinkSnapshot(stack.sinkUrl, o.runId);
+    const faults: FaultWindow[] = await sim.faults().catch(() => []);
+    let delivery: DeliveryResult | undefined;
+    try {
+      delivery = await collectDeliveryMetrics({
+        simUrl: stack.simUrl,
+        runId: o.runId,
+        accepted,
+        callbacks: sink,
+        otpDeadlineMs: o.otpDeadlineMs,
+        durationMs: runMs,
+        percentiles: percentilesNamed(summary.options.thresholds),
+      });
+    } catch (err) {
+      // Without the ledger the delivery thresholds are unmeasured (and fail): say why.
+      o.stderr.write(`denpa: delivery metrics unavailable: ${(err as Error).message}\n`);
+    }
+    const verdict = judgeRun({ summary, ...(delivery ? { delivery } : {}) });
+    const exitCode = exitCodeFor(verdict);
+    const endedAt = o.clock.now();
+    const result: RunResult = {
+      schema: RUN_RESULT_SCHEMA,
+      runId: o.runId,
+      scenario: o.scenario,
+      engine,
+      startedAt,
+      endedAt,
+      durationScale: o.durationScale,
+      summary,
+      ...(delivery ? { delivery } : {}),
+      verdict,
+      faults,
+      target: { coreUrl: stack.coreUrl, simUrl: stack.simUrl, sinkUrl: stack.sinkUrl },
+      environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, hostname: hostname(), external: stack.external },
+      exitCode,
+    };
+    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, seed: o.seed, rateScale: o.rateScale }, null, 2));
+    await renderRunDir(o.runDir, result);
+    const failedNames = verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
+    progress.done(
+      `${label} ${verdict.outcome === 'pass' ? 'PASS' : 'FAIL'}: ${verdict.thresholds.length - verdict.failed}/${verdict.thresholds.length} thresholds held` +
+        (failedNames.length ? `; broken: ${failedNames.join(', ')}` : '') +
+        ` (settle: ${settled.state.state}, ${(settled.waitedMs / 1000).toFixed(1)}s) -> ${o.runDir}`,
+    );
+    return { result, runDir: o.runDir, exitCode };
+  } catch (err) {
+    progress.done();
+    throw err;
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,83 @@
+// The entry point of one child process of a local run: it starts one service
+// (simulator, delivery core or callback sink) through that part's door,
+// reports its addresses to the parent over IPC, and closes it when told to
+// (SIGTERM, SIGINT, an IPC 'stop') or when the parent goes away, so that no
+// service outlives the run that started it.
+//
+//   parent ──fork(service-host.ts, [kind, optionsJson])──▶ child
+//   child  ──{type:'ready', endpoints}─────────────────────▶ parent
+//   child  ──{type:'failed', message}──────────────────────▶ parent (then exits 1)
+//   parent ──{type:'stop'} or SIGTERM──────────────────────▶ child closes, exits 0
+import type { ServiceKind, ServiceMessage, ServiceEndpoints } from './service-protocol.ts';
+
+// The doors of the simulator and the core, by the BRIEF's contracts
+// (startSimulator(options) -> {ports, controlUrl, close()}, startCore(config)
+// -> {url, close()}). Imported through a path held in a variable: this file
+// is checked against those contracts, and each part runs in its own process.
+const SIMULATOR_DOOR: string = '../../../simulator/index.ts';
+const CORE_DOOR: string = '../../core/index.ts';
+
+interface Running {
+  endpoints: ServiceEndpoints;
+  close(): Promise<void>;
+}
+
+async function start(kind: ServiceKind, options: Record<string, unknown>): Promise<Running> {
+  switch (kind) {
+    case 'sim': {
+      const { startSimulator } = (await import(SIMULATOR_DOOR)) as { startSimulator: (o: unknown) => Promise<{ ports: Record<string, number>; controlUrl: string; close(): Promise<void> }> };
+      const sim = await startSimulator(options);
+      return { endpoints: { controlUrl: sim.controlUrl, smppPorts: { ...sim.ports } }, close: () => sim.close() };
+    }
+    case 'core': {
+      const { startCore } = (await import(CORE_DOOR)) as { startCore: (o: unknown) => Promise<{ url: string; close(): Promise<void> }> };
+      const core = await startCore(options);
+      return { endpoints: { url: core.url }, close: () => core.close() };
+    }
+    case 'sink': {
+      const { startSink } = await import('../sink/index.ts');
+      const sink = await startSink(options);
+      return { endpoints: { url: sink.url }, close: () => sink.close() };
+    }
+  }
+}
+
+function send(message: ServiceMessage): void {
+  if (process.send && process.connected) process.send(message);
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as ServiceKind;
+  const options = JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>;
+  let running: Running | undefined;
+  let closing = false;
+  const stop = async (code: number): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    // Bounded: a service that does not close in time is left to the exit.
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref());
+    await Promise.race([running?.close().catch(() => undefined), deadline]);
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.on('disconnect', () => void stop(0));
+  process.on('message', (m: unknown) => {
+    if ((m as { type?: string } | null)?.type === 'stop') void stop(0);
+  });
+  try {
+    running = await start(kind, options);
+  } catch (err) {
+    send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 100).unref();
+    return;
+  }
+  if (closing) {
+    await running.close();
+    return;
+  }
+  send({ type: 'ready', endpoints: running.endpoints });
+}
+
+void main();
