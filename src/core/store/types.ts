@@ -226,14 +226,23 @@ export type DispatchEvent =
       readonly receiptDueAt: number;
     }
   /** A temporary failure: the message goes back to its lane, due again at `dueAt`. */
-  | { readonly kind: 'retry'; readonly messageId: string; readonly dueAt: number; readonly at: number; readonly error: MessageError }
+  | {
+      readonly kind: 'retry';
+      readonly messageId: string;
+      readonly dueAt: number;
+      readonly at: number;
+      /** Whether this retry counts against the bounded attempts (ESME_RSYSERR yes; throttling, link loss no). */
+      readonly countsAttempt: boolean;
+      readonly error: MessageError;
+    }
   /** A final outcome decided by dispatch (rejected, failed, expired, ...). */
   | { readonly kind: 'final'; readonly messageId: string; readonly state: FinalState; readonly at: number; readonly error?: MessageError }
   /** A delivery receipt for one segment, correlated by the normalised SMSC id. */
   | {
       readonly kind: 'receipt';
       readonly carrier: Carrier;
-      readonly smscId: string;
+      /** Every key the receipt's id may mean, most likely first; the first that matches a segment wins. */
+      readonly smscIds: readonly string[];
       readonly outcome: ReceiptOutcome;
       readonly at: number;
       readonly error?: MessageError;

@@ -94,6 +94,7 @@ export class SqliteStore implements Store {
       callbackAbandon: p(`UPDATE callbacks SET state = 'abandoned', done_at = ?, last_error = ? WHERE id = ?`),
       pendingCallbacks: p(`SELECT COUNT(*) AS n FROM callbacks WHERE state = 'pending'`),
       laneDepths: p(`SELECT carrier, priority, COUNT(*) AS n FROM messages WHERE state = 'accepted' GROUP BY carrier, priority`),
+      anyDue: p(`SELECT 1 AS x FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' AND due_at <= ? AND expires_at > ? LIMIT 1`),
       nextDue: p(`SELECT due_at FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' ORDER BY due_at LIMIT 1`),
     };
   }
@@ -205,6 +206,8 @@ export class SqliteStore implements Store {
   // ------------------------------------------------------------------ dispatch
 
   claimDue(carrier: Carrier, now: number, limit: number, lanes: readonly Category[] = CATEGORIES): Promise<ClaimedMessage[]> {
+    // A cheap read first: an idle queue polls often and should not cost a write transaction.
+    if (limit <= 0 || !lanes.some((l) => this.s.anyDue.get(carrier, CATEGORIES.indexOf(l), now, now) !== undefined)) return Promise.resolve([]);
     return this.writer.submit(() => this.transitions.claim(carrier, now, limit, lanes), limit);
   }
 

@@ -67,7 +67,7 @@ export class MessageTransitions {
          RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, notify_submitted`,
       ),
       retry: p(
-        `UPDATE messages SET state = 'accepted', due_at = ?, attempts = attempts + 1, error_code = ?, error_description = ?
+        `UPDATE messages SET state = 'accepted', due_at = ?, attempts = attempts + ?, error_code = ?, error_description = ?
          WHERE id = ? AND state = 'queued' AND expires_at > ?`,
       ),
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
@@ -164,7 +164,7 @@ export class MessageTransitions {
           break;
         }
         case 'retry': {
-          const changed = this.s.retry.run(e.dueAt, e.error.code, e.error.description, e.messageId, e.dueAt).changes;
+          const changed = this.s.retry.run(e.dueAt, e.countsAttempt ? 1 : 0, e.error.code, e.error.description, e.messageId, e.dueAt).changes;
           if (changed > 0) this.record(e.messageId, e.at, 'accepted', `retry at ${new Date(e.dueAt).toISOString()}: ${e.error.code}`);
           else {
             // The back-off would outlive the TTL: the message ends expired rather than be sent late.
@@ -180,7 +180,11 @@ export class MessageTransitions {
           break;
         }
         case 'receipt': {
-          const seg = this.s.findSegment.get(e.carrier, e.smscId) as { message_id: string; seq: number; state: string } | undefined;
+          let seg: { message_id: string; seq: number; state: string } | undefined;
+          for (const key of e.smscIds) {
+            seg = this.s.findSegment.get(e.carrier, key) as typeof seg;
+            if (seg) break;
+          }
           if (!seg) {
             unmatched.push(e);
             break;

@@ -74,18 +74,18 @@ describe('SqliteStore: dispatch side', () => {
     expect(c?.parts.map((p) => p.seq)).toEqual([1, 2, 3]);
     await store.applyDispatch([
       { kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'a1', at: T0 + 1, receiptDueAt: T0 + 100_000 },
-      { kind: 'receipt', carrier: 'docomo', smscId: 'a1', outcome: 'delivered', at: T0 + 2 },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['a1'], outcome: 'delivered', at: T0 + 2 },
       { kind: 'segment_submitted', messageId: m.id, seq: 2, smscId: 'a2', at: T0 + 3, receiptDueAt: T0 + 100_000 },
     ]);
     expect((await store.getMessage(m.id))?.state).toBe('queued');
-    const early = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscId: 'a3', outcome: 'delivered', at: T0 + 4 }]);
-    expect(early.unmatched.map((u) => u.smscId)).toEqual(['a3']);
+    const early = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 4 }]);
+    expect(early.unmatched.map((u) => u.smscIds)).toEqual([['a3']]);
     await store.applyDispatch([
       { kind: 'segment_submitted', messageId: m.id, seq: 3, smscId: 'a3', at: T0 + 5, receiptDueAt: T0 + 100_000 },
-      { kind: 'receipt', carrier: 'docomo', smscId: 'a2', outcome: 'delivered', at: T0 + 6 },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['a2'], outcome: 'delivered', at: T0 + 6 },
     ]);
     expect((await store.getMessage(m.id))?.state).toBe('submitted');
-    const out = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscId: 'a3', outcome: 'delivered', at: T0 + 7 }]);
+    const out = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 7 }]);
     expect(out.finals.map((f) => f.state)).toEqual(['delivered']);
     const got = await store.getMessage(m.id);
     expect(got?.transitions.map((t) => t.state)).toEqual(['accepted', 'queued', 'submitted', 'delivered']);
@@ -93,7 +93,7 @@ describe('SqliteStore: dispatch side', () => {
     const jobs = await store.claimDueCallbacks(T0 + 10, 10);
     expect(jobs.map((j) => j.status)).toEqual(['submitted', 'delivered']);
     // a late duplicate receipt changes nothing
-    const dupe = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscId: 'a1', outcome: 'undeliverable', at: T0 + 8 }]);
+    const dupe = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a1'], outcome: 'undeliverable', at: T0 + 8 }]);
     expect(dupe.finals).toEqual([]);
     expect((await store.getMessage(m.id))?.state).toBe('delivered');
   });
@@ -105,8 +105,8 @@ describe('SqliteStore: dispatch side', () => {
     const out = await store.applyDispatch([
       { kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'b1', at: T0, receiptDueAt: T0 + 1000 },
       { kind: 'segment_submitted', messageId: m.id, seq: 2, smscId: 'b2', at: T0, receiptDueAt: T0 + 1000 },
-      { kind: 'receipt', carrier: 'docomo', smscId: 'b1', outcome: 'delivered', at: T0 + 1 },
-      { kind: 'receipt', carrier: 'docomo', smscId: 'b2', outcome: 'undeliverable', at: T0 + 2, error: { code: 'RECEIPT_UNDELIV', description: 'err:001' } },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['b1'], outcome: 'delivered', at: T0 + 1 },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['b2'], outcome: 'undeliverable', at: T0 + 2, error: { code: 'RECEIPT_UNDELIV', description: 'err:001' } },
     ]);
     expect(out.finals.map((f) => f.state)).toEqual(['undeliverable']);
     expect((await store.getMessage(m.id))?.error?.code).toBe('RECEIPT_UNDELIV');
@@ -129,8 +129,8 @@ describe('SqliteStore: dispatch side', () => {
     await store.claimDue('docomo', T0, 2);
     const err = { code: 'ESME_RTHROTTLED', description: 'throttled' };
     const out = await store.applyDispatch([
-      { kind: 'retry', messageId: a.id, dueAt: T0 + 500, at: T0, error: err },
-      { kind: 'retry', messageId: b.id, dueAt: T0 + 20_000, at: T0, error: err },
+      { kind: 'retry', messageId: a.id, dueAt: T0 + 500, at: T0, countsAttempt: true, error: err },
+      { kind: 'retry', messageId: b.id, dueAt: T0 + 20_000, at: T0, countsAttempt: false, error: err },
     ]);
     expect(out.finals.map((f) => [f.id, f.state])).toEqual([[b.id, 'expired']]);
     expect(await store.claimDue('docomo', T0 + 499, 10)).toEqual([]);

@@ -1,0 +1,56 @@
+// The TPS cap of one carrier link: a token bucket refilled continuously at
+// `ratePerSecond`, holding at most `burst` tokens. Time comes from the
+// injected clock, so tests drive it with ManualClock.
+import type { Clock } from '../../runtime/index.ts';
+
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+    private readonly clock: Clock,
+  ) {
+    if (!(ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${ratePerSecond}`);
+    if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
+    this.tokens = burst;
+    this.last = clock.now();
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    if (now > this.last) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
+      this.last = now;
+    }
+  }
+
+  /** Takes one token if there is one. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** Milliseconds until a token will be there (0 when one is there now). */
+  msUntilToken(): number {
+    this.refill();
+    if (this.tokens >= 1) return 0;
+    return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+  }
+
+  /** Empty the bucket (the carrier said we were too fast): sending resumes at the refill rate. */
+  drain(): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
+  get available(): number {
+    this.refill();
+    return Math.floor(this.tokens);
+  }
+}

@@ -1,0 +1,320 @@
+// The queue of one carrier: claims due messages from the store (OTP lane
+// first), keeps the few it claimed in a LaneBuffer, and sends their segments
+// through the CarrierLink as window slots and the TPS cap allow. Results go
+// to the DispatchJournal; a message's window slots are released only when
+// its outcome is committed (see carrier-link.ts for why).
+//
+// Claim sizing: the OTP lane is claimed every cycle whatever the buffer
+// holds (so an OTP never waits behind claimed promotions); the other lanes
+// only while the buffer is shorter than what the link can take soon
+// (free slots, and at most ~200 ms of the TPS cap).
+import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
+import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
+import type { CarrierLink, SubmitLease } from '../carrier/carrier-link.ts';
+import { messageKeys } from '../carrier/receipt-outcome.ts';
+import type { MessageIdRadix } from '../../smpp/index.ts';
+import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type Store } from '../store/index.ts';
+import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import type { DispatchJournal } from './journal.ts';
+import { LaneBuffer } from './lane-buffer.ts';
+import { isInsideWindow, type SendingWindow } from './quiet-hours.ts';
+import { classifySubmitStatus, type SubmitVerdict } from './submit-outcome.ts';
+import { relativeValidity } from './validity.ts';
+
+export interface CarrierQueueOptions {
+  readonly carrier: Carrier;
+  readonly tps: number;
+  readonly sourceAddr: string;
+  readonly messageIdRadix: MessageIdRadix | undefined;
+  readonly receiptTimeoutMs: number;
+  /** How often an idle queue looks for due messages. */
+  readonly claimIntervalMs: number;
+  /** Retries after ESME_RSYSERR / ESME_RX_T_APPN / response timeouts before the message fails. */
+  readonly maxTransientAttempts: number;
+  readonly throttleBackoff: BackoffPolicy;
+  readonly transientBackoff: BackoffPolicy;
+  /** Lanes held in their quiet hours (dunning by default). */
+  readonly heldLanes: ReadonlyMap<Category, SendingWindow>;
+  readonly clock: Clock;
+  readonly random: Random;
+}
+
+export interface QueueHooks {
+  onSubmitResult(carrier: Carrier, status: string, latencyMs: number): void;
+  onSubmitted(carrier: Carrier, category: Category): void;
+  onError(err: unknown): void;
+}
+
+type Verdict = SubmitVerdict | { readonly kind: 'link_lost'; readonly detail: string } | { readonly kind: 'expired' };
+
+interface MessageJob {
+  readonly claimed: ClaimedMessage;
+  remaining: number;
+  readonly verdicts: Verdict[];
+  readonly leases: SubmitLease[];
+}
+
+interface SegmentJob {
+  readonly msg: MessageJob;
+  readonly part: ClaimedPart;
+}
+
+const SETTLE_PRECEDENCE = ['rejected', 'failed', 'expired', 'transient', 'link_lost', 'throttled'] as const;
+
+export class CarrierQueue {
+  private readonly buffer = new LaneBuffer<SegmentJob>();
+  private unsettled = 0;
+  private claiming = false;
+  private stopped = false;
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+  private pumpQueued = false;
+  private throttles = 0;
+  private settledWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly o: CarrierQueueOptions,
+    private readonly store: Store,
+    private readonly link: CarrierLink,
+    private readonly journal: DispatchJournal,
+    private readonly hooks: QueueHooks,
+  ) {}
+
+  /** Messages claimed and not yet settled (in the buffer or on the wire). */
+  get inFlightMessages(): number {
+    return this.unsettled;
+  }
+
+  start(): void {
+    this.wake();
+  }
+
+  /** Something changed (capacity, new messages): pump and claim soon. */
+  wake(): void {
+    if (this.stopped || this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    const at = this.o.clock.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    this.o.clock.clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, ms);
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    for (let i = 0; i < 100_000; i++) {
+      const job = this.buffer.peek();
+      if (!job) break;
+      if (now >= job.msg.claimed.expiresAt) {
+        this.buffer.shift();
+        this.segmentDone(job.msg, { kind: 'expired' });
+        continue;
+      }
+      const lease = this.link.tryLease();
+      if (!lease) {
+        const wait = this.link.msUntilSend();
+        if (wait > 0 && this.link.freeSlots > 0) this.schedule(wait);
+        break;
+      }
+      this.buffer.shift();
+      this.send(job, lease);
+    }
+    void this.claim();
+    this.schedule(this.o.claimIntervalMs);
+  }
+
+  private lanesOpen(now: number): Category[] {
+    return CATEGORIES.filter((c) => {
+      const w = this.o.heldLanes.get(c);
+      return !w || isInsideWindow(now, w);
+    });
+  }
+
+  private async claim(): Promise<void> {
+    if (this.claiming || this.stopped || this.link.boundCount === 0) return;
+    const now = this.o.clock.now();
+    const soon = Math.max(1, Math.ceil(this.o.tps * 0.2));
+    const room = Math.min(this.link.freeSlots, soon) - this.buffer.size;
+    const lanes = this.lanesOpen(now);
+    const otpOnly = room <= 0;
+    if (otpOnly && !lanes.includes('otp')) return;
+    const limit = otpOnly ? Math.max(1, Math.min(50, this.link.freeSlots)) : room;
+    this.claiming = true;
+    try {
+      const claimed = await this.store.claimDue(this.o.carrier, now, limit, otpOnly ? ['otp'] : lanes);
+      for (const m of claimed) this.enqueue(m);
+      if (claimed.length > 0) this.wake();
+    } catch (err) {
+      this.hooks.onError(err);
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private enqueue(m: ClaimedMessage): void {
+    if (this.stopped) {
+      // Claimed while draining: put it straight back.
+      void this.journal.push({ kind: 'retry', messageId: m.id, dueAt: this.o.clock.now(), at: this.o.clock.now(), countsAttempt: false, error: { code: 'DRAINED', description: 'the core was shutting down' } });
+      return;
+    }
+    const msg: MessageJob = { claimed: m, remaining: m.parts.length, verdicts: [], leases: [] };
+    this.unsettled++;
+    if (m.parts.length === 0) {
+      // Every segment was answered before a crash; nothing left to send.
+      msg.remaining = 1;
+      this.segmentDone(msg, { kind: 'submitted' });
+      return;
+    }
+    for (const part of m.parts) this.buffer.push(m.category, { msg, part });
+  }
+
+  private submitFields(m: ClaimedMessage, part: ClaimedPart, validity: string): SubmitSmFields {
+    const sender = m.sender ?? this.o.sourceAddr;
+    const alpha = /[^0-9+]/.test(sender);
+    return {
+      source_addr_ton: alpha ? 0x05 : 0x02,
+      source_addr_npi: alpha ? 0x00 : 0x01,
+      source_addr: sender,
+      dest_addr_ton: 0x01,
+      dest_addr_npi: 0x01,
+      destination_addr: m.to,
+      esm_class: part.esmClass,
+      data_coding: part.dataCoding,
+      registered_delivery: 0x01,
+      validity_period: validity,
+      short_message: Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength),
+    };
+  }
+
+  private send(job: SegmentJob, lease: SubmitLease): void {
+    const m = job.msg.claimed;
+    const sentAt = this.o.clock.now();
+    const validity = relativeValidity(m.expiresAt - sentAt);
+    if (!validity) {
+      lease.release();
+      this.segmentDone(job.msg, { kind: 'expired' });
+      return;
+    }
+    lease.submit(this.submitFields(m, job.part, validity)).then(
+      (res) => this.onResult(job, lease, res, sentAt),
+      (err: unknown) => this.onFailure(job, lease, err, sentAt),
+    );
+  }
+
+  private onResult(job: SegmentJob, lease: SubmitLease, res: SubmitResult, sentAt: number): void {
+    const now = this.o.clock.now();
+    const verdict = classifySubmitStatus(res.commandStatus);
+    this.hooks.onSubmitResult(this.o.carrier, verdict.kind === 'submitted' ? 'ESME_ROK' : verdict.error.code, now - sentAt);
+    if (res.ok && verdict.kind === 'submitted') {
+      this.throttles = 0;
+      const smscId = messageKeys(res.messageId, this.o.messageIdRadix)[0] ?? res.messageId;
+      const event: DispatchEvent = { kind: 'segment_submitted', messageId: job.msg.claimed.id, seq: job.part.seq, smscId, at: now, receiptDueAt: now + this.o.receiptTimeoutMs };
+      this.journal.push(event).then(
+        () => lease.release(),
+        () => lease.release(),
+      );
+      this.segmentDone(job.msg, verdict);
+      return;
+    }
+    if (verdict.kind === 'throttled') {
+      this.link.pause(backoffDelay(this.o.throttleBackoff, this.throttles++, this.o.random));
+    }
+    job.msg.leases.push(lease);
+    this.segmentDone(job.msg, verdict);
+  }
+
+  private onFailure(job: SegmentJob, lease: SubmitLease, err: unknown, sentAt: number): void {
+    this.hooks.onSubmitResult(this.o.carrier, err instanceof SmppError ? err.code : 'error', this.o.clock.now() - sentAt);
+    job.msg.leases.push(lease);
+    // A response timeout means the SMSC may have taken it: retrying can duplicate (bounded by maxTransientAttempts).
+    if (err instanceof SmppTimeoutError) {
+      this.segmentDone(job.msg, { kind: 'transient', error: { code: 'SUBMIT_TIMEOUT', description: err.message } });
+    } else {
+      this.segmentDone(job.msg, { kind: 'link_lost', detail: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private segmentDone(msg: MessageJob, verdict: Verdict): void {
+    msg.verdicts.push(verdict);
+    msg.remaining--;
+    if (msg.remaining > 0) return;
+    void this.settle(msg);
+  }
+
+  /** All segments of a claimed message have a result: one event for the message, then free its slots. */
+  private async settle(msg: MessageJob): Promise<void> {
+    const m = msg.claimed;
+    const now = this.o.clock.now();
+    const worst = SETTLE_PRECEDENCE.find((k) => msg.verdicts.some((v) => v.kind === k));
+    const firstOf = <K extends Verdict['kind']>(k: K) => msg.verdicts.find((v) => v.kind === k) as Extract<Verdict, { kind: K }>;
+    let event: DispatchEvent | undefined;
+    switch (worst) {
+      case undefined:
+        this.hooks.onSubmitted(this.o.carrier, m.category);
+        break;
+      case 'rejected':
+      case 'failed':
+        event = { kind: 'final', messageId: m.id, state: worst, at: now, error: firstOf(worst).error };
+        break;
+      case 'expired':
+        event = { kind: 'final', messageId: m.id, state: 'expired', at: now, error: { code: 'TTL_EXPIRED', description: 'not submitted before expires_at' } };
+        break;
+      case 'transient': {
+        const error = firstOf('transient').error;
+        event =
+          m.attempts + 1 >= this.o.maxTransientAttempts
+            ? { kind: 'final', messageId: m.id, state: 'failed', at: now, error }
+            : { kind: 'retry', messageId: m.id, at: now, countsAttempt: true, dueAt: now + backoffDelay(this.o.transientBackoff, m.attempts, this.o.random), error };
+        break;
+      }
+      case 'link_lost':
+        event = { kind: 'retry', messageId: m.id, at: now, countsAttempt: false, dueAt: now + 100, error: { code: 'LINK_LOST', description: firstOf('link_lost').detail } };
+        break;
+      case 'throttled':
+        event = { kind: 'retry', messageId: m.id, at: now, countsAttempt: false, dueAt: Math.max(now + 1, now + this.link.msUntilSend()), error: firstOf('throttled').error };
+        break;
+    }
+    try {
+      if (event) await this.journal.push(event);
+    } catch (err) {
+      this.hooks.onError(err);
+    } finally {
+      for (const l of msg.leases) l.release();
+      this.unsettled--;
+      if (this.unsettled === 0) for (const w of this.settledWaiters.splice(0)) w();
+    }
+  }
+
+  /**
+   * Stop claiming; put unsent segments back in their lanes (messages whose
+   * segments were all unsent go back to accepted); wait up to `timeoutMs`
+   * for submits on the wire to be answered and recorded.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.o.clock.clearTimeout(this.timer);
+    const now = this.o.clock.now();
+    for (const job of this.buffer.takeAll()) this.segmentDone(job.msg, { kind: 'link_lost', detail: 'drained before sending' });
+    if (this.unsettled === 0) return;
+    await new Promise<void>((resolve) => {
+      const t = this.o.clock.setTimeout(resolve, Math.max(0, timeoutMs - (this.o.clock.now() - now)));
+      this.settledWaiters.push(() => {
+        this.o.clock.clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,97 @@
+// The dispatch journal: every submit result, retry, final and receipt goes
+// through here to the store, in order, one batch at a time.
+//
+//   push(e) ─▶ buffer ─▶ applyDispatch(batch) ─▶ resolve each push
+//                 ▲              │ unmatched receipts
+//                 └── ReceiptHold ◀┘   (applied after the submit that names them)
+//
+// One batch in flight at a time keeps the order: a receipt that comes back
+// unmatched is held, and every later segment_submitted is checked against
+// the hold before its batch goes out, so a receipt that raced ahead of its
+// submit_sm_resp is matched, not dropped.
+import type { Clock } from '../../runtime/index.ts';
+import { ReceiptHold } from '../carrier/receipt-hold.ts';
+import type { DispatchEvent, DispatchOutcome, ReceiptEvent, Store } from '../store/index.ts';
+
+interface Entry {
+  event: DispatchEvent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface JournalHooks {
+  onFinals(finals: DispatchOutcome['finals']): void;
+  onError(err: unknown): void;
+}
+
+export class DispatchJournal {
+  private buffer: Entry[] = [];
+  private busy: Promise<void> | undefined;
+  readonly hold: ReceiptHold<ReceiptEvent>;
+  matchedLate = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly hooks: JournalHooks,
+    holdMs: number,
+    maxHeld = 100_000,
+  ) {
+    this.hold = new ReceiptHold(holdMs, maxHeld);
+  }
+
+  /** Resolves once the event is committed. */
+  push(event: DispatchEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.buffer.push({ event, resolve, reject });
+      if (!this.busy) this.busy = this.run();
+    });
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  private async run(): Promise<void> {
+    // Bounded: each pass takes the whole buffer; it ends when a pass finds nothing new.
+    for (let pass = 0; pass < Number.MAX_SAFE_INTEGER; pass++) {
+      await new Promise<void>((r) => setImmediate(r));
+      if (this.buffer.length === 0) break;
+      const batch = this.buffer;
+      this.buffer = [];
+      const events: DispatchEvent[] = [];
+      const submittedKeys = new Set<string>();
+      for (const e of batch) {
+        events.push(e.event);
+        if (e.event.kind === 'segment_submitted') {
+          submittedKeys.add(e.event.smscId);
+          const held = this.hold.take(e.event.smscId);
+          if (held) {
+            this.matchedLate++;
+            events.push(held);
+          }
+        }
+      }
+      try {
+        const out = await this.store.applyDispatch(events);
+        const now = this.clock.now();
+        for (const r of out.unmatched) {
+          // Its submit was in this same batch, just after it: apply it again next pass.
+          if (r.smscIds.some((k) => submittedKeys.has(k))) this.buffer.unshift({ event: r, resolve: () => {}, reject: () => {} });
+          else this.hold.hold(r.smscIds, r, now);
+        }
+        if (out.finals.length > 0) this.hooks.onFinals(out.finals);
+        for (const e of batch) e.resolve();
+      } catch (err) {
+        this.hooks.onError(err);
+        for (const e of batch) e.reject(err);
+      }
+    }
+    this.busy = undefined;
+  }
+
+  /** Resolves when everything pushed so far is committed. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 1000 && this.busy; i++) await this.busy;
+  }
+}
