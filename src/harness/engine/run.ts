@@ -30,8 +30,14 @@ export interface RunScriptOptions {
   readonly durationScale?: number;
   /** Aborting stops the run at once (exit 105, as k6 on an external abort). */
   readonly signal?: AbortSignal;
-  /** Where script console output and iteration errors go (default: stderr). */
+  /** Where iteration errors and script failures are logged (default: stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * Keep-alive connections per origin (default 256). Requests beyond it wait
+   * in the client (the wait counts in their duration); opening thousands of
+   * sockets at once overflows the server's listen backlog and costs 1-3 s SYN retries.
+   */
+  readonly maxConnectionsPerOrigin?: number;
 }
 
 export type HandleSummaryOutput = Record<string, string | ArrayBuffer>;
@@ -67,7 +73,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
 
   const registry = new MetricRegistry(clock.now());
   const builtin = defineBuiltinMetrics(registry);
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: opts.maxConnectionsPerOrigin ?? 256, pipelining: 1 });
   let closed = false;
   let end: RunEnd = { state: 'completed' };
   let errorCount = 0;
@@ -209,6 +215,12 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     const startedBefore = new Map<string, number>();
     let tickCount = 0;
     let tickTimer: ReturnType<Clock['setTimeout']> | undefined;
+    const progress = (now: number): void => {
+      if (opts.onProgress) {
+        opts.onProgress(progressSnapshot({ registry, runs: scenarioRuns, startedBefore, nowMs: now, runStartMs: rt.runStartMs, totalMs, errors: errorCount, vusActive: rt.stats.vusActive, vusMax: rt.stats.vusInitialized }));
+      }
+      for (const r of scenarioRuns) startedBefore.set(r.scenario.name, r.started);
+    };
     const tick = (): void => {
       const now = clock.now();
       rt.stats.vusActive = scenarioRuns.reduce((a, r) => a + r.activeVus, 0);
@@ -216,10 +228,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       registry.closeInterval(now);
       tickCount++;
       if (tickCount % THRESHOLD_EVERY_INTERVALS === 0) checkAbortThresholds(thresholds, registry, resolved, now - rt.runStartMs, abort);
-      if (opts.onProgress) {
-        opts.onProgress(progressSnapshot({ registry, runs: scenarioRuns, startedBefore, nowMs: now, runStartMs: rt.runStartMs, totalMs, errors: errorCount, vusActive: rt.stats.vusActive, vusMax: rt.stats.vusInitialized }));
-      }
-      for (const r of scenarioRuns) startedBefore.set(r.scenario.name, r.started);
+      progress(now);
       tickTimer = clock.setTimeout(tick, rt.runStartMs + (tickCount + 1) * 1000 - clock.now());
     };
     if (scriptError === undefined) {
@@ -243,6 +252,8 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     }
     rt.emit(builtin.vus, 0, {});
     registry.closeInterval(clock.now());
+    // A last snapshot at the end (totals as of the final interval).
+    progress(clock.now());
     closed = true;
     opts.signal?.removeEventListener('abort', onAbortSignal);
 
