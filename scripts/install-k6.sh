@@ -5,7 +5,8 @@
 #
 # Idempotent: does nothing when .k6/bin/k6 already reports the pinned version.
 # Without Go it explains other ways to get k6 and exits 0: the harness then
-# falls back to its built-in engine (and the k6 tests skip).
+# falls back to its built-in engine (and the k6 tests skip). A failed build
+# exits 1 in CI (CI=true) and 0 elsewhere.
 #
 # Quiet on success; prints only when it builds, and then only one line.
 set -euo pipefail
@@ -28,6 +29,10 @@ if [ -x "$K6" ] && [ "$(installed_version)" = "$K6_VERSION" ]; then
 fi
 
 if ! command -v go >/dev/null 2>&1; then
+  if command -v k6 >/dev/null 2>&1 && k6 version 2>/dev/null | grep -q '^k6 v1\.'; then
+    echo "install-k6: Go is not installed; using $(k6 version | head -n1) from PATH instead of the pinned $K6_VERSION" >&2
+    exit 0
+  fi
   cat >&2 <<MSG
 install-k6: Go is not installed, so k6 $K6_VERSION cannot be built from source here.
   The harness falls back to its built-in engine. To run scenarios on the real k6:
@@ -50,9 +55,12 @@ start=$(date +%s)
 # CGO_ENABLED=0: a static binary, no C compiler needed.
 if ! GOBIN="$BIN_DIR" GOFLAGS=-mod=mod GOTOOLCHAIN="${GOTOOLCHAIN_K6:-auto}" CGO_ENABLED=0 GOWORK=off \
     go install "go.k6.io/k6@$K6_VERSION" >"$log" 2>&1; then
-  cat "$log" >&2
+  tail -n 20 "$log" >&2
   echo "install-k6: go install go.k6.io/k6@$K6_VERSION failed (see above); the harness will use its built-in engine" >&2
-  exit 1
+  # In CI the parity tests need k6: fail loudly there. Elsewhere (say, a
+  # laptop offline) the tests that need k6 skip and everything else runs.
+  [ "${CI:-}" = "true" ] && exit 1
+  exit 0
 fi
 
 got="$(installed_version)"

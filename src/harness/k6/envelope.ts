@@ -21,18 +21,23 @@ export const ENV_SUMMARY_FILE = 'DENPA_SUMMARY_FILE';
 
 /**
  * Metrics the harness computes after the run from the simulator's ledger and
- * the callback sink. A k6 threshold on them would be a configuration error
- * (unknown metric, exit 104), and across distributed runners k6 could not
- * aggregate them anyway.
+ * the callback sink (the judge's DELIVERY_METRIC_TYPES; a unit test keeps the
+ * two lists equal: this file cannot import the judge, it runs inside k6).
+ * k6 cannot judge them: no VU adds a sample (an empty Rate fails `rate>x`),
+ * an undeclared one is a configuration error (exit 104), and across
+ * distributed runners k6 could not aggregate them anyway.
  */
 export const DELIVERY_METRICS: readonly string[] = [
   'otp_on_time',
   'messages_lost',
   'messages_duplicated',
   'messages_corrupted',
+  'messages_delivered',
   'delivery_latency',
   'callbacks_received',
   'callbacks_duplicated',
+  'callbacks_out_of_order',
+  'callbacks_bad_signature',
   'callback_latency',
 ];
 

@@ -13,7 +13,12 @@ export interface K6ScenarioProgress {
   name: string;
   /** 0..100 as k6 shows it. */
   percent: number;
-  /** The achieved rate k6 shows for arrival-rate executors, iterations/s. */
+  /**
+   * The rate k6 shows for arrival-rate executors, iterations/s: the
+   * configured (target) rate at this moment, not what was achieved.
+   */
+  targetItersPerSecond?: number;
+  /** @deprecated the same value as targetItersPerSecond (a target, not an achieved rate). */
   itersPerSecond?: number;
 }
 
@@ -23,6 +28,8 @@ export interface K6Progress {
   maxVus: number;
   completeIterations: number;
   interruptedIterations: number;
+  /** Completed iterations per second since the previous block (since the start for the first). */
+  achievedItersPerSecond: number;
   scenarios: K6ScenarioProgress[];
 }
 
@@ -41,6 +48,7 @@ export function parseK6Duration(text: string): number | undefined {
 export class K6ProgressParser {
   private partial = '';
   private current: K6Progress | undefined;
+  private previous = { elapsedMs: 0, completeIterations: 0 };
 
   /** Feeds a chunk of stdout; returns the blocks it completed. */
   push(chunk: string): K6Progress[] {
@@ -71,12 +79,18 @@ export class K6ProgressParser {
     const running = RUNNING.exec(line);
     if (running) {
       this.flush(done);
+      const elapsedMs = parseK6Duration(running[1] ?? '') ?? 0;
+      const completeIterations = Number(running[4]);
+      const spanMs = elapsedMs - this.previous.elapsedMs;
+      const achievedItersPerSecond = spanMs > 0 ? ((completeIterations - this.previous.completeIterations) * 1000) / spanMs : 0;
+      this.previous = { elapsedMs, completeIterations };
       this.current = {
-        elapsedMs: parseK6Duration(running[1] ?? '') ?? 0,
+        elapsedMs,
         activeVus: Number(running[2]),
         maxVus: Number(running[3]),
-        completeIterations: Number(running[4]),
+        completeIterations,
         interruptedIterations: Number(running[5]),
+        achievedItersPerSecond,
         scenarios: [],
       };
       return;
@@ -92,7 +106,7 @@ export class K6ProgressParser {
       this.current.scenarios.push({
         name: scenario[1] ?? '',
         percent: Number(scenario[2]),
-        ...(rate ? { itersPerSecond: Number(rate[1]) } : {}),
+        ...(rate ? { targetItersPerSecond: Number(rate[1]), itersPerSecond: Number(rate[1]) } : {}),
       });
     }
   }

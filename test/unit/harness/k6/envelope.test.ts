@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DELIVERY_METRIC_TYPES } from '../../../../src/harness/judge/index.ts';
 import {
+  DELIVERY_METRICS,
   metricOfThresholdKey,
   optionsForK6,
   percentilesNamed,
@@ -21,6 +23,10 @@ const scenarioOptions = {
 };
 
 describe('envelope options', () => {
+  it('defers exactly the metrics the judge computes after the run', () => {
+    expect([...DELIVERY_METRICS].sort()).toEqual(Object.keys(DELIVERY_METRIC_TYPES).sort());
+  });
+
   it('names the metric of a threshold key', () => {
     expect(metricOfThresholdKey('http_req_duration{category:otp}')).toBe('http_req_duration');
     expect(metricOfThresholdKey('checks')).toBe('checks');

@@ -24,16 +24,16 @@ const OUTPUT = [
 
 const EXPECTED: K6Progress[] = [
   {
-    elapsedMs: 1000, activeVus: 2, maxVus: 16, completeIterations: 20, interruptedIterations: 0,
-    scenarios: [{ name: 'otp', percent: 32, itersPerSecond: 20 }, { name: 'control', percent: 0 }],
+    elapsedMs: 1000, activeVus: 2, maxVus: 16, completeIterations: 20, interruptedIterations: 0, achievedItersPerSecond: 20,
+    scenarios: [{ name: 'otp', percent: 32, targetItersPerSecond: 20, itersPerSecond: 20 }, { name: 'control', percent: 0 }],
   },
   {
-    elapsedMs: 62_500, activeVus: 0, maxVus: 16, completeIterations: 1240, interruptedIterations: 3,
-    scenarios: [{ name: 'otp', percent: 99, itersPerSecond: 19.5 }],
+    elapsedMs: 62_500, activeVus: 0, maxVus: 16, completeIterations: 1240, interruptedIterations: 3, achievedItersPerSecond: (1220 * 1000) / 61_500,
+    scenarios: [{ name: 'otp', percent: 99, targetItersPerSecond: 19.5, itersPerSecond: 19.5 }],
   },
   {
-    elapsedMs: 63_000, activeVus: 0, maxVus: 16, completeIterations: 1250, interruptedIterations: 3,
-    scenarios: [{ name: 'otp', percent: 100, itersPerSecond: 20 }],
+    elapsedMs: 63_000, activeVus: 0, maxVus: 16, completeIterations: 1250, interruptedIterations: 3, achievedItersPerSecond: 20,
+    scenarios: [{ name: 'otp', percent: 100, targetItersPerSecond: 20, itersPerSecond: 20 }],
   },
 ];
 
@@ -74,7 +74,7 @@ describe('k6 progress', () => {
   it('reads CRLF output and a last block without a trailing newline', () => {
     const text = 'running (02.0s), 1/1 VUs, 3 complete and 0 interrupted iterations\r\ndefault [ 50% ] 1 VUs  02.0s/04.0s';
     expect(parseInChunks(text, [10])).toEqual([
-      { elapsedMs: 2000, activeVus: 1, maxVus: 1, completeIterations: 3, interruptedIterations: 0, scenarios: [{ name: 'default', percent: 50 }] },
+      { elapsedMs: 2000, activeVus: 1, maxVus: 1, completeIterations: 3, interruptedIterations: 0, achievedItersPerSecond: 1.5, scenarios: [{ name: 'default', percent: 50 }] },
     ]);
   });
 });
