@@ -22,6 +22,8 @@ export type Acceptance = { readonly ok: true; readonly message: NewMessage; read
 /** Parse a time given as ms since epoch or an RFC 3339 string. */
 export function parseTime(value: number | string): number | undefined {
   if (typeof value === 'number') return value;
+  // Query strings carry numbers as text.
+  if (/^\d{1,16}$/.test(value)) return Number(value);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;

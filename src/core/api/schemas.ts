@@ -21,17 +21,19 @@ export const StateSchema = Type.Union([
 const EncodingSchema = Type.Union([Type.Literal('GSM-7'), Type.Literal('UCS-2')]);
 
 /** Time in ms since the epoch, or an RFC 3339 string. */
-const TimeInput = Type.Union([
-  Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }),
-  Type.String({ minLength: 10, maxLength: 40 }),
-]);
+const TimeInput = Type.Union([Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), Type.String({ minLength: 1, maxLength: 64 })], {
+  description: 'ms since the epoch, or an RFC 3339 date-time such as 2026-06-01T09:00:00+09:00',
+  errorMessage: 'must be ms since the epoch or an RFC 3339 date-time',
+});
 
 export const MessageRequestSchema = Type.Object(
   {
     to: Type.String({ minLength: 1, maxLength: 32, description: 'Japanese mobile: 09012345678, 090-1234-5678 or +819012345678' }),
     text: Type.String({ minLength: 1, maxLength: 2000, description: 'Up to 10 segments: 670 UCS-2 or 1530 GSM-7 septets' }),
     category: CategorySchema,
-    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 20, pattern: '^[\\x20-\\x7E]+$' })),
+    sender: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 20, pattern: '^[\\x20-\\x7E]+$', errorMessage: 'must be 1-20 printable ASCII characters' }),
+    ),
     callback_url: Type.Optional(Type.String({ minLength: 8, maxLength: 2048 })),
     client_ref: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     ttl_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800 })),

@@ -28,6 +28,8 @@ function literalChoices(schema: TSchema): string[] | undefined {
 }
 
 function messageFor(err: ValueError): string {
+  const custom = (err.schema as { errorMessage?: unknown }).errorMessage;
+  if (typeof custom === 'string' && err.type !== ValueErrorType.ObjectRequiredProperty) return custom;
   switch (err.type) {
     case ValueErrorType.ObjectAdditionalProperties:
       return 'is not a known field';
