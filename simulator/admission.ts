@@ -10,8 +10,10 @@ import type { Random } from '../src/runtime/index.ts';
 import { resolveStatus } from './injected-status.ts';
 import type { CarrierProfile } from './profile.ts';
 
-export const ESME_RMSGQFUL = 0x14;
-export const ESME_RTHROTTLED = 0x58;
+import { CommandStatus } from '../src/smpp/index.ts';
+
+export const ESME_RMSGQFUL = CommandStatus.ESME_RMSGQFUL;
+export const ESME_RTHROTTLED = CommandStatus.ESME_RTHROTTLED;
 
 /**
  * A token bucket holding at most one second of tokens: `tps` submits per

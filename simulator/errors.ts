@@ -7,7 +7,6 @@ export type SimulatorErrorCode =
   | 'SIM_ERR_UNKNOWN_CARRIER'
   | 'SIM_ERR_FAULT_NOT_FOUND'
   | 'SIM_ERR_INVALID_NUMBER'
-  | 'SIM_ERR_RUN_NOT_FOUND'
   | 'SIM_ERR_INVALID_REQUEST';
 
 export interface FieldProblem {
@@ -65,12 +64,5 @@ export class InvalidNumberError extends SimulatorError {
       { field, message: 'must be a Japanese mobile number 0[6789]0XXXXXXXX or +81[6789]0XXXXXXXX' },
     ]);
     this.name = 'InvalidNumberError';
-  }
-}
-
-export class RunNotFoundError extends SimulatorError {
-  constructor(runId: string) {
-    super('SIM_ERR_RUN_NOT_FOUND', 404, `the ledger has no probes of run ${JSON.stringify(runId)}`, [{ field: 'runId', message: 'no probes of this run' }]);
-    this.name = 'RunNotFoundError';
   }
 }

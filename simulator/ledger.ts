@@ -152,9 +152,9 @@ export class TruthLedger {
     return this.runs.has(runId);
   }
 
-  summary(runId: string): RunSummary | undefined {
-    const run = this.runs.get(runId);
-    if (!run) return undefined;
+  /** The run's counts and histograms; all zero for a run the ledger has not seen. */
+  summary(runId: string): RunSummary {
+    const run = this.runs.get(runId) ?? new RunLedger(runId);
     const group = <K extends string>(m: Map<K, Group>) => Object.fromEntries([...m].map(([k, g]) => [k, g.summary()])) as Record<K, GroupSummary>;
     return {
       runId,
@@ -167,8 +167,8 @@ export class TruthLedger {
     };
   }
 
-  probes(runId: string, after: number, limit: number): { probes: ProbeView[]; next: number | null } | undefined {
-    return this.runs.get(runId)?.records.page(after, limit);
+  probes(runId: string, after: number, limit: number): { probes: ProbeView[]; next: number | null } {
+    return this.runs.get(runId)?.records.page(after, limit) ?? { probes: [], next: null };
   }
 
   plainCounts(carrier: CarrierName): PlainCounts {

@@ -52,6 +52,7 @@ export const CarrierProfile = Type.Object(
         messageIdFormat: Type.Union([Type.Literal('hex'), Type.Literal('decimal')]),
         retryAfterMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
         maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
+        utcOffsetMinutes: Type.Integer({ minimum: -720, maximum: 840, description: 'time zone of the dates in the receipt text (0 = UTC, 540 = JST)' }),
       },
       { additionalProperties: false },
     ),
@@ -107,6 +108,7 @@ export function defaultProfile(carrier: CarrierName): CarrierProfile {
       messageIdFormat: carrier === 'docomo' ? 'decimal' : 'hex',
       retryAfterMs: 10_000,
       maxAttempts: 5,
+      utcOffsetMinutes: 0,
     },
     longMessages: { maxSegments: 10, maxUcs2Chars: 670, maxGsmChars: 1530, reassemblyTimeoutMs: 60_000 },
   };

@@ -88,7 +88,11 @@ export class Reassembler<T> {
       }, limits.reassemblyTimeoutMs);
       this.open.set(id, set);
     }
-    if (set.texts[s.seq - 1] !== undefined) return { kind: 'duplicate' };
+    if (set.texts[s.seq - 1] !== undefined) {
+      // A repeated segment is answered and gets a receipt like the rest, but adds no text.
+      set.parts.push(s.part);
+      return { kind: 'duplicate' };
+    }
     const ucs2 = set.anyUcs2 || s.encoding === 'ucs2';
     if (set.chars + s.text.length > charLimit(ucs2)) {
       this.clock.clearTimeout(set.timer);

@@ -80,7 +80,9 @@ describe('truth ledger', () => {
     expect(l.summary('R001')?.byCategory.notice.messages).toBe(1);
     expect(l.summary('R002')?.messages).toBe(1);
     l.clear();
-    expect(l.summary('R001')).toBeUndefined();
+    expect(l.has('R001')).toBe(false);
+    expect(l.summary('R001')).toMatchObject({ messages: 0, deliveries: 0 });
+    expect(l.probes('R001', -1, 5)).toEqual({ probes: [], next: null });
   });
 
   it('holds 100,000 probes and grows past its initial capacity', () => {

@@ -50,8 +50,8 @@ describe('reassembly', () => {
   it('a repeated segment is a duplicate, not a second copy', () => {
     const { r } = setup();
     r.add(seg(1, 2, 'A'));
-    expect(r.add(seg(1, 2, 'A')).kind).toBe('duplicate');
-    expect(r.add(seg(2, 2, 'B'))).toMatchObject({ kind: 'complete', text: 'AB', parts: ['m1', 'm2'] });
+    expect(r.add(seg(1, 2, 'A', { part: 'again' })).kind).toBe('duplicate');
+    expect(r.add(seg(2, 2, 'B'))).toMatchObject({ kind: 'complete', text: 'AB', parts: ['m1', 'again', 'm2'] });
   });
 
   it('accepts exactly 670 UCS-2 characters in 10 segments of 67', () => {

@@ -1,0 +1,129 @@
+// Every schema of the control API, in one place (TypeBox; also the OpenAPI).
+import { Type } from '@sinclair/typebox';
+import { CarrierProfile, CarrierProfilePatch, FINAL_STATES } from '../profile.ts';
+import { FAULT_KINDS } from '../fault-schedule.ts';
+import { PROBE_CATEGORIES } from '../../src/probe/index.ts';
+
+export const CarrierName = Type.Union([Type.Literal('docomo'), Type.Literal('au'), Type.Literal('softbank')]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
+);
+const problemRef = Type.Ref('Problem');
+export const problems = { 400: problemRef, 404: problemRef };
+
+export const CarrierParams = Type.Object({ carrier: Type.String({ description: 'docomo, au or softbank' }) });
+
+export const CarrierList = Type.Object({ carriers: Type.Array(Type.Object({ name: CarrierName, smppPort: Type.Integer(), profile: CarrierProfile })) });
+
+export { CarrierProfile, CarrierProfilePatch };
+
+export const FaultKind = Type.Union([
+  Type.Literal('refuse_binds'),
+  Type.Literal('drop_sessions'),
+  Type.Literal('black_hole'),
+  Type.Literal('slow_answers'),
+  Type.Literal('receipt_backlog'),
+  Type.Literal('outage'),
+]) satisfies { anyOf: { const: (typeof FAULT_KINDS)[number] }[] };
+export const FaultParams = Type.Object({ delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'slow_answers: added to every submit_sm_resp' })) }, { additionalProperties: false });
+
+export const FaultRequest = Type.Object(
+  {
+    carrier: CarrierName,
+    kind: FaultKind,
+    startInMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000, default: 0 })),
+    durationMs: Type.Integer({ minimum: 1, maximum: 86_400_000 }),
+    params: Type.Optional(FaultParams),
+  },
+  { additionalProperties: false },
+);
+
+export const Fault = Type.Object({ id: Type.String(), carrier: CarrierName, kind: FaultKind, startsAt: Type.Number(), endsAt: Type.Number(), params: FaultParams });
+export const FaultList = Type.Object({ faults: Type.Array(Fault) });
+export const FaultIdParams = Type.Object({ id: Type.String({ maxLength: 32 }) });
+
+const Count = Type.Integer({ minimum: 0 });
+export const CarrierCounters = Type.Object({
+  submits: Count,
+  responsesByStatus: Type.Record(Type.String(), Count, { description: 'keyed by command_status as 0x%08x' }),
+  unanswered: Count,
+  messages: Count,
+  handsetDeliveries: Count,
+  receiptsSent: Count,
+  receiptsRetried: Count,
+  receiptsAcked: Count,
+  receiptsFailed: Count,
+  receiptsQueued: Count,
+  binds: Type.Integer({ minimum: 0, description: 'successful binds since the last reset' }),
+  bindsRefused: Count,
+  sessions: Type.Integer({ minimum: 0, description: 'sessions bound now' }),
+  connections: Type.Integer({ minimum: 0, description: 'TCP connections open now' }),
+});
+export const Counters = Type.Object({ carriers: Type.Object({ docomo: CarrierCounters, au: CarrierCounters, softbank: CarrierCounters }) });
+
+export const NumberParams = Type.Object({ number: Type.String({ maxLength: 32 }) });
+export const NumberRecord = Type.Object({
+  number: Type.String({ description: 'canonical E.164 without +, e.g. 819012345678' }),
+  homeCarrier: CarrierName,
+  carrier: CarrierName,
+  ported: Type.Boolean(),
+  fate: Type.Union([Type.Literal('deliverable'), Type.Literal('unreachable'), Type.Literal('undeliverable')]),
+});
+export const LookupRequest = Type.Object({ numbers: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 1000 }) }, { additionalProperties: false });
+export const LookupResponse = Type.Object({ results: Type.Array(NumberRecord) });
+
+export const RunParams = Type.Object({ runId: Type.String({ pattern: '^[0-9A-Z]{4}$', description: 'four characters [0-9A-Z]' }) });
+const Latency = Type.Object({ count: Count, min: Type.Number(), p50: Type.Number(), p90: Type.Number(), p95: Type.Number(), p99: Type.Number(), max: Type.Number(), mean: Type.Number() });
+const Group = Type.Object({
+  messages: Count,
+  duplicates: Count,
+  corrupted: Count,
+  latencyMs: Latency,
+  hdr: Type.String({ description: 'HdrHistogram (compressed, base64) of sent->handset latency in microseconds' }),
+});
+export const RunSummary = Type.Object({
+  runId: Type.String(),
+  messages: Type.Integer({ description: 'distinct probes seen (after reassembly)' }),
+  deliveries: Type.Integer({ description: 'handset deliveries, duplicates included' }),
+  duplicates: Type.Integer({ description: 'probes delivered more than once' }),
+  corrupted: Type.Integer({ description: 'probes whose checksum fails' }),
+  byCategory: Type.Object(Object.fromEntries(PROBE_CATEGORIES.map((c) => [c, Group]))),
+  byCarrier: Type.Object({ docomo: Group, au: Group, softbank: Group }),
+});
+export const ProbesQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: -1, default: -1, description: 'list probes with seq > after' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+});
+const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+export const ProbeList = Type.Object({
+  probes: Type.Array(
+    Type.Object({
+      seq: Count,
+      category: Type.Union(PROBE_CATEGORIES.map((c) => Type.Literal(c))),
+      carrier: CarrierName,
+      to: Type.String(),
+      sentAt: Type.Number(),
+      arrivedAt: Type.Number(),
+      handsetAt: Nullable(Type.Number()),
+      finalState: Type.Union([...FINAL_STATES.map((s) => Type.Literal(s)), Type.Null()]),
+      receiptAt: Nullable(Type.Number()),
+      deliveries: Count,
+      intact: Type.Boolean(),
+    }),
+  ),
+  next: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') });
+export const ResetResponse = Type.Object({ reset: Type.Literal(true) });
+export const NoContent = Type.Null({ description: 'no content' });

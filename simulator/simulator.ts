@@ -1,0 +1,148 @@
+// The simulator as one object: three carrier SMSCs sharing a seed, a number
+// database, a fault schedule and a truth ledger, with the operations the
+// control API exposes. `startSimulator` (index.ts) wires it to sockets.
+import type { Clock } from '../src/runtime/index.ts';
+import { CARRIERS, isCarrierName, type CarrierName } from './carrier.ts';
+import { CarrierSmsc } from './carrier-smsc.ts';
+import type { CountersSnapshot } from './counters.ts';
+import { FaultNotFoundError, InvalidNumberError, InvalidProfileError, UnknownCarrierError } from './errors.ts';
+import { FaultSchedule, type Fault, type FaultSpec } from './fault-schedule.ts';
+import { TruthLedger, type RunSummary } from './ledger.ts';
+import { NumberDatabase, type NumberRecord } from './numbering.ts';
+import { applyPatch, type CarrierProfile } from './profile.ts';
+import type { ProbeView } from './probe-records.ts';
+
+export interface SimulatorSetup {
+  seed: number;
+  portedShare: number;
+  profiles: Record<CarrierName, CarrierProfile>;
+  host: string;
+  ports: Record<CarrierName, number>;
+  clock: Clock;
+  receiptResponseTimeoutMs: number;
+}
+
+export class Simulator {
+  readonly ledger = new TruthLedger();
+  readonly numbers: NumberDatabase;
+  readonly faults: FaultSchedule;
+  private readonly live: Record<CarrierName, CarrierProfile>;
+  private readonly smscs = new Map<CarrierName, CarrierSmsc>();
+
+  private constructor(private readonly setup: SimulatorSetup) {
+    this.live = structuredClone(setup.profiles);
+    this.numbers = new NumberDatabase(setup.seed, setup.portedShare, (c) => this.live[c].handset);
+    this.faults = new FaultSchedule(setup.clock, {
+      onStart: (f) => this.smscs.get(f.carrier)?.onFaultStart(f),
+      onEnd: (f) => this.smscs.get(f.carrier)?.onFaultEnd(f),
+    });
+  }
+
+  static async start(setup: SimulatorSetup): Promise<Simulator> {
+    const sim = new Simulator(setup);
+    try {
+      for (const name of CARRIERS) {
+        const smsc = await CarrierSmsc.start({
+          name,
+          host: setup.host,
+          port: setup.ports[name],
+          clock: setup.clock,
+          seed: setup.seed,
+          ledger: sim.ledger,
+          numbers: sim.numbers,
+          faults: sim.faults,
+          profile: () => sim.live[name],
+          receiptResponseTimeoutMs: setup.receiptResponseTimeoutMs,
+        });
+        sim.smscs.set(name, smsc);
+      }
+    } catch (err) {
+      await sim.close();
+      throw err;
+    }
+    return sim;
+  }
+
+  get seed(): number {
+    return this.setup.seed;
+  }
+
+  get ports(): Record<CarrierName, number> {
+    return Object.fromEntries(CARRIERS.map((c) => [c, this.smsc(c).port])) as Record<CarrierName, number>;
+  }
+
+  carrier(name: string): CarrierName {
+    if (!isCarrierName(name)) throw new UnknownCarrierError(name);
+    return name;
+  }
+
+  carriers(): { name: CarrierName; smppPort: number; profile: CarrierProfile }[] {
+    return CARRIERS.map((name) => ({ name, smppPort: this.smsc(name).port, profile: this.live[name] }));
+  }
+
+  profile(name: string): CarrierProfile {
+    return this.live[this.carrier(name)];
+  }
+
+  /** Deep-merges a partial profile; on any problem nothing changes. */
+  patchProfile(name: string, patch: unknown): CarrierProfile {
+    const c = this.carrier(name);
+    const r = applyPatch(this.live[c], patch);
+    if (!r.ok) throw new InvalidProfileError(r.problems);
+    this.live[c] = r.profile;
+    this.smsc(c).profileChanged();
+    return r.profile;
+  }
+
+  addFault(spec: FaultSpec): Fault {
+    return this.faults.add(spec);
+  }
+
+  listFaults(): Fault[] {
+    return this.faults.list();
+  }
+
+  removeFault(id: string): void {
+    if (!this.faults.remove(id)) throw new FaultNotFoundError(id);
+  }
+
+  counters(): Record<CarrierName, CountersSnapshot> {
+    return Object.fromEntries(CARRIERS.map((c) => [c, this.smsc(c).counters.snapshot(this.smsc(c).receiptsQueued)])) as Record<CarrierName, CountersSnapshot>;
+  }
+
+  lookup(number: string, field = 'number'): NumberRecord {
+    const r = this.numbers.lookup(number);
+    if (!r) throw new InvalidNumberError(field, number);
+    return r;
+  }
+
+  run(runId: string): RunSummary {
+    return this.ledger.summary(runId);
+  }
+
+  probes(runId: string, after: number, limit: number): { probes: ProbeView[]; next: number | null } {
+    return this.ledger.probes(runId, after, limit);
+  }
+
+  /** Clears ledger, counters and faults, restores the configured profiles and replays the random streams. */
+  reset(): void {
+    this.faults.clear();
+    this.ledger.clear();
+    for (const c of CARRIERS) {
+      this.live[c] = structuredClone(this.setup.profiles[c]);
+      this.smsc(c).profileChanged();
+      this.smsc(c).reset();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.faults.clear();
+    await Promise.all([...this.smscs.values()].map((s) => s.close()));
+  }
+
+  private smsc(name: CarrierName): CarrierSmsc {
+    const s = this.smscs.get(name);
+    if (!s) throw new UnknownCarrierError(name);
+    return s;
+  }
+}
