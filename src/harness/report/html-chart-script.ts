@@ -22,14 +22,13 @@ export const CHART_SCRIPT = String.raw`
     };
   }
 
-  function timeSeriesOption(title, unit, series, faults) {
+  function timeSeriesOption(unit, series, faults) {
     return {
       animation: false,
       color: palette,
-      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { left: 60, right: 24, top: 60, bottom: 40 },
+      legend: { top: 0 },
+      grid: { left: 60, right: 24, top: 44, bottom: 40 },
       xAxis: { type: 'value', name: 's', min: 0 },
       yAxis: { type: 'value', name: unit },
       series: series.map(function (s, i) {
@@ -44,10 +43,9 @@ export const CHART_SCRIPT = String.raw`
     return {
       animation: false,
       color: palette,
-      title: { text: 'Latency by percentile (HdrHistogram)', left: 'center', textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { left: 60, right: 24, top: 60, bottom: 40 },
+      legend: { top: 0 },
+      grid: { left: 60, right: 24, top: 44, bottom: 40 },
       xAxis: { type: 'category', name: 'percentile', data: percentiles.map(function (p) { return p + '%'; }) },
       yAxis: { type: 'value', name: 'ms' },
       series: curves.map(function (c) { return { name: c.name + ' (n=' + c.count + ')', type: 'line', step: false, data: c.valuesMs }; })
@@ -57,10 +55,9 @@ export const CHART_SCRIPT = String.raw`
   function gateOption(bars) {
     return {
       animation: false,
-      title: { text: 'SLAs per scenario', left: 'center', textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { left: 140, right: 24, top: 60, bottom: 30 },
+      legend: { top: 0 },
+      grid: { left: 140, right: 24, top: 44, bottom: 30 },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: bars.map(function (b) { return b.scenario; }) },
       series: [
@@ -72,8 +69,8 @@ export const CHART_SCRIPT = String.raw`
 
   var charts = data.charts || {};
   var plans = [];
-  if (charts.throughput && charts.throughput.length) plans.push(['chart-throughput', timeSeriesOption('Throughput over time', 'per s', charts.throughput, charts.faults)]);
-  if (charts.latencyOverTime && charts.latencyOverTime.length) plans.push(['chart-latency', timeSeriesOption('Latency percentiles over time (' + charts.latencyMetric + ')', 'ms', charts.latencyOverTime, charts.faults)]);
+  if (charts.throughput && charts.throughput.length) plans.push(['chart-throughput', timeSeriesOption('per s', charts.throughput, charts.faults)]);
+  if (charts.latencyOverTime && charts.latencyOverTime.length) plans.push(['chart-latency', timeSeriesOption('ms', charts.latencyOverTime, charts.faults)]);
   if (charts.curves && charts.curves.length) plans.push(['chart-hdr', curveOption(charts.curves, data.curvePercentiles)]);
   if (charts.gate && charts.gate.length) plans.push(['chart-gate', gateOption(charts.gate)]);
 

@@ -51,7 +51,7 @@ export function renderHtmlReport(result: RunResult, assets: HtmlAssets): string 
   );
   const noIntervals = 'No per-interval data: the real k6 ran (only the built-in engine records intervals).';
   parts.push(section('Throughput over time', chartOrNote('chart-throughput', charts.throughput.length > 0, noIntervals)));
-  parts.push(section('Latency percentiles over time', chartOrNote('chart-latency', charts.latencyOverTime.length > 0, noIntervals)));
+  parts.push(section(`Latency percentiles over time${charts.latencyMetric ? ` (${charts.latencyMetric})` : ''}`, chartOrNote('chart-latency', charts.latencyOverTime.length > 0, noIntervals)));
   parts.push(section('HDR percentile curves', chartOrNote('chart-hdr', charts.curves.length > 0, 'No latency histograms in this run.')));
 
   if (result.delivery) {

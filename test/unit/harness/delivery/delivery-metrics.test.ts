@@ -186,6 +186,6 @@ describe('acceptedCountsFromSummary', () => {
     },
     { name: 'nothing reported', metrics: {}, want: { total: 0, otpDeliverable: 0, otpDeliverableSource: 'none' } },
   ])('$name', ({ metrics, want }) => {
-    expect(acceptedCountsFromSummary(base(metrics))).toMatchObject(want);
+    expect(acceptedCountsFromSummary(base(metrics as K6Summary['metrics']))).toMatchObject(want);
   });
 });
