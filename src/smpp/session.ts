@@ -142,6 +142,8 @@ export abstract class SmppSession {
   private drainWaiters: (() => void)[] = [];
   private readingPaused = false;
   private corked = false;
+  /** Set after a malformed PDU: nothing more from this peer is read. */
+  private inputStopped = false;
   private readonly uncork = (): void => {
     this.corked = false;
     this.socket.uncork();
@@ -149,6 +151,8 @@ export abstract class SmppSession {
   private closing: Promise<void> | undefined;
   private keepAlive: TimerHandle | undefined;
   private hangUpTimer: TimerHandle | undefined;
+  /** Why a hang-up ends the session, reported in 'close' (undefined for a polite one). */
+  private closeError: SmppError | undefined;
   private lastHeardAt: number;
 
   protected constructor(
@@ -240,7 +244,12 @@ export abstract class SmppSession {
     try {
       this.assertCanSend(opts.allowUnbound ?? false);
       // Edge 8: our own writes are not draining; hold this one until they do.
-      if (this.socket.writableLength > this.options.maxWriteBufferBytes) await this.waitForDrain();
+      // Re-checked after each wake-up: a drain wakes every waiter, and the first ones may fill
+      // the buffer again. Bounded by the session's life: destroy() wakes waiters and the check throws.
+      while (this.socket.writableLength > this.options.maxWriteBufferBytes) {
+        this.assertCanSend(opts.allowUnbound ?? false);
+        await this.waitForDrain();
+      }
       this.assertCanSend(opts.allowUnbound ?? false);
     } catch (e) {
       if (opts.windowed) this.window.release();
@@ -337,6 +346,7 @@ export abstract class SmppSession {
   // ---- input ------------------------------------------------------------------
 
   private onData(chunk: Buffer): void {
+    if (this.inputStopped) return;
     this.lastHeardAt = this.options.clock.now();
     let frames: Buffer[];
     try {
@@ -346,7 +356,7 @@ export abstract class SmppSession {
       return;
     }
     for (const frame of frames) {
-      if (this.current.state === 'closed') return;
+      if (this.current.state === 'closed' || this.inputStopped) return;
       this.onFrame(frame);
     }
   }
@@ -357,9 +367,17 @@ export abstract class SmppSession {
       pdu = decodePdu(frame);
     } catch (e) {
       // A malformed PDU: say so if it was a request, then end this session only.
+      const error = e instanceof SmppError ? e : new SmppParseError(String(e));
       const head = readHeader(frame);
-      if (!isResponseId(head.command_id)) this.writeFrame(encodeGenericNack(head.sequence_number, CommandStatus.ESME_RINVCMDLEN));
-      this.destroy(e instanceof SmppError ? e : new SmppParseError(String(e)));
+      if (isResponseId(head.command_id)) {
+        this.destroy(error);
+        return;
+      }
+      // Flush the nack before ending; reading stops so nothing more is served.
+      this.writeFrame(encodeGenericNack(head.sequence_number, CommandStatus.ESME_RINVCMDLEN));
+      this.inputStopped = true;
+      this.socket.pause();
+      this.hangUp(error, error);
       return;
     }
     if (isResponseId(pdu.command_id)) this.onResponse(pdu);
@@ -416,16 +434,17 @@ export abstract class SmppSession {
    * Ends the session once what was written has been flushed (after answering
    * unbind, after refusing a bind). Outstanding requests fail with `reason`.
    */
-  protected hangUp(reason: SmppError = new SmppSessionClosedError('the session hung up')): void {
+  protected hangUp(reason: SmppError = new SmppSessionClosedError('the session hung up'), closeError?: SmppError): void {
     const s = this.current;
     if (s.state === 'closed' || this.hangUpTimer) return;
+    this.closeError = closeError;
     this.current = { state: 'closing', ...(this.bind ? { bind: this.bind } : {}) };
     this.stopKeepAlive();
     this.window.close(reason);
     this.failPending(reason);
     this.socket.end();
     // If the peer never closes its half, do not hang on it.
-    this.hangUpTimer = this.options.clock.setTimeout(() => this.destroy(), this.options.closeTimeoutMs);
+    this.hangUpTimer = this.options.clock.setTimeout(() => this.destroy(this.closeError), this.options.closeTimeoutMs);
   }
 
   // ---- keep-alive ---------------------------------------------------------------
@@ -511,7 +530,7 @@ export abstract class SmppSession {
   private onSocketClose(): void {
     const s = this.current;
     if (s.state === 'closed') return;
-    this.destroy(s.state === 'closing' ? undefined : new SmppSessionClosedError('the peer closed the connection'));
+    this.destroy(s.state === 'closing' ? this.closeError : new SmppSessionClosedError('the peer closed the connection'));
   }
 
   private failPending(err: Error): void {

@@ -33,7 +33,7 @@ describe('command_status', () => {
     ['ESME_RINVEXPIRY', 0x62],
     ['ESME_RX_T_APPN', 0x64],
     ['ESME_RUNKNOWNERR', 0xff],
-  ] as const)('%s is 0x%s', (name, value) => {
+  ] as const)('%s is %i', (name, value) => {
     expect(CommandStatus[name]).toBe(value);
     expect(commandStatusName(value)).toBe(name);
   });
@@ -48,7 +48,7 @@ describe('command_status', () => {
     [CommandStatus.ESME_RSUBMITFAIL, false],
     [CommandStatus.ESME_RX_P_APPN, false],
     [0x401, false],
-  ])('isTemporaryStatus(0x%s) = %s', (status, temporary) => {
+  ])('isTemporaryStatus(%i) = %s', (status, temporary) => {
     expect(isTemporaryStatus(status)).toBe(temporary);
   });
 
@@ -104,7 +104,7 @@ describe('esm_class and TLV tags', () => {
     [0x40, false],
     [0x08, false], // delivery acknowledgement
     [0x20, false], // intermediate notification
-  ])('isReceiptEsmClass(0x%s) = %s', (esm, yes) => {
+  ])('isReceiptEsmClass(%i) = %s', (esm, yes) => {
     expect(isReceiptEsmClass(esm)).toBe(yes);
   });
 

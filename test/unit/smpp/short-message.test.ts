@@ -77,11 +77,11 @@ describe('decodeShortMessage', () => {
     [0xf0, '4869', 'Hi'], // GSM 03.38 coding group 0xF0, class 0, 7-bit
     [0x18, '65e5', '日'], // general group with class: alphabet bits = UCS-2
     [0x10, '4869', 'Hi'], // general group with class: alphabet bits = GSM-7
-  ])('data_coding 0x%s: %s -> %j', (dc, hex, text) => {
+  ])('data_coding %i: %s -> %j', (dc, hex, text) => {
     expect(decodeShortMessage(bytes(hex), dc)).toEqual({ ok: true, text });
   });
 
-  it.each([DataCoding.OCTET_UNSPECIFIED, DataCoding.JIS, DataCoding.ISO_2022_JP, 0xf4])('reports data_coding 0x%s instead of guessing', (dc) => {
+  it.each([DataCoding.OCTET_UNSPECIFIED, DataCoding.JIS, DataCoding.ISO_2022_JP, 0xf4])('reports data_coding %i instead of guessing', (dc) => {
     const r = decodeShortMessage(bytes('1b2442'), dc);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.dataCoding).toBe(dc);
@@ -127,7 +127,7 @@ describe('encodeText and the 254-octet limit', () => {
     ['日本', DataCoding.SMSC_DEFAULT],
     ['é', DataCoding.IA5],
     ['日', DataCoding.LATIN1],
-  ] as const)('refuses %j in 0x%s', (text, dc) => {
+  ] as const)('refuses %j in %i', (text, dc) => {
     expect(() => encodeText(text, dc)).toThrow(SmppInvalidArgumentError);
   });
 

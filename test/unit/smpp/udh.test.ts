@@ -98,7 +98,7 @@ describe('UDHI and SAR TLVs', () => {
     [0x44, true],
     [0x04, false],
     [0x00, false],
-  ])('hasUdhi(0x%s) = %s', (esm, yes) => expect(hasUdhi(esm)).toBe(yes));
+  ])('hasUdhi(%i) = %s', (esm, yes) => expect(hasUdhi(esm)).toBe(yes));
 
   it('writes and reads the three SAR fields', () => {
     const f = sarFields({ ref: 0x1234, total: 3, seq: 2 });
