@@ -2,13 +2,13 @@
 // `app.inject` on a ManualClock and any Store, and `startCore` wires the
 // real ones. Plugins load in order: problem rendering, JSON body, auth,
 // OpenAPI; then routes.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Clock } from '../runtime/index.ts';
 import { auth, jsonBody, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
 import type { CoreConfig } from './config/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
-import { createMessageId, type Store } from './store/index.ts';
+import { createMessageId, type NewMessage, type Store } from './store/index.ts';
 
 export interface AppDeps {
   readonly config: CoreConfig;
@@ -21,12 +21,18 @@ export interface AppDeps {
   readonly newId?: (nowMs: number) => string;
   /** A pino logger config or false (tests). Defaults to config.http.logLevel. */
   readonly logger?: boolean | { level: string };
+  /** A ready pino logger shared with the rest of the core (wins over `logger`). */
+  readonly loggerInstance?: FastifyBaseLogger;
+  /** Called after messages are durably stored (startCore wakes their carrier queues). */
+  readonly onAccepted?: (messages: readonly NewMessage[]) => void;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: deps.logger ?? (config.http.logLevel === 'silent' ? false : { level: config.http.logLevel }),
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? (config.http.logLevel === 'silent' ? false : { level: config.http.logLevel }) }),
     bodyLimit: config.http.bodyLimitBytes,
     // Hostile clients: no slow-loris, bounded headers, bounded JSON depth via the body limit.
     requestTimeout: 30_000,
@@ -67,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     metrics: deps.metrics,
     newId: deps.newId ?? ((now) => createMessageId(now)),
+    ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
   });
   await app.ready();
   return app;

@@ -31,6 +31,7 @@ export interface MessageRoutesOptions {
   readonly config: CoreConfig;
   readonly metrics: CoreMetrics;
   readonly newId: (nowMs: number) => string;
+  readonly onAccepted?: (messages: readonly NewMessage[]) => void;
 }
 
 function validationError(errors: FieldError[]): ApiError {
@@ -106,6 +107,7 @@ export async function messageRoutes(plain: FastifyInstance, opts: MessageRoutesO
       return replay<T>(reply, outcome.idempotency);
     }
     for (const m of messages) metrics.messages.inc({ carrier: m.carrier, category: m.category, state: 'accepted' });
+    opts.onAccepted?.(messages);
     if (messages.length === 1) reply.header('location', `/v1/messages/${messages[0]!.id}`);
     reply.code(202);
     return answer;
