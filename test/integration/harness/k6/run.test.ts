@@ -147,7 +147,7 @@ describe.skipIf(!k6)('runK6 on the real k6', () => {
     expect(err).toBeInstanceOf(K6Error);
     expect((err as K6Error).code).toBe('HARNESS_ERR_K6_INVALID_CONFIG');
     expect((err as K6Error).k6ExitCode).toBe(104);
-    expect((err as K6Error).exitCode).toBe(2);
+    expect((err as K6Error).exitCode).toBe(104);
     expect((err as K6Error).message).toContain('no_such_metric');
   });
 
