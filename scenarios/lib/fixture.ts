@@ -43,7 +43,8 @@ export interface TrafficFixture {
 /**
  * Candidate mobile numbers spread over the three carriers' ranges: the 4th
  * domestic digit picks the home carrier (0-3 docomo, 4-6 au, 7-9 softbank),
- * the prefix is 090/080/070 (060 is new and rare). Half of them are written
+ * the prefix is 090/080/070 (060 is new and rare; 0800 is toll-free, never
+ * drawn). Half of them are written
  * in the +81 form, as real senders do.
  */
 export function candidateNumbers(seed: number, count: number): string[] {
@@ -59,7 +60,8 @@ export function candidateNumbers(seed: number, count: number): string[] {
       { value: '060', weight: 1 },
     ]);
     const domestic = prefix + faker.string.numeric({ length: 8, allowLeadingZeros: true });
-    if (seen.has(domestic)) continue;
+    // 0800 is toll-free (フリーダイヤル), not a mobile range.
+    if (domestic.startsWith('0800') || seen.has(domestic)) continue;
     seen.add(domestic);
     out.push(faker.number.float() < 0.5 ? domestic : `+81${domestic.slice(1)}`);
   }
@@ -69,6 +71,7 @@ export function candidateNumbers(seed: number, count: number): string[] {
 export interface FixtureOptions {
   runId: string;
   seed: number;
+  /** Looked-up recipients; pass only those the gateway is expected to reach. */
   recipients: readonly Recipient[];
   /** Messages per category pool (default 400). */
   poolSize?: number;

@@ -21,9 +21,22 @@ function runOptions(y: Argv): Argv {
     .option('sink-host', { type: 'string', default: '127.0.0.1', describe: 'address the callback sink listens on and the gateway calls back to' })
     .option('sink-port', { type: 'number', default: 0, describe: 'callback sink port (0 = any free port)' })
     .option('reset', { type: 'boolean', default: true, describe: 'reset the simulator before each run (--no-reset keeps its state)' })
+    .option('include-ported', { type: 'boolean', default: false, describe: 'send to ported numbers too (judges MNP handling; our core routes by prefix)' })
     .option('settle-timeout', { type: 'number', default: 60, describe: 'seconds to wait after the run for the delivery tail' })
     .option('otp-deadline', { type: 'number', default: 10, describe: 'seconds within which an OTP counts as on time' })
-    .option('progress', { choices: ['auto', 'tty', 'lines', 'off'] as const, default: 'auto', describe: 'live progress on stderr' });
+    .option('progress', { choices: ['auto', 'tty', 'lines', 'off'] as const, default: 'auto', describe: 'live progress on stderr' })
+    .option('env', { alias: 'e', type: 'string', array: true, describe: 'extra __ENV for the script, KEY=VALUE (repeatable)' });
+}
+
+function envPairs(list: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+    const text = String(item);
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new RunFailure(`--env ${text}: expected KEY=VALUE`);
+    out[text.slice(0, eq)] = text.slice(eq + 1);
+  }
+  return out;
 }
 
 function runInput(a: Args): Record<string, unknown> {
@@ -41,9 +54,11 @@ function runInput(a: Args): Record<string, unknown> {
     ...pick('sink-host'),
     ...pick('sink-port'),
     ...pick('reset'),
+    ...pick('include-ported'),
     ...pick('settle-timeout'),
     ...pick('otp-deadline'),
     ...pick('progress'),
+    env: envPairs(a.env),
   };
 }
 

@@ -66,7 +66,22 @@ function fromBuiltinProgress(p: ProgressSnapshot): EngineProgress {
   };
 }
 
+/** An engine error carrying k6's exit code becomes a one-line RunFailure with that code. */
+function asRunFailure(err: unknown): unknown {
+  if (err instanceof RunFailure || !(err instanceof Error)) return err;
+  const code = (err as { exitCode?: unknown }).exitCode;
+  return typeof code === 'number' && code > 0 ? new RunFailure(err.message, code) : err;
+}
+
 export async function runEngine(engine: EngineName, input: EngineRunInput): Promise<EngineRunOutput> {
+  try {
+    return await runOn(engine, input);
+  } catch (err) {
+    throw asRunFailure(err);
+  }
+}
+
+async function runOn(engine: EngineName, input: EngineRunInput): Promise<EngineRunOutput> {
   if (engine === 'k6') {
     const r = await runScenarioOnK6({
       scenarioPath: input.scenarioPath,

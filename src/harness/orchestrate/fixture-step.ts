@@ -14,8 +14,14 @@ export interface FixtureStepOptions {
   runId: string;
   seed: number;
   path: string;
-  /** Distinct recipients (default 600). */
+  /** Distinct recipients drawn (default 600). */
   recipients?: number;
+  /**
+   * Keep ported numbers (default false). A gateway that routes by prefix
+   * alone (ours, until it has an MNP lookup) sends them to the wrong SMSC,
+   * which refuses them (ESME_RINVDSTADR): include them to judge MNP handling.
+   */
+  includePorted?: boolean;
   poolSize?: number;
 }
 
@@ -23,10 +29,13 @@ export async function writeTrafficFixture(sim: SimulatorControl, options: Fixtur
   const candidates = candidateNumbers(options.seed, options.recipients ?? 600);
   const found = await sim.lookup(candidates);
   if (found.length !== candidates.length) throw new RunFailure(`simulator looked up ${found.length} of ${candidates.length} numbers`);
-  const recipients: Recipient[] = found.map((r, i) => {
+  const recipients: Recipient[] = [];
+  found.forEach((r, i) => {
     if (!CARRIERS.has(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
-    return { to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate };
+    if (r.ported && !options.includePorted) return;
+    recipients.push({ to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate });
   });
+  if (recipients.length === 0) throw new RunFailure('no recipient left for the fixture after the simulator lookup');
   const fixture = buildFixture({ runId: options.runId, seed: options.seed, recipients, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
   await mkdir(dirname(options.path), { recursive: true });
   await writeFile(options.path, JSON.stringify(fixture));

@@ -105,7 +105,7 @@ export async function attachExternalStack(o: ExternalStackOptions): Promise<Stac
 
 /** The simulator on free loopback ports with the run's seed. */
 export function simulatorOptions(seed: number): Record<string, unknown> {
-  return { host: '127.0.0.1', controlPort: 0, smppPorts: { docomo: 0, au: 0, softbank: 0 }, seed };
+  return { host: '127.0.0.1', controlPort: 0, ports: { docomo: 0, au: 0, softbank: 0 }, seed };
 }
 
 /**

@@ -25,9 +25,11 @@ export const RunOptionsSchema = Type.Object(
     sinkHost: Type.String({ minLength: 1, default: '127.0.0.1' }),
     sinkPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
     reset: Type.Boolean({ default: true, description: 'POST /v1/reset to the simulator before the run' }),
+    includePorted: Type.Boolean({ default: false, description: 'send to ported numbers too (judges MNP handling)' }),
     settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 60, description: 'seconds to wait for the delivery tail' }),
     otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
     progress: Type.Union([Type.Literal('auto'), Type.Literal('tty'), Type.Literal('lines'), Type.Literal('off')], { default: 'auto' }),
+    env: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { default: {}, description: 'extra __ENV for the script (k6 -e)' }),
   },
   { additionalProperties: false },
 );
@@ -52,9 +54,12 @@ export interface ResolvedRunOptions {
   sinkHost: string;
   sinkPort: number;
   reset: boolean;
+  includePorted: boolean;
   settleTimeoutMs: number;
   otpDeadlineMs: number;
   progress: ProgressMode | 'auto';
+  /** Extra __ENV for the script; the harness's own keys (CORE_URL, RUN_ID, ...) win. */
+  env: Record<string, string>;
   clock: Clock;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
@@ -100,9 +105,11 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     sinkHost: o.sinkHost,
     sinkPort: o.sinkPort,
     reset: o.reset,
+    includePorted: o.includePorted,
     settleTimeoutMs: o.settleTimeout * 1000,
     otpDeadlineMs: o.otpDeadline * 1000,
     progress: o.progress,
+    env: o.env,
     clock,
     stderr: extras.stderr ?? process.stderr,
     ...(extras.signal ? { signal: extras.signal } : {}),

@@ -71,7 +71,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const sim = new SimulatorControl(stack.simUrl);
     if (o.reset) await sim.reset();
     const fixturePath = join(o.runDir, 'fixture.json');
-    await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath });
+    await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, includePorted: o.includePorted });
 
     // The live OTP figure is read in the background, one read at a time.
     let otp: OtpSoFar | undefined;
@@ -95,6 +95,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const engineRun = await runEngine(engine, {
       scenarioPath: o.scenarioPath,
       env: {
+        ...o.env,
         CORE_URL: stack.coreUrl,
         API_KEY: stack.apiKey,
         SIM_URL: stack.simUrl,

@@ -30,8 +30,11 @@ async function start(kind: ServiceKind, options: Record<string, unknown>): Promi
       return { endpoints: { controlUrl: sim.controlUrl, smppPorts: { ...sim.ports } }, close: () => sim.close() };
     }
     case 'core': {
-      const { startCore } = (await import(CORE_DOOR)) as { startCore: (o: unknown) => Promise<{ url: string; close(): Promise<void> }> };
-      const core = await startCore(options);
+      const { startCore, resolveConfig } = (await import(CORE_DOOR)) as {
+        startCore: (config: unknown) => Promise<{ url: string; close(): Promise<void> }>;
+        resolveConfig: (input: unknown, source?: string) => unknown;
+      };
+      const core = await startCore(resolveConfig(options, 'harness core config'));
       return { endpoints: { url: core.url }, close: () => core.close() };
     }
     case 'sink': {

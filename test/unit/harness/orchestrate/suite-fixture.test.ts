@@ -31,7 +31,10 @@ describe('traffic fixture', () => {
 
   it('draws distinct Japanese mobile numbers in both written forms', () => {
     expect(new Set(numbers).size).toBe(300);
-    for (const n of numbers) expect(n).toMatch(/^(0[6789]0\d{8}|\+81[6789]0\d{8})$/);
+    for (const n of numbers) {
+      expect(n).toMatch(/^(0[6789]0\d{8}|\+81[6789]0\d{8})$/);
+      expect(n).not.toMatch(/^(0800|\+81800)/);
+    }
     expect(numbers.some((n) => n.startsWith('+81'))).toBe(true);
     expect(numbers.some((n) => n.startsWith('0'))).toBe(true);
     expect(candidateNumbers(7, 300)).toEqual(numbers);
