@@ -38,7 +38,6 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'API_ERR_BAD_JSON',
   FST_ERR_CTP_EMPTY_TYPE: 'API_ERR_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_TYPE: 'API_ERR_UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_BAD_URL: 'API_ERR_NOT_FOUND',
   FST_ERR_ASYNC_CONSTRAINT: 'API_ERR_NOT_FOUND',
 };
 
@@ -51,6 +50,9 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(mapped, 'send the body as application/json', [{ field: 'header.content-type', message: 'must be application/json' }]);
   }
   if (mapped) return new ApiError(mapped, e.message);
+  if (e.code === 'FST_ERR_BAD_URL') {
+    return new ApiError('API_ERR_VALIDATION', 'the URL is not validly percent-encoded', [{ field: 'url', message: 'is not validly percent-encoded' }]);
+  }
   // The store refused because it is closing (shutdown): nothing was stored, retry elsewhere.
   if (e.code === 'STORE_ERR_CLOSED') return new ApiError('API_ERR_UNAVAILABLE', 'the core is shutting down; nothing was stored');
   // secure-json-parse and JSON.parse errors raised in our body parser.
@@ -85,6 +87,11 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.setNotFoundHandler((request, reply) => {
     return sendProblem(reply, new ApiError('API_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), request);
   });
+}
+
+/** For fastify's `frameworkErrors` option: router-level errors (bad URL encoding) never reach the error handler. */
+export function frameworkErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply): void {
+  void sendProblem(reply, toApiError(err), request);
 }
 
 export const problem = fp(problemPlugin, { name: 'denpa-problem', fastify: '5.x' });
