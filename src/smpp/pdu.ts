@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { CommandId, type CommandName, PDU_MAX_LENGTH, RESPONSE_BIT } from './constants.ts';
 import { SmppMessageTooLongError, SmppParseError } from './errors.ts';
+import { isPlainMessage, writeMessagePdu, writeSimpleResponse } from './pdu-writer.ts';
 import { checkShortMessageLength } from './short-message.ts';
 
 interface PackagePdu {
@@ -173,6 +174,15 @@ export function encodePdu(command: CommandName, sequenceNumber: number, fields: 
     if (!Buffer.isBuffer(sm)) throw new TypeError('short_message must be a Buffer (edge 4: never let the package encode text)');
     checkShortMessageLength(sm);
   }
+  // Hot PDUs skip the package (see pdu-writer.ts); both paths meet the same fixtures.
+  if (commandStatus !== 0 || HEADER_ONLY.has(command)) return writeSimpleResponse(CommandId[command], sequenceNumber, commandStatus);
+  if ((command === 'submit_sm_resp' || command === 'deliver_sm_resp') && isOnlyMessageId(fields)) {
+    const id = (fields as { message_id?: unknown }).message_id;
+    return writeSimpleResponse(CommandId[command], sequenceNumber, 0, typeof id === 'string' ? id : '');
+  }
+  if ((command === 'submit_sm' || command === 'deliver_sm') && isPlainMessage(fields)) {
+    return writeMessagePdu(command, sequenceNumber, fields as MessageFields);
+  }
   const pdu = new PackagePDU(command, options);
   pdu._filter = noFilter;
   if (!commandStatus && 'data_coding' in pdu && pdu.data_coding == null) pdu.data_coding = 0;
@@ -182,6 +192,13 @@ export function encodePdu(command: CommandName, sequenceNumber: number, fields: 
     if (e instanceof RangeError) throw new SmppMessageTooLongError(Buffer.isBuffer(sm) ? sm.length : 0);
     throw e;
   }
+}
+
+const HEADER_ONLY: ReadonlySet<CommandName> = new Set(['enquire_link', 'enquire_link_resp', 'unbind', 'unbind_resp', 'generic_nack', 'cancel_sm_resp', 'replace_sm_resp']);
+
+function isOnlyMessageId(fields: object): boolean {
+  for (const key of Object.keys(fields)) if (key !== 'message_id') return false;
+  return true;
 }
 
 /** Encodes a generic_nack (header only) for a PDU we could not serve. */

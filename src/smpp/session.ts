@@ -92,7 +92,8 @@ interface Pending {
   command: CommandName;
   resolve: (pdu: Pdu) => void;
   reject: (err: Error) => void;
-  timer: TimerHandle;
+  /** clock time after which the request has timed out. */
+  deadline: number;
   windowed: boolean;
 }
 
@@ -151,6 +152,12 @@ export abstract class SmppSession {
   private closing: Promise<void> | undefined;
   private keepAlive: TimerHandle | undefined;
   private hangUpTimer: TimerHandle | undefined;
+  /**
+   * One timer for all response timeouts. Every request gets the same
+   * timeout, so `pending` (a Map, in insertion order) is also in deadline
+   * order: the timer only ever needs to watch the oldest entry.
+   */
+  private sweepTimer: TimerHandle | undefined;
   /** Why a hang-up ends the session, reported in 'close' (undefined for a polite one). */
   private closeError: SmppError | undefined;
   private lastHeardAt: number;
@@ -235,7 +242,8 @@ export abstract class SmppSession {
    * for a slot first. Rejects with SmppTimeoutError, SmppGenericNackError,
    * SmppSessionClosedError or SmppWindowFullError.
    */
-  protected async request(command: CommandName, fields: object, opts: { windowed: boolean; allowUnbound?: boolean }): Promise<Pdu> {
+  protected async request(command: CommandName, fields: object, opts: { windowed: boolean; allowUnbound?: boolean; allowClosing?: boolean }): Promise<Pdu> {
+    if (opts.allowClosing && this.current.state === 'closing') return this.send(command, encodePdu(command, this.allocateSequence(), fields), false);
     this.assertCanSend(opts.allowUnbound ?? false);
     // Encode first so that bad arguments fail before taking a slot.
     const seq = this.allocateSequence();
@@ -255,20 +263,43 @@ export abstract class SmppSession {
       if (opts.windowed) this.window.release();
       throw e;
     }
+    return this.send(command, frame, opts.windowed);
+  }
+
+  /** Writes a request frame and registers it for its response and its timeout. */
+  private send(command: CommandName, frame: Buffer, windowed: boolean): Promise<Pdu> {
+    const seq = frame.readUInt32BE(12);
     return new Promise<Pdu>((resolve, reject) => {
-      const timeoutMs = this.options.responseTimeoutMs;
-      const timer = this.options.clock.setTimeout(() => {
-        if (!this.pending.delete(seq)) return;
-        this.stats.timeouts++;
-        this.rememberTimedOut(seq);
-        if (opts.windowed) this.window.release();
-        this.notifySettled();
-        reject(new SmppTimeoutError(command, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(seq, { command, resolve, reject, timer, windowed: opts.windowed });
+      const deadline = this.options.clock.now() + this.options.responseTimeoutMs;
+      this.pending.set(seq, { command, resolve, reject, deadline, windowed });
+      if (!this.sweepTimer) this.armSweep(deadline);
       this.stats.requestsSent++;
       this.writeFrame(frame);
     });
+  }
+
+  private armSweep(at: number): void {
+    this.sweepTimer = this.options.clock.setTimeout(() => {
+      this.sweepTimer = undefined;
+      this.sweep();
+    }, at - this.options.clock.now());
+  }
+
+  /** Fails every request past its deadline, then watches the oldest one left. */
+  private sweep(): void {
+    const now = this.options.clock.now();
+    for (const [seq, p] of this.pending) {
+      if (p.deadline > now) {
+        this.armSweep(p.deadline);
+        return;
+      }
+      this.pending.delete(seq);
+      this.stats.timeouts++;
+      this.rememberTimedOut(seq);
+      if (p.windowed) this.window.release();
+      p.reject(new SmppTimeoutError(p.command, this.options.responseTimeoutMs));
+    }
+    this.notifySettled();
   }
 
   private assertCanSend(allowUnbound: boolean): void {
@@ -394,7 +425,6 @@ export abstract class SmppSession {
       return;
     }
     this.pending.delete(pdu.sequence_number);
-    this.options.clock.clearTimeout(p.timer);
     this.stats.responsesReceived++;
     if (p.windowed) this.window.release();
     if (pdu.command === 'generic_nack') p.reject(new SmppGenericNackError(p.command, pdu.command_status));
@@ -493,15 +523,8 @@ export abstract class SmppSession {
       await this.waitUntil(() => this.pending.size === 0 && this.incoming === 0, bound);
       if (wasBound && this.current.state === 'closing' && this.socket.writable) {
         // Unbind goes out even though the state is `closing`: it is the last request.
-        const seq = this.allocateSequence();
-        await new Promise<void>((resolve) => {
-          const timer = this.options.clock.setTimeout(() => {
-            this.pending.delete(seq);
-            resolve();
-          }, Math.min(bound, this.options.responseTimeoutMs));
-          this.pending.set(seq, { command: 'unbind', resolve: () => resolve(), reject: () => resolve(), timer, windowed: false });
-          this.writeFrame(encodePdu('unbind', seq));
-        });
+        // Any answer, or none within responseTimeoutMs, ends the wait.
+        await this.request('unbind', {}, { windowed: false, allowClosing: true }).catch(() => undefined);
       }
       if (this.current.state === 'closed') return;
       this.socket.end();
@@ -534,8 +557,9 @@ export abstract class SmppSession {
   }
 
   private failPending(err: Error): void {
+    this.options.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
     for (const [seq, p] of this.pending) {
-      this.options.clock.clearTimeout(p.timer);
       this.pending.delete(seq);
       if (p.windowed) this.window.release();
       p.reject(err);
