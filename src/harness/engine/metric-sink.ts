@@ -15,7 +15,8 @@ export type MetricContains = 'default' | 'time' | 'data';
 
 /** Serialisable state of a sink (what results carry and merge). */
 export type SinkSnapshot =
-  | { readonly type: 'counter'; readonly count: number }
+  /** `samples`: how many adds (a counter fed only zeros still exists, as in k6). */
+  | { readonly type: 'counter'; readonly count: number; readonly samples?: number }
   | { readonly type: 'gauge'; readonly value: number; readonly min: number; readonly max: number; readonly samples: number; readonly lastAtMs: number }
   | { readonly type: 'rate'; readonly passes: number; readonly fails: number }
   | { readonly type: 'trend'; readonly count: number; readonly sum: number; readonly min: number; readonly max: number; readonly hdr: string };
@@ -112,7 +113,7 @@ export class Sink {
   snapshot(): SinkSnapshot {
     switch (this.type) {
       case 'counter':
-        return { type: 'counter', count: this.sum };
+        return { type: 'counter', count: this.sum, samples: this.count };
       case 'rate':
         return { type: 'rate', passes: this.passes, fails: this.count - this.passes };
       case 'gauge':
@@ -126,7 +127,7 @@ export class Sink {
 export function isEmpty(s: SinkSnapshot): boolean {
   switch (s.type) {
     case 'counter':
-      return s.count === 0;
+      return s.count === 0 && !(s.samples !== undefined && s.samples > 0);
     case 'rate':
       return s.passes + s.fails === 0;
     case 'gauge':
@@ -142,8 +143,10 @@ export function mergeSinks(a: SinkSnapshot, b: SinkSnapshot): SinkSnapshot {
   if (isEmpty(b)) return a;
   if (isEmpty(a)) return b;
   switch (a.type) {
-    case 'counter':
-      return { type: 'counter', count: a.count + (b as typeof a).count };
+    case 'counter': {
+      const c = b as typeof a;
+      return { type: 'counter', count: a.count + c.count, samples: (a.samples ?? 0) + (c.samples ?? 0) };
+    }
     case 'rate': {
       const r = b as typeof a;
       return { type: 'rate', passes: a.passes + r.passes, fails: a.fails + r.fails };

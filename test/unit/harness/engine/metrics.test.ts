@@ -103,7 +103,7 @@ describe('mergeSinks', () => {
   });
 
   it('counters and rates add; gauges keep the latest value', () => {
-    expect(mergeSinks({ type: 'counter', count: 2 }, { type: 'counter', count: 5 })).toEqual({ type: 'counter', count: 7 });
+    expect(mergeSinks({ type: 'counter', count: 2 }, { type: 'counter', count: 5 })).toEqual({ type: 'counter', count: 7, samples: 0 });
     expect(mergeSinks({ type: 'rate', passes: 1, fails: 2 }, { type: 'rate', passes: 3, fails: 0 })).toEqual({ type: 'rate', passes: 4, fails: 2 });
     expect(mergeSinks({ type: 'gauge', value: 1, min: 0, max: 9, samples: 3, lastAtMs: 50 }, { type: 'gauge', value: 7, min: 2, max: 7, samples: 1, lastAtMs: 40 })).toMatchObject({ value: 1, min: 0, max: 9, samples: 4 });
     expect(() => mergeSinks({ type: 'counter', count: 1 }, { type: 'rate', passes: 1, fails: 0 })).toThrow('cannot merge');
@@ -133,8 +133,8 @@ describe('MetricRegistry', () => {
     reg.add(later, 4, { a: 'b' }, 2100);
     reg.add(later, 1, { a: 'c' }, 2200);
     reg.closeInterval(3000);
-    expect(reg.snapshot()['later{a:b}']?.sink).toEqual({ type: 'counter', count: 4 });
-    expect(reg.snapshot().later?.sink).toEqual({ type: 'counter', count: 5 });
+    expect(reg.snapshot()['later{a:b}']?.sink).toEqual({ type: 'counter', count: 4, samples: 1 });
+    expect(reg.snapshot().later?.sink).toEqual({ type: 'counter', count: 5, samples: 2 });
   });
 
   it('refuses to redefine a metric with another type, and bad names', () => {

@@ -75,7 +75,7 @@ describe('mergeResults', () => {
     expect(m.rootGroup.checks).toEqual([{ name: 'ok', path: '::ok', id: 'x', passes: 4, fails: 1 }]);
     expect(m.scenarios.s).toMatchObject({ planned: 5, started: 5 });
     expect(m.intervals).toHaveLength(1);
-    expect(m.intervals[0]?.metrics.http_reqs?.sink).toEqual({ type: 'counter', count: 5 });
+    expect(m.intervals[0]?.metrics.http_reqs?.sink).toEqual({ type: 'counter', count: 5, samples: 5 });
     expect(m.intervals[0]?.metrics.http_req_duration?.stats?.p50).toBeCloseTo(30, 1);
     expect(m.errors).toEqual([{ message: 'boom', count: 1 }]);
     expect(m.startedAtMs).toBe(0);
