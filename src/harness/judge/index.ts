@@ -1,5 +1,5 @@
 // Judgement: SLA verdicts of a run, baselines and the release gate sheet.
-export { judgeRun, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
+export { judgeRun, declaredThresholds, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
 export {
   baselineFromRun,
   compareWithBaseline,

@@ -98,15 +98,38 @@ export interface JudgeInput {
  * Judge every threshold. Syntax errors throw (ThresholdSyntaxError): a
  * scenario with a malformed SLA is a configuration error, not a verdict.
  */
+/**
+ * The thresholds a summary was run with. k6's handleSummary data has no
+ * options.thresholds, but every metric a threshold names carries a
+ * `thresholds` map keyed by expression: rebuild the set from those.
+ */
+export function declaredThresholds(summary: K6Summary): Record<string, ThresholdSpec[]> {
+  const declared = summary.options?.thresholds;
+  if (declared && Object.keys(declared).length > 0) return declared;
+  const out: Record<string, ThresholdSpec[]> = {};
+  for (const [key, metric] of Object.entries(summary.metrics)) if (metric.thresholds) out[key] = Object.keys(metric.thresholds);
+  return out;
+}
+
 export function judgeRun(input: JudgeInput): Verdict {
-  const specs = input.thresholds ?? input.summary.options.thresholds ?? {};
-  const metrics: Record<string, SummaryMetric> = { ...input.summary.metrics, ...(input.delivery?.metrics ?? {}) };
+  const specs = input.thresholds ?? declaredThresholds(input.summary);
+  const engineMetrics = input.summary.metrics;
+  const deliveryMetrics = input.delivery?.metrics ?? {};
   const verdicts: ThresholdVerdict[] = [];
   for (const def of parseThresholds(specs)) {
+    // Delivery metrics come only from the delivery computation: the engine
+    // reports them too (scenarios declare them so k6 accepts the thresholds)
+    // but never adds a sample, so its figures for them mean nothing.
+    const isDelivery = def.metric.name in DELIVERY_METRIC_TYPES;
+    const metrics = isDelivery ? deliveryMetrics : engineMetrics;
     const metric = findMetric(metrics, def.metric.key);
     for (const t of def.thresholds) {
       const identity = { metric: def.metric.key, expression: t.expression.source, abortOnFail: t.abortOnFail };
       const shape = { aggregation: t.expression.aggregation, operator: t.expression.operator, limit: t.expression.limit };
+      if (isDelivery && !input.delivery) {
+        verdicts.push({ ...identity, state: 'unmeasured', reason: 'delivery metrics were not collected (simulator ledger unavailable)' });
+        continue;
+      }
       const type = metric?.type ?? typeOfName(metrics, def.metric.name);
       const values = metric?.values ?? (type ? zeros(type) : undefined);
       const figure = values?.[t.expression.aggregation];
@@ -115,14 +138,17 @@ export function judgeRun(input: JudgeInput): Verdict {
         verdicts.push({ ...identity, ...shape, state: ok ? 'passed' : 'failed', figure });
         continue;
       }
-      const engineOk = metric?.thresholds?.[t.expression.source]?.ok;
+      const engineOk = isDelivery ? undefined : metric?.thresholds?.[t.expression.source]?.ok;
       if (engineOk !== undefined) {
         verdicts.push({ ...identity, ...shape, state: engineOk ? 'passed' : 'failed', figure: null });
         continue;
       }
-      const reason = !metric && !type
-        ? `metric ${def.metric.key} was not reported by the run`
-        : `metric ${def.metric.key} has no ${t.expression.aggregation} value`;
+      const reason =
+        !metric && !type
+          ? `metric ${def.metric.key} was not reported by the run`
+          : !metric
+            ? `metric ${def.metric.key} has no samples`
+            : `metric ${def.metric.key} has no ${t.expression.aggregation} value`;
       verdicts.push({ ...identity, state: 'unmeasured', reason });
     }
   }

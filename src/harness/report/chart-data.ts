@@ -1,5 +1,5 @@
-import { decodeHistogram } from '../delivery/index.ts';
-import type { RunResult } from './types.ts';
+import { decodeHistogram, type DecodedHistogram } from '../delivery/index.ts';
+import type { IntervalSample, RunResult } from './types.ts';
 
 // The series the HTML report draws, computed in Node from the RunResult so
 // the page only plots numbers. Pure.
@@ -51,7 +51,24 @@ const OVER_TIME_PERCENTILES: ReadonlyArray<[number, string]> = [
   [100, 'max'],
 ];
 
+/** Latency drawn over time: the first of these the engine kept per interval. */
+const LATENCY_OVER_TIME = ['http_req_duration', 'iteration_duration'];
+
+/** Whole-run latency histograms drawn as percentile curves (time trends, µs). */
+const CURVE_METRICS = ['http_req_duration', 'http_req_duration_intended', 'iteration_duration', 'iteration_duration_intended'];
+
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+
+function decodeOverTime(intervals: readonly IntervalSample[], metric: string): Array<{ end: number; h: DecodedHistogram }> {
+  const out: Array<{ end: number; h: DecodedHistogram }> = [];
+  for (const i of intervals) {
+    const b64 = i.histograms[metric];
+    if (!b64) continue;
+    const h = decodeHistogram(b64);
+    if (h.totalCount > 0) out.push({ end: round((i.t + i.durationMs) / 1000), h });
+  }
+  return out;
+}
 
 export function chartData(result: RunResult): ChartData {
   const intervals = result.summary.denpa?.intervals ?? [];
@@ -64,24 +81,23 @@ export function chartData(result: RunResult): ChartData {
     });
   }
 
-  const candidates = ['http_req_duration', ...new Set(intervals.flatMap((i) => Object.keys(i.histograms)))];
-  const latencyMetric = candidates.find((m) => intervals.some((i) => i.histograms[m] !== undefined));
+  const latencyMetric = LATENCY_OVER_TIME.find((m) => intervals.some((i) => i.histograms[m] !== undefined));
   const latencyOverTime: TimeSeries[] = [];
   if (latencyMetric) {
-    const decoded = intervals.map((i) => {
-      const b64 = i.histograms[latencyMetric];
-      return { end: round((i.t + i.durationMs) / 1000), h: b64 ? decodeHistogram(b64) : undefined };
-    });
-    for (const [p, label] of OVER_TIME_PERCENTILES) {
-      latencyOverTime.push({
-        name: label,
-        points: decoded.filter((d) => d.h && d.h.totalCount > 0).map((d) => [d.end, round((d.h?.valueAtPercentile(p) ?? 0) / 1000)]),
-      });
+    const decoded = decodeOverTime(intervals, latencyMetric);
+    for (const [p, label] of OVER_TIME_PERCENTILES) latencyOverTime.push({ name: label, points: decoded.map((d) => [d.end, round(d.h.valueAtPercentile(p) / 1000)]) });
+    // The same requests timed from when they should have started: a stalled
+    // server shows here even when the measured latency looks calm.
+    const intended = `${latencyMetric}_intended`;
+    if (intervals.some((i) => i.histograms[intended] !== undefined)) {
+      latencyOverTime.push({ name: 'p99 from intended start', points: decodeOverTime(intervals, intended).map((d) => [d.end, round(d.h.valueAtPercentile(99) / 1000)]) });
     }
   }
 
   const curves: CurveSeries[] = [];
-  const histograms: Record<string, string> = { ...(result.summary.denpa?.histograms ?? {}) };
+  const histograms: Record<string, string> = {};
+  const all = result.summary.denpa?.histograms ?? {};
+  for (const key of CURVE_METRICS) if (all[key]) histograms[key] = all[key];
   if (result.delivery?.details.latencyHdr) histograms['delivery_latency (sent → handset)'] = result.delivery.details.latencyHdr;
   for (const [name, b64] of Object.entries(histograms)) {
     const h = decodeHistogram(b64);

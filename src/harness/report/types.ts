@@ -34,7 +34,8 @@ export type ThresholdSpec =
 
 /**
  * One interval of the built-in engine's run (default 1 s wide), for the
- * over-time charts and the .hlog files.
+ * over-time charts and the .hlog files. (The engine keeps
+ * `{offsetMs, durationMs, metrics}`; orchestrate/report-intervals.ts adapts.)
  */
 export interface IntervalSample {
   /** Interval start, ms since the run started. */
@@ -42,16 +43,17 @@ export interface IntervalSample {
   /** Interval width in ms. */
   durationMs: number;
   /**
-   * Counts within the interval, by metric name (sub-metrics as `name{tag:value}`):
-   * at least `iterations`, `http_reqs`, `http_req_failed` (failed requests),
-   * `dropped_iterations`; `messages_accepted` when the scenario counts it.
+   * Counts within the interval, by metric key (sub-metrics as `name{tag:value}`):
+   * counters' counts (`iterations`, `http_reqs`, `dropped_iterations`,
+   * `messages_accepted`) and rates' non-zero samples (`http_req_failed` =
+   * failed requests).
    */
   counts: Record<string, number>;
   /**
-   * Latency histograms of the interval (HdrHistogram, values in MICROseconds,
-   * encodeIntoCompressedBase64), by metric name, e.g. `http_req_duration`,
-   * `http_req_duration{category:otp}`, `iteration_intended_duration`
-   * (coordinated-omission-corrected, from each iteration's intended start).
+   * Trend histograms of the interval (HdrHistogram, compressed base64, in
+   * thousandths: MICROseconds for time trends), by metric key, e.g.
+   * `http_req_duration`, `http_req_duration_intended` (coordinated-omission
+   * corrected, from each iteration's intended start).
    */
   histograms: Record<string, string>;
 }
@@ -60,7 +62,7 @@ export interface IntervalSample {
 export interface BuiltinExtras {
   engine: 'builtin';
   intervals: IntervalSample[];
-  /** Whole-run HdrHistograms (microseconds, compressed base64) by metric name. */
+  /** Whole-run HdrHistograms of every trend (compressed base64; µs for time trends) by metric key. */
   histograms: Record<string, string>;
   [extra: string]: unknown;
 }
@@ -68,6 +70,10 @@ export interface BuiltinExtras {
 /** k6's handleSummary data. */
 export interface K6Summary {
   root_group: unknown;
+  /**
+   * k6's data.options carries no thresholds; when a producer adds them here
+   * judgeRun uses them, else it reads each metric's `thresholds` keys.
+   */
   options: Record<string, unknown> & { thresholds?: Record<string, ThresholdSpec[]> };
   state: { testRunDurationMs: number; isStdOutTTY?: boolean; isStdErrTTY?: boolean };
   metrics: Record<string, SummaryMetric>;

@@ -72,6 +72,34 @@ describe('judgeRun', () => {
     expect(v.failed).toBe(2);
   });
 
+  it('rebuilds the thresholds from the metrics when options carry none (k6 handleSummary data)', () => {
+    const metrics = {
+      ...METRICS,
+      http_req_duration: { ...(METRICS.http_req_duration as SummaryMetric), thresholds: { 'p(95)<100': { ok: false }, 'max<1000': { ok: true } } },
+      http_req_failed: { ...(METRICS.http_req_failed as SummaryMetric), thresholds: { 'rate<0.01': { ok: true } } },
+    };
+    const v = judgeRun({ summary: { root_group: {}, options: { summaryTrendStats: ['avg'] }, state: { testRunDurationMs: 1 }, metrics } });
+    expect(v.thresholds.map((t) => [t.metric, t.expression, t.state])).toEqual([
+      ['http_req_duration', 'p(95)<100', 'failed'],
+      ['http_req_duration', 'max<1000', 'passed'],
+      ['http_req_failed', 'rate<0.01', 'passed'],
+    ]);
+  });
+
+  it("ignores the engine's empty delivery metrics: judged from the delivery result, or unmeasured without one", () => {
+    // Scenarios declare otp_on_time so k6 accepts the threshold; the engine reports it empty and failing.
+    const engineView = { ...METRICS, otp_on_time: { ...rate(0), thresholds: { 'rate>=0.99': { ok: false } } } };
+    const thresholds = { otp_on_time: ['rate>=0.99'], 'delivery_latency{carrier:au}': ['p(95)<5000'] };
+    const without = judgeRun({ summary: summary(engineView, thresholds) });
+    expect(without.thresholds.map((t) => t.state)).toEqual(['unmeasured', 'unmeasured']);
+    expect(without.thresholds[0]).toMatchObject({ reason: expect.stringContaining('delivery metrics were not collected') });
+    const delivery = { metrics: { otp_on_time: rate(0.995) }, details: {} } as unknown as DeliveryResult;
+    const judged = judgeRun({ summary: summary(engineView, thresholds), delivery });
+    expect(judged.thresholds[0]).toMatchObject({ state: 'passed', figure: 0.995 });
+    // no delivery to au: the trend sub-metric has no samples
+    expect(judged.thresholds[1]).toMatchObject({ state: 'unmeasured', reason: 'metric delivery_latency{carrier:au} has no samples' });
+  });
+
   it('takes the thresholds argument over the summary options', () => {
     const v = judgeRun({ summary: summary(METRICS, { http_req_failed: ['rate==0'] }), thresholds: { http_reqs: ['count>0'] } });
     expect(v.thresholds.map((t) => t.metric)).toEqual(['http_reqs']);

@@ -84,7 +84,7 @@ describe('summary.json', () => {
 describe('hlog', () => {
   it('writes one interval log per metric, readable back with the same counts', () => {
     const logs = renderHlogs(healthy);
-    expect(Object.keys(logs)).toEqual(['http_req_duration.hlog']);
+    expect(Object.keys(logs)).toEqual(['http_req_duration.hlog', 'http_req_duration_intended.hlog']);
     const text = logs['http_req_duration.hlog'] as string;
     expect(text).toContain('#[Histogram log format version 1.3]');
     expect(text).toContain(`#[StartTime: ${(FIXTURE_START / 1000).toFixed(3)}`);
@@ -115,12 +115,13 @@ describe('chart data', () => {
     expect(c.throughput.map((s) => s.name)).toEqual(['iterations/s', 'requests/s', 'accepted/s', 'failed requests/s', 'dropped iterations/s']);
     expect(c.throughput[0]?.points[0]).toEqual([1, 50]);
     expect(c.latencyMetric).toBe('http_req_duration');
-    expect(c.latencyOverTime.map((s) => s.name)).toEqual(['p50', 'p90', 'p99', 'max']);
+    expect(c.latencyOverTime.map((s) => s.name)).toEqual(['p50', 'p90', 'p99', 'max', 'p99 from intended start']);
     expect(c.latencyOverTime[0]?.points).toHaveLength(20);
     // the slow patch (seconds 8-12) shows in the median
     const p50 = new Map(c.latencyOverTime[0]?.points);
     expect(p50.get(10) as number).toBeGreaterThan(2 * (p50.get(2) as number));
-    expect(c.curves.map((s) => s.name)).toEqual(['http_req_duration', 'iteration_intended_duration', 'delivery_latency (sent → handset)']);
+    // sub-metric histograms are not drawn as curves
+    expect(c.curves.map((s) => s.name)).toEqual(['http_req_duration', 'http_req_duration_intended', 'delivery_latency (sent → handset)']);
     for (const curve of c.curves) {
       expect(curve.valuesMs).toHaveLength(CURVE_PERCENTILES.length);
       expect(curve.valuesMs.every((v, i) => i === 0 || v >= (curve.valuesMs[i - 1] as number))).toBe(true);

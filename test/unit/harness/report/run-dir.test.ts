@@ -18,14 +18,14 @@ describe('renderRunDir', () => {
   it('writes every output, and re-renders them identically from summary.json alone', async () => {
     const dir = join(root, 'OK01');
     const written = await renderRunDir(dir, buildRunResult());
-    expect(written.map((p) => p.slice(dir.length + 1)).sort()).toEqual(['hlog/http_req_duration.hlog', 'junit.xml', 'report.html', 'summary.json', 'summary.md']);
+    expect(written.map((p) => p.slice(dir.length + 1)).sort()).toEqual(['hlog/http_req_duration.hlog', 'hlog/http_req_duration_intended.hlog', 'junit.xml', 'report.html', 'summary.json', 'summary.md']);
     const before = new Map<string, string>();
-    for (const name of ['junit.xml', 'report.html', 'summary.md', 'hlog/http_req_duration.hlog']) before.set(name, await readFile(join(dir, name), 'utf8'));
+    for (const name of ['junit.xml', 'report.html', 'summary.md', 'hlog/http_req_duration.hlog', 'hlog/http_req_duration_intended.hlog']) before.set(name, await readFile(join(dir, name), 'utf8'));
     for (const name of before.keys()) await unlink(join(dir, name));
 
     const lines: string[] = [];
     await reportCommandHandler(dir, { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream);
-    expect(lines[0]).toMatch(/^re-rendered 4 file\(s\) in .*OK01: /);
+    expect(lines[0]).toMatch(/^re-rendered 5 file\(s\) in .*OK01: /);
     for (const [name, content] of before) expect(await readFile(join(dir, name), 'utf8'), name).toBe(content);
     expect((await readdir(dir)).sort()).toEqual(['hlog', 'junit.xml', 'report.html', 'summary.json', 'summary.md']);
   });

@@ -44,6 +44,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const random = new SeededRandom(42);
   const total = histogram();
+  const intended = histogram();
   const otp = histogram();
   const intervals: IntervalSample[] = [];
   const probes: LedgerProbe[] = [];
@@ -53,6 +54,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
   let otpCount = 0;
   for (let s = 0; s < seconds; s++) {
     const interval = histogram();
+    const intervalIntended = histogram();
     // A slow patch in the middle, where the fault window sits.
     const slow = s >= 8 && s < 12 ? 4 : 1;
     for (let i = 0; i < rate; i++) {
@@ -60,6 +62,10 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       const us = Math.round(ms * 1000);
       interval.recordValue(us);
       total.recordValue(us);
+      // from the intended start: the slow patch also delays later starts
+      const lateUs = Math.round((slow > 1 ? i * 2 : 0) * 1000);
+      intervalIntended.recordValue(us + lateUs);
+      intended.recordValue(us + lateUs);
       const category = categories[seq % categories.length] as (typeof categories)[number];
       if (category === 'otp') {
         otp.recordValue(us);
@@ -85,7 +91,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       t: s * 1000,
       durationMs: 1000,
       counts: { iterations: rate, http_reqs: rate, http_req_failed: 0, dropped_iterations: 0, messages_accepted: rate },
-      histograms: { http_req_duration: hdr.encodeIntoCompressedBase64(interval) },
+      histograms: { http_req_duration: hdr.encodeIntoCompressedBase64(interval), http_req_duration_intended: hdr.encodeIntoCompressedBase64(intervalIntended) },
     });
   }
   const trend = (h: hdr.Histogram): Record<string, number> => ({
@@ -107,6 +113,7 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
       iterations: { type: 'counter', contains: 'default', values: { count: n, rate: n / seconds } },
       http_req_failed: { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: n } },
       http_req_duration: { type: 'trend', contains: 'time', values: trend(total) },
+      http_req_duration_intended: { type: 'trend', contains: 'time', values: trend(intended) },
       'http_req_duration{category:otp}': { type: 'trend', contains: 'time', values: trend(otp) },
       messages_accepted: { type: 'counter', contains: 'default', values: { count: n, rate: n / seconds } },
       'messages_accepted{category:otp,deliverable:true}': { type: 'counter', contains: 'default', values: { count: otpCount, rate: otpCount / seconds } },
@@ -115,7 +122,11 @@ export function buildRunResult(options: FixtureOptions = {}): RunResult {
     denpa: {
       engine: 'builtin',
       intervals,
-      histograms: { http_req_duration: hdr.encodeIntoCompressedBase64(total), iteration_intended_duration: hdr.encodeIntoCompressedBase64(total) },
+      histograms: {
+        http_req_duration: hdr.encodeIntoCompressedBase64(total),
+        http_req_duration_intended: hdr.encodeIntoCompressedBase64(intended),
+        'http_req_duration{category:otp}': hdr.encodeIntoCompressedBase64(otp),
+      },
     },
   };
   const delivery = computeDeliveryMetrics({
