@@ -88,3 +88,4 @@ export {
   type DeliverOptions,
   type DeliverResult,
 } from './server.ts';
+export { formatRelativeTime, formatAbsoluteTime, parseSmppTime, resolveSmppTime, type SmppTime } from './smpp-time.ts';
