@@ -3,6 +3,9 @@
 // injected clock, so tests drive it with ManualClock.
 import type { Clock } from '../../runtime/index.ts';
 
+// Refill adds fractions of a token; tolerate the float error of summing them.
+const EPSILON = 1e-9;
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -29,8 +32,8 @@ export class TokenBucket {
   /** Takes one token if there is one. */
   tryTake(): boolean {
     this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= 1 - EPSILON) {
+      this.tokens = Math.max(0, this.tokens - 1);
       return true;
     }
     return false;
@@ -39,7 +42,7 @@ export class TokenBucket {
   /** Milliseconds until a token will be there (0 when one is there now). */
   msUntilToken(): number {
     this.refill();
-    if (this.tokens >= 1) return 0;
+    if (this.tokens >= 1 - EPSILON) return 0;
     return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
   }
 
@@ -51,6 +54,6 @@ export class TokenBucket {
 
   get available(): number {
     this.refill();
-    return Math.floor(this.tokens);
+    return Math.floor(this.tokens + EPSILON);
   }
 }

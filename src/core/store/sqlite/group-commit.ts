@@ -30,6 +30,8 @@ interface PendingOp {
 export interface GroupCommitOptions {
   /** Flush as soon as this many rows (op weights) wait. */
   readonly maxRows: number;
+  /** Delay before committing the first queued write (0 = next macrotask). */
+  readonly intervalMs: number;
   /** Path of the WAL file to fsync after each commit; undefined skips the fsync (in-memory db). */
   readonly walPath?: string;
 }
@@ -67,10 +69,13 @@ export class GroupCommit {
       if (this.queuedWeight >= this.options.maxRows) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => {
+        const run = (): void => {
           this.scheduled = false;
           this.flush();
-        });
+        };
+        // A real timer, not the injected clock: this batches I/O, it decides nothing.
+        if (this.options.intervalMs > 0) setTimeout(run, this.options.intervalMs);
+        else setImmediate(run);
       }
     });
   }

@@ -22,6 +22,7 @@ export interface MessageRow {
   notify_submitted: number;
   due_at: number;
   attempts: number;
+  queued_at: number | null;
   submitted_at: number | null;
   final_at: number | null;
   error_code: string | null;
@@ -101,6 +102,23 @@ export function toSegmentRecord(r: SegmentRow): SegmentRecord {
 
 export function toTransition(r: TransitionRow): Transition {
   return { state: r.state as MessageState, at: r.at, detail: opt(r.detail) };
+}
+
+/**
+ * Every transition of a message, oldest first: accepted, then the rounds
+ * recorded in the transitions table (retries, recoveries), then the latest
+ * queued, submitted and final read from the message's own columns.
+ */
+export function transitionsOf(r: MessageRow, extra: readonly TransitionRow[]): Transition[] {
+  const out: Transition[] = [{ state: 'accepted', at: r.accepted_at, detail: undefined }];
+  out.push(...extra.map(toTransition));
+  const recorded = (state: string, at: number) => extra.some((e) => e.state === state && e.at === at);
+  if (r.queued_at !== null && !recorded('queued', r.queued_at)) out.push({ state: 'queued', at: r.queued_at, detail: undefined });
+  if (r.submitted_at !== null) out.push({ state: 'submitted', at: r.submitted_at, detail: undefined });
+  if (r.final_at !== null) {
+    out.push({ state: r.state as MessageState, at: r.final_at, detail: r.error_code === null ? undefined : `${r.error_code}: ${r.error_description ?? ''}` });
+  }
+  return out;
 }
 
 export function toCallbackJob(r: CallbackRow): CallbackJob {

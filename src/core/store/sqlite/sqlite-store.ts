@@ -24,7 +24,8 @@ import type {
   Store,
 } from '../types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type CallbackRow, type MessageRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toSegmentRecord, toTransition } from './rows.ts';
+import { type CallbackRow, type MessageRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toSegmentRecord, transitionsOf } from './rows.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';
 
@@ -37,6 +38,10 @@ export interface SqliteStoreOptions {
   readonly groupCommitRows?: number;
   /** fsync the WAL after each group commit (default true); false trusts the OS page cache (crash-safe, not power-loss-safe). */
   readonly fsync?: boolean;
+  /** Wait this long after the first queued write before committing (0 = the next macrotask); bigger groups, more latency. */
+  readonly commitIntervalMs?: number;
+  /** WAL checkpoints in a worker thread every this many ms (0 = SQLite's automatic checkpoints on the main thread). */
+  readonly checkpointIntervalMs?: number;
 }
 
 export const DATABASE_FILE = 'denpa.db';
@@ -46,6 +51,10 @@ export class SqliteStore implements Store {
   private readonly writer: GroupCommit;
   private readonly transitions: MessageTransitions;
   private readonly s;
+  private readonly file: string;
+  private checkpointer: Checkpointer | undefined;
+  /** Settles when the checkpoint worker is up (true) or was not started (false). */
+  checkpointerStarting: Promise<boolean> = Promise.resolve(false);
 
   constructor(options: SqliteStoreOptions) {
     const memory = options.dataDir === ':memory:';
@@ -63,8 +72,10 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
+    this.file = file;
     this.writer = new GroupCommit(this.db, {
       maxRows: options.groupCommitRows ?? 2000,
+      intervalMs: options.commitIntervalMs ?? 0,
       walPath: memory || options.fsync === false ? undefined : `${file}-wal`,
     });
     this.transitions = new MessageTransitions(this.db);
@@ -125,7 +136,6 @@ export class SqliteStore implements Store {
         m.parts.forEach((part, i) => {
           this.s.insertSegment.run(m.id, i + 1, m.carrier, Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength), part.dataCoding, part.esmClass);
         });
-        this.transitions.record(m.id, m.acceptedAt, 'accepted');
       }
       if (idempotency) {
         this.s.insertIdem.run(idempotency.tenant, idempotency.key, idempotency.requestHash, idempotency.status, idempotency.body, idempotency.createdAt ?? messages[0]?.acceptedAt ?? 0);
@@ -148,7 +158,7 @@ export class SqliteStore implements Store {
     if (!row) return undefined;
     return {
       ...toMessageRecord(row),
-      transitions: (this.s.getTransitions.all(id) as TransitionRow[]).map(toTransition),
+      transitions: transitionsOf(row, this.s.getTransitions.all(id) as TransitionRow[]),
       segmentStates: (this.s.getSegments.all(id) as SegmentRow[]).map(toSegmentRecord),
     };
   }
@@ -247,13 +257,31 @@ export class SqliteStore implements Store {
     return this.writer.idle();
   }
 
+  /** Move WAL checkpoints to a worker thread (see checkpointer.ts). */
+  async startCheckpointer(intervalMs: number): Promise<boolean> {
+    if (this.file === ':memory:' || intervalMs <= 0 || this.checkpointer) return this.checkpointer !== undefined;
+    this.checkpointer = await Checkpointer.start(this.file, intervalMs);
+    if (this.checkpointer && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+    return this.checkpointer !== undefined;
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.writer.close();
+    await this.checkpointerStarting;
+    await this.checkpointer?.close();
+    this.checkpointer = undefined;
     this.db.close();
   }
 }
 
+/**
+ * Opens (creating and migrating) the store. With checkpointIntervalMs
+ * (default 200) WAL checkpoints move to a worker thread once it has started
+ * (until then, and if it cannot start, SQLite's automatic checkpoints run).
+ */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  return new SqliteStore(options);
+  const store = new SqliteStore(options);
+  store.checkpointerStarting = store.startCheckpointer(options.checkpointIntervalMs ?? 200);
+  return store;
 }

@@ -56,7 +56,7 @@ export class MessageTransitions {
          ORDER BY due_at, id LIMIT ?`,
       ),
       markQueued: p(
-        `UPDATE messages SET state = 'queued' WHERE id = ? AND state = 'accepted'
+        `UPDATE messages SET state = 'queued', queued_at = ? WHERE id = ? AND state = 'accepted'
          RETURNING id, tenant, to_number, sender, category, carrier, expires_at, attempts, segments`,
       ),
       pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
@@ -68,7 +68,8 @@ export class MessageTransitions {
       ),
       retry: p(
         `UPDATE messages SET state = 'accepted', due_at = ?, attempts = attempts + ?, error_code = ?, error_description = ?
-         WHERE id = ? AND state = 'queued' AND expires_at > ?`,
+         WHERE id = ? AND state = 'queued' AND expires_at > ?
+         RETURNING queued_at`,
       ),
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
       findSegment: p(
@@ -80,7 +81,7 @@ export class MessageTransitions {
       expireCandidates: p(`SELECT id FROM messages WHERE state = 'accepted' AND expires_at <= ? ORDER BY expires_at LIMIT ?`),
       receiptCandidates: p(`SELECT id FROM messages WHERE state = 'submitted' AND due_at <= ? ORDER BY due_at LIMIT ?`),
       segmentsTimedOut: p(`UPDATE segments SET state = 'unknown', done_at = ? WHERE message_id = ? AND state = 'submitted'`),
-      inFlight: p(`SELECT id FROM messages WHERE state = 'queued'`),
+      inFlight: p(`SELECT id, queued_at FROM messages WHERE state = 'queued'`),
       requeue: p(`UPDATE messages SET state = 'accepted', due_at = ? WHERE id = ? AND state = 'queued'`),
       cancel: p(
         `UPDATE messages SET state = 'canceled', final_at = ? WHERE id = ? AND tenant = ? AND state = 'accepted'
@@ -104,7 +105,6 @@ export class MessageTransitions {
   finalize(id: string, state: FinalState, at: number, error?: MessageError): Final | undefined {
     const m = this.s.finalize.get(state, at, error?.code ?? null, error?.description ?? null, id) as OutboxSubject | undefined;
     if (!m) return undefined;
-    this.record(id, at, state, error ? `${error.code}: ${error.description}` : undefined);
     this.writeOutbox(m, state, at, error);
     return { id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at };
   }
@@ -117,7 +117,7 @@ export class MessageTransitions {
       const priority = CATEGORIES.indexOf(lane);
       const ids = this.s.claimLane.all(carrier, priority, now, now, remaining) as { id: string }[];
       for (const { id } of ids) {
-        const m = this.s.markQueued.get(id) as
+        const m = this.s.markQueued.get(now, id) as
           | { id: string; tenant: string; to_number: string; sender: string | null; category: string; carrier: string; expires_at: number; attempts: number; segments: number }
           | undefined;
         if (!m) continue;
@@ -127,7 +127,6 @@ export class MessageTransitions {
           dataCoding: p.data_coding,
           esmClass: p.esm_class,
         }));
-        this.record(id, now, 'queued');
         out.push({
           id: m.id,
           tenant: m.tenant,
@@ -156,7 +155,6 @@ export class MessageTransitions {
           if (n > 0) break;
           const m = this.s.messageSubmitted.get(e.at, e.receiptDueAt, e.messageId) as (OutboxSubject & { notify_submitted: number }) | undefined;
           if (!m) break;
-          this.record(e.messageId, e.at, 'submitted');
           if (m.notify_submitted === 1) this.writeOutbox(m, 'submitted', e.at);
           // Receipts may already have come for every segment (receipt before response).
           const f = this.settle(e.messageId, e.at);
@@ -164,9 +162,12 @@ export class MessageTransitions {
           break;
         }
         case 'retry': {
-          const changed = this.s.retry.run(e.dueAt, e.countsAttempt ? 1 : 0, e.error.code, e.error.description, e.messageId, e.dueAt).changes;
-          if (changed > 0) this.record(e.messageId, e.at, 'accepted', `retry at ${new Date(e.dueAt).toISOString()}: ${e.error.code}`);
-          else {
+          const back = this.s.retry.get(e.dueAt, e.countsAttempt ? 1 : 0, e.error.code, e.error.description, e.messageId, e.dueAt) as { queued_at: number | null } | undefined;
+          if (back) {
+            // queued_at will be overwritten by the next claim: keep this round in the transitions table.
+            if (back.queued_at !== null) this.record(e.messageId, back.queued_at, 'queued');
+            this.record(e.messageId, e.at, 'accepted', `retry at ${new Date(e.dueAt).toISOString()}: ${e.error.code}`);
+          } else {
             // The back-off would outlive the TTL: the message ends expired rather than be sent late.
             this.s.countAttempt.run(e.messageId);
             const f = this.finalize(e.messageId, 'expired', e.at, { code: 'TTL_EXPIRED', description: `expired while retrying after ${e.error.code}` });
@@ -227,9 +228,10 @@ export class MessageTransitions {
   }
 
   recover(now: number): number {
-    const ids = this.s.inFlight.all() as { id: string }[];
-    for (const { id } of ids) {
+    const ids = this.s.inFlight.all() as { id: string; queued_at: number | null }[];
+    for (const { id, queued_at } of ids) {
       this.s.requeue.run(now, id);
+      if (queued_at !== null) this.record(id, queued_at, 'queued');
       this.record(id, now, 'accepted', 'recovered after restart: unanswered segments will be sent again');
     }
     return ids.length;
@@ -238,7 +240,6 @@ export class MessageTransitions {
   cancel(tenant: string, id: string, now: number): 'canceled' | 'not_found' | 'not_cancelable' {
     const m = this.s.cancel.get(now, id, tenant) as OutboxSubject | undefined;
     if (m) {
-      this.record(id, now, 'canceled');
       this.writeOutbox(m, 'canceled', now);
       return 'canceled';
     }

@@ -1,0 +1,78 @@
+// WAL checkpoints off the event loop. With automatic checkpoints the
+// committing connection copies the WAL into the database file and fsyncs it,
+// synchronously, every ~4 MB of WAL: a pause on the thread that answers HTTP
+// and SMPP. Here a worker thread with its own connection runs PASSIVE
+// checkpoints (they never block the writer) on a timer, and the main
+// connection turns its automatic checkpoints off. If the worker cannot
+// start, the caller keeps SQLite's automatic checkpoints.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+// Plain CommonJS run with eval: no TypeScript loader needed in the worker.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.modulePath);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+db.pragma('synchronous = NORMAL');
+const run = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); } };
+const timer = setInterval(() => run('PASSIVE'), workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'close') return;
+  clearInterval(timer);
+  run('PASSIVE');
+  db.close();
+  parentPort.postMessage('closed');
+});
+parentPort.postMessage('ready');
+`;
+
+export class Checkpointer {
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the worker; resolves undefined when it cannot run (the caller then keeps auto-checkpoints). */
+  static async start(file: string, intervalMs: number): Promise<Checkpointer | undefined> {
+    let worker: Worker;
+    try {
+      const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, modulePath } });
+    } catch {
+      return undefined;
+    }
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      worker.once('message', (m) => {
+        clearTimeout(timer);
+        resolve(m === 'ready');
+      });
+      worker.once('error', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (!ok) {
+      await worker.terminate();
+      return undefined;
+    }
+    worker.on('error', () => {
+      // A failed checkpoint worker must not take the process down; the WAL just grows until restart.
+    });
+    worker.unref();
+    return new Checkpointer(worker);
+  }
+
+  /** A last passive checkpoint, then stop (bounded). */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      this.worker.on('message', (m) => {
+        if (m === 'closed') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.worker.postMessage('close');
+    });
+    await this.worker.terminate();
+  }
+}
