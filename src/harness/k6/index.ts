@@ -26,6 +26,7 @@ export {
   runK6,
   runScenarioOnK6,
 } from './run.ts';
+export { type K6Interval, type K6Samples, K6SampleAggregator, readK6Samples, INTERVAL_COUNTS, INTERVAL_TRENDS } from './samples.ts';
 export {
   OPERATOR_MOUNT_DIR,
   DEFAULT_RUNNER_IMAGE,

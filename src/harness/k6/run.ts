@@ -17,11 +17,14 @@ import { ENV_SUMMARY_FILE } from './envelope.ts';
 import { K6Error } from './errors.ts';
 import { k6Outcome, type K6Outcome } from './exit-code.ts';
 import { K6ProgressParser, type K6Progress } from './progress.ts';
+import { readK6Samples, type K6Interval } from './samples.ts';
 
 /** The env var scenarios read to scale their durations (scenarios/lib/settings.ts). */
 export const ENV_DURATION_SCALE = 'DURATION_SCALE';
 export const SUMMARY_FILE_NAME = 'k6-summary.json';
 export const LOG_FILE_NAME = 'k6.log';
+/** k6's per-sample JSON output, read into per-second intervals and then deleted. */
+export const SAMPLES_FILE_NAME = 'k6-samples.json.gz';
 /** After SIGINT k6 stops VUs and still runs handleSummary; then it is killed. */
 const KILL_GRACE_MS = 30_000;
 
@@ -39,6 +42,12 @@ export interface K6Extras {
   k6Version: string;
   /** k6's own exit code (0, 99 or 110 when a summary exists). */
   k6ExitCode: number;
+  /** Per-second counts and latency histograms (µs), in the report's interval shape; absent with `samples: false`. */
+  intervals?: K6Interval[];
+  /** Whole-run HdrHistograms (compressed base64, µs) of http_req_duration and iteration_duration. */
+  histograms?: Record<string, string>;
+  /** Why the per-second figures are missing, when they are. */
+  samplesError?: string;
 }
 
 /** k6's handleSummary data, the same shape the built-in engine returns. */
@@ -69,6 +78,13 @@ export interface RunK6Options {
   signal?: AbortSignal;
   /** More `k6 run` arguments, e.g. ['--out', 'experimental-prometheus-rw']. */
   extraArgs?: string[];
+  /**
+   * Collect per-second figures for the report's over-time charts from k6's
+   * JSON output (default true). k6 then writes every sample (gzipped, about
+   * 0.5 kB per iteration before compression): turn it off for long runs at
+   * thousands of iterations per second.
+   */
+  samples?: boolean;
 }
 
 export interface K6RunResult {
@@ -134,8 +150,11 @@ export async function runK6(opts: RunK6Options): Promise<K6RunResult> {
   const summaryFile = join(outDir, SUMMARY_FILE_NAME);
   const logFile = join(outDir, LOG_FILE_NAME);
   await rm(summaryFile, { force: true });
+  const samplesFile = join(outDir, SAMPLES_FILE_NAME);
+  await rm(samplesFile, { force: true });
+  const collectSamples = opts.samples ?? true;
   const env = k6RunEnv(opts.env, summaryFile, opts.durationScale);
-  const args = k6RunArgs(resolve(opts.scriptPath), env, opts.extraArgs);
+  const args = k6RunArgs(resolve(opts.scriptPath), env, [...(collectSamples ? ['--out', `json=${samplesFile}`] : []), ...(opts.extraArgs ?? [])]);
 
   const log = createWriteStream(logFile);
   const parser = new K6ProgressParser();
@@ -200,7 +219,18 @@ export async function runK6(opts: RunK6Options): Promise<K6RunResult> {
     throw new K6Error('HARNESS_ERR_K6_NO_SUMMARY', `k6 exited ${code} but wrote no end-of-test data to ${summaryFile} (is the script bundled by denpa? did handleSummary throw?)${why ? `: ${why}` : ''}`, code ?? undefined);
   }
   const data = JSON.parse(text) as Omit<K6RunSummary, 'denpa'>;
-  const summary: K6RunSummary = { ...data, denpa: { engine: 'k6', k6Version: k6.version.text, k6ExitCode: code ?? -1 } };
+  const denpa: K6Extras = { engine: 'k6', k6Version: k6.version.text, k6ExitCode: code ?? -1 };
+  if (collectSamples) {
+    try {
+      const samples = await readK6Samples(samplesFile);
+      denpa.intervals = samples.intervals;
+      denpa.histograms = samples.histograms;
+    } catch (err) {
+      denpa.samplesError = `cannot read ${samplesFile}: ${(err as Error).message}`;
+    }
+    await rm(samplesFile, { force: true });
+  }
+  const summary: K6RunSummary = { ...data, denpa };
   return { summary, exitCode: outcome.exitCode, outcome, summaryFile, logFile };
 }
 

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as hdr from 'hdr-histogram-js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findK6, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
@@ -96,7 +97,8 @@ describe.skipIf(!k6)('runK6 on the real k6', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outcome).toEqual({ state: 'passed', exitCode: 0 });
     const { summary } = result;
-    expect(summary.denpa).toEqual({ engine: 'k6', k6Version: k6?.version.text, k6ExitCode: 0 });
+    expect(summary.denpa).toMatchObject({ engine: 'k6', k6Version: k6?.version.text, k6ExitCode: 0 });
+    expect(summary.denpa.samplesError).toBeUndefined();
     expect(summary.state.testRunDurationMs).toBeGreaterThan(1900);
     expect(summary.root_group).toMatchObject({ name: '', path: '' });
 
@@ -125,6 +127,22 @@ describe.skipIf(!k6)('runK6 on the real k6', () => {
     expect(summary.metrics.otp_on_time).toBeUndefined();
     expect(summary.options.thresholds?.otp_on_time).toEqual(['rate>=0.99']);
     expect(summary.options.thresholds?.messages_lost).toEqual(['count==0']);
+
+    // Per-second figures from k6's samples add up to the totals.
+    const intervals = summary.denpa.intervals ?? [];
+    expect(intervals.length).toBeGreaterThanOrEqual(2);
+    expect(intervals.length).toBeLessThanOrEqual(4);
+    const sum = (key: string): number => intervals.reduce((n, i) => n + (i.counts[key] ?? 0), 0);
+    expect(sum('iterations')).toBe(bodies.length);
+    expect(sum('http_reqs')).toBe(bodies.length);
+    expect(sum('messages_accepted')).toBe(bodies.length);
+    expect(sum('http_req_failed')).toBe(0);
+    expect(intervals.filter((i) => i.histograms.http_req_duration !== undefined).length).toBeGreaterThanOrEqual(2);
+    const whole = hdr.decodeFromCompressedBase64(summary.denpa.histograms?.http_req_duration ?? '');
+    expect(whole.totalCount).toBe(bodies.length);
+    // µs in the histogram vs ms in k6's summary: the same maximum within HDR's 0.1 %.
+    expect(whole.maxValue / 1000).toBeCloseTo(summary.metrics.http_req_duration?.values.max ?? 0, 0);
+    await expect(access(join(dir, 'healthy', 'k6-samples.json.gz'))).rejects.toThrow();
 
     // Live progress came through while k6 ran.
     expect(progress.length).toBeGreaterThanOrEqual(2);
