@@ -4,11 +4,10 @@
 import type { CoreConfig } from '../config/index.ts';
 import { carrierForNumber, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
 import type { MessagePart, NewMessage } from '../store/index.ts';
+import { EsmClass } from '../../smpp/index.ts';
 import type { FieldError } from './errors.ts';
 import type { Accepted, MessageRequest } from './schemas.ts';
 
-/** esm_class UDHI (SMPP 3.4 §5.2.12): short_message starts with a UDH. */
-const ESM_CLASS_UDHI = 0x40;
 
 export interface AcceptContext {
   readonly tenant: string;
@@ -90,7 +89,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
   const parts: MessagePart[] = encoded.parts.map((p) => ({
     bytes: p.shortMessage,
     dataCoding: encoded.dataCoding,
-    esmClass: p.udh ? ESM_CLASS_UDHI : 0,
+    esmClass: p.udh ? EsmClass.UDHI : EsmClass.DEFAULT,
   }));
   const start = scheduledAt ?? ctx.now;
   const message: NewMessage = {

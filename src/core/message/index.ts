@@ -6,15 +6,12 @@ export {
   type PhoneNumberResult,
   type PhoneNumberRejection,
 } from './phone-number.ts';
-export { gsm7Septets, gsm7Encode, gsm7Decode, GSM7_ESCAPE } from './gsm7.ts';
 export {
   planMessage,
   segmentMessage,
   concatUdh,
-  DATA_CODING,
   SEGMENT_LIMITS,
   MAX_SEGMENTS,
-  IEI_CONCAT_8BIT,
   type Encoding,
   type Segment,
   type SegmentPlan,

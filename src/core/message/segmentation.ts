@@ -10,17 +10,11 @@
 //
 // A character is never split across segments: neither an ESC+code pair nor
 // a UTF-16 surrogate pair. Beyond 10 segments the text is refused.
-import { gsm7Encode } from './gsm7.ts';
+// The GSM 03.38 tables, UCS-2 and UDH codecs are the shared SMPP room's; this
+// file only decides where segments break.
+import { DataCoding, encodeConcatUdh, encodeGsm7, encodeUcs2, gsm7Length } from '../../smpp/index.ts';
 
 export type Encoding = 'GSM-7' | 'UCS-2';
-
-/** data_coding values (SMPP 3.4 §5.2.19). */
-export const DATA_CODING = {
-  /** SMSC default alphabet: GSM 03.38, unpacked. */
-  SMSC_DEFAULT: 0x00,
-  /** UCS2 (ISO/IEC-10646), UTF-16BE on the wire. */
-  UCS2: 0x08,
-} as const;
 
 /** Capacities (3GPP TS 23.040 §9.2.3.24.1). */
 export const SEGMENT_LIMITS = {
@@ -29,8 +23,6 @@ export const SEGMENT_LIMITS = {
 } as const;
 
 export const MAX_SEGMENTS = 10;
-/** IEI 0x00: concatenated short messages, 8-bit reference number. */
-export const IEI_CONCAT_8BIT = 0x00;
 
 export interface Segment {
   /** 1-based. */
@@ -57,72 +49,51 @@ export type PlanResult =
   | ({ readonly ok: true } & SegmentPlan)
   | { readonly ok: false; readonly reason: 'empty' | 'too_long'; readonly message: string; readonly encoding: Encoding; readonly units: number };
 
-interface Unit {
-  /** Encoded bytes for one character. */
-  readonly bytes: number[];
-  /** Its cost in septets (GSM-7) or code units (UCS-2). */
-  readonly cost: number;
+interface Layout {
+  readonly encoding: Encoding;
+  /** Characters (code points) in the text. */
+  readonly characters: number;
+  /** Septets or UTF-16 code units in all. */
+  readonly total: number;
+  /** The text cut into segments, never inside a character. */
+  readonly groups: readonly string[];
 }
 
-function gsm7Units(text: string): Unit[] | undefined {
-  const out: Unit[] = [];
-  for (const ch of text) {
-    const septets = gsm7Encode(ch);
-    if (!septets) return undefined;
-    out.push({ bytes: septets, cost: septets.length });
-  }
-  return out;
+/** Cost of one code point: septets (GSM-7, undefined when outside the alphabet) or UTF-16 units. */
+function costOf(ch: string, encoding: Encoding): number | undefined {
+  return encoding === 'GSM-7' ? gsm7Length(ch) : ch.length;
 }
 
-function ucs2Units(text: string): Unit[] {
-  const out: Unit[] = [];
-  for (const ch of text) {
-    // `for..of` walks code points, so a surrogate pair stays one unit of cost 2.
-    const bytes: number[] = [];
-    for (let i = 0; i < ch.length; i++) {
-      const u = ch.charCodeAt(i);
-      bytes.push(u >> 8, u & 0xff);
-    }
-    out.push({ bytes, cost: ch.length });
-  }
-  return out;
-}
-
-function unitsOf(text: string): { encoding: Encoding; units: Unit[] } {
-  const gsm = gsm7Units(text);
-  return gsm ? { encoding: 'GSM-7', units: gsm } : { encoding: 'UCS-2', units: ucs2Units(text) };
-}
-
-/** Pack units greedily into segments of `capacity`, never splitting one. */
-function pack(units: Unit[], capacity: number): Unit[][] {
-  const groups: Unit[][] = [];
-  let current: Unit[] = [];
+function layout(text: string): Layout {
+  const septets = gsm7Length(text);
+  const encoding: Encoding = septets !== undefined ? 'GSM-7' : 'UCS-2';
+  const total = septets ?? text.length;
+  const chars = Array.from(text);
+  const limits = SEGMENT_LIMITS[encoding];
+  if (total <= limits.single) return { encoding, characters: chars.length, total, groups: chars.length > 0 ? [text] : [] };
+  // Greedy packing; `for..of` walks code points, so a surrogate pair or an
+  // ESC+code pair is one item and never split.
+  const groups: string[] = [];
+  let current = '';
   let used = 0;
-  for (const u of units) {
-    if (used + u.cost > capacity) {
+  for (const ch of chars) {
+    const cost = costOf(ch, encoding) ?? 1;
+    if (used + cost > limits.concatenated) {
       groups.push(current);
-      current = [];
+      current = '';
       used = 0;
     }
-    current.push(u);
-    used += u.cost;
+    current += ch;
+    used += cost;
   }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
-function layout(text: string): { encoding: Encoding; units: Unit[]; total: number; groups: Unit[][] } {
-  const { encoding, units } = unitsOf(text);
-  const total = units.reduce((n, u) => n + u.cost, 0);
-  const limits = SEGMENT_LIMITS[encoding];
-  const groups = total <= limits.single ? [units] : pack(units, limits.concatenated);
-  return { encoding, units, total, groups };
+  if (current !== '') groups.push(current);
+  return { encoding, characters: chars.length, total, groups };
 }
 
 /** Decide encoding and segment count without building bytes (for the API answer). */
 export function planMessage(text: string): PlanResult {
-  const { encoding, units, total, groups } = layout(text);
-  if (units.length === 0) return { ok: false, reason: 'empty', message: 'must not be empty', encoding, units: 0 };
+  const { encoding, characters, total, groups } = layout(text);
+  if (characters === 0) return { ok: false, reason: 'empty', message: 'must not be empty', encoding, units: 0 };
   if (groups.length > MAX_SEGMENTS) {
     const limit = SEGMENT_LIMITS[encoding].concatenated * MAX_SEGMENTS;
     const what = encoding === 'GSM-7' ? 'GSM-7 septets' : 'UCS-2 characters';
@@ -137,16 +108,16 @@ export function planMessage(text: string): PlanResult {
   return {
     ok: true,
     encoding,
-    dataCoding: encoding === 'GSM-7' ? DATA_CODING.SMSC_DEFAULT : DATA_CODING.UCS2,
-    characters: units.length,
+    dataCoding: encoding === 'GSM-7' ? DataCoding.SMSC_DEFAULT : DataCoding.UCS2,
+    characters,
     units: total,
     segments: groups.length,
   };
 }
 
-/** The 6-byte concatenation UDH (IEI 0x00, 8-bit reference). */
+/** The 6-byte concatenation UDH (IEI 0x00, 8-bit reference), from the shared SMPP codec. */
 export function concatUdh(reference: number, total: number, seq: number): Buffer {
-  return Buffer.from([0x05, IEI_CONCAT_8BIT, 0x03, reference & 0xff, total, seq]);
+  return encodeConcatUdh({ ref: reference & 0xff, refBits: 8, total, seq });
 }
 
 export type SegmentResult =
@@ -162,8 +133,9 @@ export function segmentMessage(text: string, reference: number): SegmentResult {
   const plan = planMessage(text);
   if (!plan.ok) return plan;
   const { groups } = layout(text);
+  const encode = plan.encoding === 'GSM-7' ? (t: string) => encodeGsm7(t) ?? Buffer.alloc(0) : encodeUcs2;
   const parts = groups.map((group, i): Segment => {
-    const payload = Buffer.from(group.flatMap((u) => u.bytes));
+    const payload = encode(group);
     if (groups.length === 1) return { seq: 1, payload, shortMessage: payload };
     const udh = concatUdh(reference, groups.length, i + 1);
     return { seq: i + 1, udh, payload, shortMessage: Buffer.concat([udh, payload]) };

@@ -63,7 +63,7 @@ describe('POST /v1/messages', () => {
     const { id } = JSON.parse(r.body);
     await c.close(true);
     core = undefined;
-    const store = openSqliteStore({ dataDir: c.dataDir });
+    const store = await openSqliteStore({ dataDir: c.dataDir });
     try {
       const m = await store.getMessage(id);
       expect(m).toMatchObject({ id, tenant: 'default', to: '819012345678', text: '認証コード 482913', category: 'otp', state: 'accepted', encoding: 'UCS-2', carrier: 'docomo' });

@@ -46,7 +46,7 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   dataDir = mkdtempSync(path.join(tmpdir(), 'denpa-cb-'));
-  store = openSqliteStore({ dataDir });
+  store = await openSqliteStore({ dataDir });
   clock = new ManualClock(Date.UTC(2026, 5, 1));
 });
 
@@ -175,7 +175,7 @@ describe('CallbackSender', () => {
     expect(await first.runOnce()).toMatchObject({ retried: 1 });
     await first.close();
     await store.close();
-    store = openSqliteStore({ dataDir });
+    store = await openSqliteStore({ dataDir });
     expect(await store.pendingCallbackCount()).toBe(1);
     clock.advance(2000);
     const second = sender();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decodeGsm7 } from '../../../../src/smpp/index.ts';
 import {
   carrierForNumber,
   defaultRoutingTable,
-  gsm7Decode,
   planMessage,
   segmentMessage,
 } from '../../../../src/core/message/index.ts';
@@ -103,7 +103,7 @@ describe('segmentMessage: bytes for short_message', () => {
     expect(r.parts).toHaveLength(2);
     expect(r.parts[0]!.payload.length).toBe(152);
     expect(hex(r.parts[1]!.payload)).toBe('1b65' + '7a'.repeat(10));
-    expect(r.parts.map((p) => gsm7Decode(p.payload)).join('')).toBe(text);
+    expect(r.parts.map((p) => decodeGsm7(p.payload)).join('')).toBe(text);
   });
 
   it('concatenated UCS-2: 67 units = 134 bytes, surrogates kept whole', () => {
