@@ -28,7 +28,7 @@ export const CHART_SCRIPT = String.raw`
       color: palette,
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 60, right: 24, top: 44, bottom: 40 },
+      grid: { left: 60, right: 24, top: 60, bottom: 40 },
       xAxis: { type: 'value', name: 's', min: 0 },
       yAxis: { type: 'value', name: unit },
       series: series.map(function (s, i) {
@@ -45,7 +45,7 @@ export const CHART_SCRIPT = String.raw`
       color: palette,
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 60, right: 24, top: 44, bottom: 40 },
+      grid: { left: 60, right: 24, top: 60, bottom: 40 },
       xAxis: { type: 'category', name: 'percentile', data: percentiles.map(function (p) { return p + '%'; }) },
       yAxis: { type: 'value', name: 'ms' },
       series: curves.map(function (c) { return { name: c.name + ' (n=' + c.count + ')', type: 'line', step: false, data: c.valuesMs }; })

@@ -1,3 +1,4 @@
+import { decodeHistogram } from '../delivery/index.ts';
 import { fmt } from '../judge/index.ts';
 import type { DeliveryBreakdown, RunResult, SummaryMetric, ThresholdVerdict } from './types.ts';
 
@@ -18,15 +19,29 @@ function percent(n: number | undefined): string {
   return n === undefined ? '–' : `${(n * 100).toFixed(2)} %`;
 }
 
+/**
+ * A trend's percentile in ms: from the summary values, else (k6 reports only
+ * the percentiles a threshold or summaryTrendStats names) from the built-in
+ * engine's whole-run histogram of that metric.
+ */
+export function trendPercentile(result: RunResult, metric: string, p: number): number | undefined {
+  const direct = result.summary.metrics[metric]?.values[`p(${p})`];
+  if (direct !== undefined) return direct;
+  const b64 = result.summary.denpa?.histograms?.[metric];
+  if (!b64) return undefined;
+  const h = decodeHistogram(b64);
+  return h.totalCount > 0 ? h.valueAtPercentile(p) / 1000 : undefined;
+}
+
 export function headlines(result: RunResult): Headline[] {
   const m = result.summary.metrics;
   const d = result.delivery?.metrics ?? {};
   const out: Headline[] = [
-    { label: 'Duration', value: `${fmt((result.endedAt - result.startedAt) / 1000)} s` },
+    { label: 'Test run / wall clock', value: `${fmt(result.summary.state.testRunDurationMs / 1000)} s / ${fmt((result.endedAt - result.startedAt) / 1000)} s` },
     { label: 'Requests', value: `${value(m.http_reqs, 'count') ?? 0} (${fmt(value(m.http_reqs, 'rate') ?? 0)}/s)` },
     { label: 'Accepted', value: String(value(m.messages_accepted, 'count') ?? '–') },
     { label: 'HTTP failed', value: percent(value(m.http_req_failed, 'rate')) },
-    { label: 'http_req_duration p95 / p99', value: `${ms(value(m.http_req_duration, 'p(95)'))} / ${ms(value(m.http_req_duration, 'p(99)'))}` },
+    { label: 'http_req_duration p95 / p99', value: `${ms(trendPercentile(result, 'http_req_duration', 95))} / ${ms(trendPercentile(result, 'http_req_duration', 99))}` },
     { label: 'Dropped iterations', value: String(value(m.dropped_iterations, 'count') ?? 0) },
   ];
   if (result.delivery) {

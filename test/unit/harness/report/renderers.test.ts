@@ -59,6 +59,16 @@ describe('summary.md', () => {
     expect(md).toContain('9/9 thresholds passed');
   });
 
+  it('takes a percentile the summary lacks from the engine histogram', () => {
+    const values = { ...(healthy.summary.metrics.http_req_duration?.values ?? {}) };
+    const p99 = values['p(99)'] as number;
+    delete values['p(99)'];
+    const metrics = { ...healthy.summary.metrics, http_req_duration: { type: 'trend' as const, contains: 'time' as const, values } };
+    const md = renderSummaryMarkdown({ ...healthy, summary: { ...healthy.summary, metrics } });
+    expect(md).toContain(`| http_req_duration p95 / p99 | ${values['p(95)']?.toFixed(1)} ms / ${p99.toFixed(1)} ms |`);
+    expect(md).toContain('| Test run / wall clock | 20 s / 21.50 s |');
+  });
+
   it('escapes table-breaking characters', () => {
     const run = { ...healthy, verdict: { outcome: 'fail' as const, failed: 1, thresholds: [{ state: 'unmeasured' as const, metric: 'm|x', expression: 'count==0', abortOnFail: false, reason: 'r' }] } };
     expect(renderSummaryMarkdown(run)).toContain('| ❌ | m\\|x | count==0 | – | – |');
