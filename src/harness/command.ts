@@ -22,7 +22,7 @@ function runOptions(y: Argv): Argv {
     .option('sink-port', { type: 'number', default: 0, describe: 'callback sink port (0 = any free port)' })
     .option('reset', { type: 'boolean', default: true, describe: 'reset the simulator before each run (--no-reset keeps its state)' })
     .option('include-ported', { type: 'boolean', default: false, describe: 'send to ported numbers too (judges MNP handling; our core routes by prefix)' })
-    .option('settle-timeout', { type: 'number', default: 60, describe: 'seconds to wait after the run for the delivery tail' })
+    .option('settle-timeout', { type: 'number', default: 30, describe: 'seconds to wait after the run for the delivery tail' })
     .option('otp-deadline', { type: 'number', default: 10, describe: 'seconds within which an OTP counts as on time' })
     .option('progress', { choices: ['auto', 'tty', 'lines', 'off'] as const, default: 'auto', describe: 'live progress on stderr' })
     .option('env', { alias: 'e', type: 'string', array: true, describe: 'extra __ENV for the script, KEY=VALUE (repeatable)' });

@@ -26,7 +26,7 @@ export const RunOptionsSchema = Type.Object(
     sinkPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
     reset: Type.Boolean({ default: true, description: 'POST /v1/reset to the simulator before the run' }),
     includePorted: Type.Boolean({ default: false, description: 'send to ported numbers too (judges MNP handling)' }),
-    settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 60, description: 'seconds to wait for the delivery tail' }),
+    settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'seconds to wait for the delivery tail' }),
     otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
     progress: Type.Union([Type.Literal('auto'), Type.Literal('tty'), Type.Literal('lines'), Type.Literal('off')], { default: 'auto' }),
     env: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { default: {}, description: 'extra __ENV for the script (k6 -e)' }),

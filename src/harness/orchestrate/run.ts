@@ -66,12 +66,22 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
   const engine = await resolveEngine(o.engine, o.preferBuiltin);
   progress.update({ label, phase: 'starting services', elapsedMs: 0 });
   const startedAt = o.clock.now();
+  // Where the time of a run goes, for run.json (the gate's 5-minute budget).
+  const phases: Record<string, number> = {};
+  let phaseStart = startedAt;
+  const phaseDone = (name: string): void => {
+    const now = o.clock.now();
+    phases[name] = now - phaseStart;
+    phaseStart = now;
+  };
   const stack = await openStack(o);
+  phaseDone('servicesMs');
   try {
     const sim = new SimulatorControl(stack.simUrl);
     if (o.reset) await sim.reset();
     const fixturePath = join(o.runDir, 'fixture.json');
     await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, includePorted: o.includePorted });
+    phaseDone('fixtureMs');
 
     // The live OTP figure is read in the background, one read at a time.
     let otp: OtpSoFar | undefined;
@@ -114,6 +124,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const summary = withDeclaredThresholds(withReportIntervals(engineRun.summary));
     const engineExitCode = engineRun.engineExitCode;
     const runMs = o.clock.now() - runStart;
+    phaseDone('engineMs');
 
     const accepted = acceptedCountsFromSummary(summary);
     const settled = await settleTail({
@@ -128,6 +139,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       ...(o.signal ? { signal: o.signal } : {}),
     });
 
+    phaseDone('settleMs');
     const sink = await sinkSnapshot(stack.sinkUrl, o.runId);
     const faults: FaultWindow[] = await sim.faults().catch(() => []);
     let delivery: DeliveryResult | undefined;
@@ -145,6 +157,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       // Without the ledger the delivery thresholds are unmeasured (and fail): say why.
       o.stderr.write(`denpa: delivery metrics unavailable: ${(err as Error).message}\n`);
     }
+    phaseDone('collectMs');
     const verdict = judgeRun({ summary, ...(delivery ? { delivery } : {}) });
     const exitCode = exitCodeFor(verdict);
     const endedAt = o.clock.now();
@@ -164,7 +177,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, hostname: hostname(), external: stack.external },
       exitCode,
     };
-    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, seed: o.seed, rateScale: o.rateScale }, null, 2));
+    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, includePorted: o.includePorted }, null, 2));
     await renderRunDir(o.runDir, result);
     const failedNames = verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
     progress.done(
