@@ -26,6 +26,8 @@ export interface ScenarioHost {
   enter(vu: Vu, scenarioStartMs: number): void;
   dropped(): void;
   outcome(vu: Vu, outcome: IterationOutcome): void;
+  /** A VU initialised during the run (maxVUs growth) failed its init code. */
+  initFailed(error: unknown): void;
 }
 
 export class ScenarioRun {
@@ -39,6 +41,7 @@ export class ScenarioRun {
   private readonly vus: Vu[] = [];
   private readonly free: Vu[] = [];
   private growing = 0;
+  private growthBlocked = false;
   private activeLoops = 0;
   private aborted = false;
   private hardStopped = false;
@@ -159,19 +162,17 @@ export class ScenarioRun {
     return new Promise<void>((resolve) => {
       this.wakers.add(resolve);
       let next = schedule.next();
-      let yieldedFor: number | undefined;
-      const tick = (): void => {
+      const tick = (afterYield: boolean): void => {
         if (this.aborted) return resolve();
         const now = clock.now();
         // Start everything due by now, each with its own intended start.
         while (next !== undefined && base + next <= now) {
-          if (this.free.length === 0 && yieldedFor !== next) {
+          if (this.free.length === 0 && !afterYield) {
             // Due iterations pile up when the event loop stalled; VUs whose
             // iterations have finished (answers already in the socket
             // buffers) free up once we let I/O and promise callbacks run.
-            // Yield once before counting this one dropped.
-            yieldedFor = next;
-            setImmediate(tick);
+            // Yield once per wake before counting iterations dropped.
+            setImmediate(() => tick(true));
             return;
           }
           this.launch(base + next);
@@ -181,9 +182,9 @@ export class ScenarioRun {
           void this.waitUntil(base + totalMs).then(resolve);
           return;
         }
-        this.setTimer(tick, base + next - now);
+        this.setTimer(() => tick(false), base + next - now);
       };
-      tick();
+      tick(false);
     });
   }
 
@@ -203,12 +204,21 @@ export class ScenarioRun {
   private growLater(): void {
     const s = this.scenario;
     const max = s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate' ? s.maxVUs : 0;
-    if (this.vus.length + this.growing >= max) return;
+    if (this.growthBlocked || this.vus.length + this.growing >= max) return;
     this.growing++;
     setImmediate(() => {
       this.growing--;
       if (this.aborted || this.hardStopped) return;
-      const vu = this.host.newVu();
+      let vu: Vu;
+      try {
+        vu = this.host.newVu();
+      } catch (err) {
+        // Init code that fails now failed for the first VUs too (the run
+        // would not have started); keep going with the VUs we have.
+        this.host.initFailed(err);
+        this.growthBlocked = true;
+        return;
+      }
       this.host.enter(vu, this.scenarioStartMs);
       this.vus.push(vu);
       this.free.push(vu);

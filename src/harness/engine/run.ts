@@ -163,6 +163,10 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       },
       enter: (vu, startMs) => vu.enterScenario(s, resolved.tags, startMs),
       dropped: () => rt.emit(builtin.dropped_iterations, 1, { ...resolved.tags, ...s.tags, scenario: s.name }),
+      initFailed: (err) => {
+        errorCount++;
+        log(`VU init failed during the run [scenario ${s.name}]: ${describe(err)}`);
+      },
       outcome: (_vu, outcome) => {
         rt.stats.iterationsCompleted++;
         if (outcome.state !== 'failed') return;

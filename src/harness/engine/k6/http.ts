@@ -124,7 +124,7 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
     const t0 = rt.now();
     let tHeaders = t0;
     let status = 0;
-    let respHeaders: Record<string, string> = {};
+    let rawHeaders: Record<string, string | string[] | undefined> = {};
     let respBody: string | ArrayBuffer | null = null;
     let received = 0;
     let errorText = '';
@@ -133,10 +133,10 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
       const res = await undiciRequest(url, { dispatcher: rt.dispatcher, method: m as 'GET', headers, body: payload, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       tHeaders = rt.now();
       status = res.statusCode;
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v === undefined) continue;
-        respHeaders[canonicalHeader(k)] = Array.isArray(v) ? v.join(', ') : v;
-        received += k.length + 4 + (Array.isArray(v) ? v.join(', ').length : v.length);
+      rawHeaders = res.headers;
+      for (const k in rawHeaders) {
+        const v = rawHeaders[k];
+        if (v !== undefined) received += k.length + 4 + (Array.isArray(v) ? v.join(', ').length : v.length);
       }
       const buf = await res.body.arrayBuffer();
       received += buf.byteLength + 17;
@@ -146,13 +146,14 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
       code = e.code;
       errorText = e.message;
       status = 0;
-      respHeaders = {};
+      rawHeaders = {};
       if (tHeaders === t0) tHeaders = rt.now();
     }
     const tEnd = rt.now();
     const expected = status !== 0 && (p.responseCallback ?? rt.expectedStatus ?? DEFAULT_EXPECTED)(status);
     const name = p.tags?.name ?? url;
-    const tags: Record<string, string> = { ...vuTags(vu), method: m, url, name, status: String(status), expected_response: String(expected), proto: 'HTTP/1.1', ...(p.tags ?? {}) };
+    const base = vuTags(vu);
+    const tags: Record<string, string> = { ...base, method: m, url, name, status: String(status), expected_response: expected ? 'true' : 'false', proto: 'HTTP/1.1', ...(p.tags ?? {}) };
     if (code !== 0) tags.error_code = String(code);
     const waiting = tHeaders - t0;
     const receiving = tEnd - tHeaders;
@@ -169,7 +170,6 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
     rt.emit(b.http_req_receiving, receiving, tags);
     rt.emit(b.http_req_failed, expected ? 0 : 1, tags);
     const sent = m.length + url.length + 11 + Object.entries(headers).reduce((a, [k, v]) => a + k.length + v.length + 4, 0) + payloadBytes;
-    const base = vuTags(vu);
     rt.emit(b.data_sent, sent, base);
     if (received > 0) rt.emit(b.data_received, received, base);
     if (!expected) rt.countError();
@@ -179,7 +179,16 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
       proto: 'HTTP/1.1',
       url,
       body: respBody,
-      headers: respHeaders,
+      // Canonical header names are built only if the script reads them.
+      get headers(): Record<string, string> {
+        const out: Record<string, string> = {};
+        for (const k in rawHeaders) {
+          const v = rawHeaders[k];
+          if (v !== undefined) out[canonicalHeader(k)] = Array.isArray(v) ? v.join(', ') : v;
+        }
+        Object.defineProperty(this, 'headers', { value: out, enumerable: true });
+        return out;
+      },
       timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting, receiving, duration },
       error: errorText,
       error_code: code,

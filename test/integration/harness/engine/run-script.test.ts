@@ -79,7 +79,7 @@ describe('runScript', () => {
         const res = await group('send', () => http.asyncRequest('POST', __ENV.BASE + '/v1/messages', JSON.stringify({ to: '09012345678' }), {
           headers: { 'content-type': 'application/json' }, tags: { name: 'send' },
         }));
-        check(res, { 'is 202-ish': (r) => r.status === 200, 'has json': (r) => (r.json() as { ok: boolean }).ok === true });
+        check(res, { 'is 202-ish': (r) => r.status === 200, 'has json': (r) => (r.json() as { ok: boolean }).ok === true && r.headers['Content-Type'] === 'application/json' });
         accepted.add(1, { deliverable: 'true', category: 'otp' });
         size.add(String(res.body).length);
         good.add(true);

@@ -38,6 +38,7 @@ function harness(scenarioOptions: Record<string, unknown>, iterationMs: number, 
     enter: () => undefined,
     dropped: () => dropped++,
     outcome: () => undefined,
+    initFailed: () => undefined,
   };
   const run = new ScenarioRun(scenario, host, Array.from({ length: vus }, makeVu));
   let finished = false;
