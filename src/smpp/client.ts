@@ -8,7 +8,8 @@ import { type BindMode, CommandStatus, InterfaceVersion } from './constants.ts';
 import { SmppBindError, SmppConnectError, SmppInvalidArgumentError, SmppNotBoundError } from './errors.ts';
 import type { Pdu, SubmitSmFields } from './pdu.ts';
 import { type ReceivedMessage, toReceivedMessage } from './received.ts';
-import { DEFAULT_SESSION_OPTIONS, type SessionOptions, SmppSession, validateSessionOptions } from './session.ts';
+import { checkOptions, ClientOptionsSchema } from './options.ts';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions, SmppSession } from './session.ts';
 
 /**
  * What the deliver_sm handler returns: the command_status of deliver_sm_resp
@@ -173,7 +174,8 @@ export class SmppClient extends SmppSession {
 }
 
 function resolveClientOptions(opts: SmppClientOptions): SessionOptions {
-  const o: SessionOptions = {
+  checkOptions(ClientOptionsSchema, opts);
+  return {
     window: opts.window ?? DEFAULT_SESSION_OPTIONS.window,
     maxQueued: opts.maxQueued ?? DEFAULT_SESSION_OPTIONS.maxQueued,
     responseTimeoutMs: opts.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs,
@@ -182,10 +184,4 @@ function resolveClientOptions(opts: SmppClientOptions): SessionOptions {
     maxWriteBufferBytes: opts.maxWriteBufferBytes ?? DEFAULT_SESSION_OPTIONS.maxWriteBufferBytes,
     clock: opts.clock ?? new SystemClock(),
   };
-  validateSessionOptions(o);
-  if (!opts.host) throw new SmppInvalidArgumentError('host', 'required');
-  if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new SmppInvalidArgumentError('port', `must be 1..65535, got ${opts.port}`);
-  if (opts.systemId.length > 15) throw new SmppInvalidArgumentError('systemId', 'at most 15 characters (SMPP 3.4 5.2.1)');
-  if (opts.password.length > 8) throw new SmppInvalidArgumentError('password', 'at most 8 characters (SMPP 3.4 5.2.2)');
-  return o;
 }

@@ -89,3 +89,4 @@ export {
   type DeliverResult,
 } from './server.ts';
 export { formatRelativeTime, formatAbsoluteTime, parseSmppTime, resolveSmppTime, type SmppTime } from './smpp-time.ts';
+export { ClientOptionsSchema, ServerOptionsSchema } from './options.ts';

@@ -11,7 +11,8 @@ import { type BindMode, CommandStatus, InterfaceVersion, isTemporaryStatus } fro
 import { SmppCommandStatusError, SmppError, SmppNotBoundError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
 import type { DeliverSmFields, Pdu } from './pdu.ts';
 import { type ReceivedMessage, toReceivedMessage } from './received.ts';
-import { DEFAULT_SESSION_OPTIONS, type SessionOptions, SmppSession, validateSessionOptions } from './session.ts';
+import { checkOptions, ServerOptionsSchema } from './options.ts';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions, SmppSession } from './session.ts';
 
 export interface BindRequest {
   mode: BindMode;
@@ -302,26 +303,24 @@ export class SmppServer {
   }
 }
 
-function resolveServerOptions(opts: SmppServerOptions): ResolvedServerOptions {
-  const session: SessionOptions = {
-    window: opts.window ?? DEFAULT_SESSION_OPTIONS.window,
-    maxQueued: opts.maxQueued ?? DEFAULT_SESSION_OPTIONS.maxQueued,
-    responseTimeoutMs: opts.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs,
-    enquireLinkMs: opts.enquireLinkMs ?? 0,
-    closeTimeoutMs: opts.closeTimeoutMs ?? DEFAULT_SESSION_OPTIONS.closeTimeoutMs,
-    maxWriteBufferBytes: opts.maxWriteBufferBytes ?? DEFAULT_SESSION_OPTIONS.maxWriteBufferBytes,
-    clock: opts.clock ?? new SystemClock(),
-  };
-  validateSessionOptions(session);
-  const retry = opts.deliverRetry ?? { maxAttempts: 3, delayMs: 1000 };
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new RangeError(`deliverRetry.maxAttempts must be >= 1, got ${retry.maxAttempts}`);
+function resolveServerOptions(opts: SmppServerOptions & { host: string; port: number }): ResolvedServerOptions {
+  checkOptions(ServerOptionsSchema, opts);
   return {
-    session,
+    session: {
+      window: opts.window ?? DEFAULT_SESSION_OPTIONS.window,
+      maxQueued: opts.maxQueued ?? DEFAULT_SESSION_OPTIONS.maxQueued,
+      responseTimeoutMs: opts.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs,
+      // The SMSC side does not probe by default; clients do.
+      enquireLinkMs: opts.enquireLinkMs ?? 0,
+      closeTimeoutMs: opts.closeTimeoutMs ?? DEFAULT_SESSION_OPTIONS.closeTimeoutMs,
+      maxWriteBufferBytes: opts.maxWriteBufferBytes ?? DEFAULT_SESSION_OPTIONS.maxWriteBufferBytes,
+      clock: opts.clock ?? new SystemClock(),
+    },
     onBind: opts.onBind,
     onSubmit: opts.onSubmit,
     onSession: opts.onSession,
     systemId: opts.systemId ?? 'denpa',
     bindTimeoutMs: opts.bindTimeoutMs ?? 30_000,
-    deliverRetry: retry,
+    deliverRetry: opts.deliverRetry ?? { maxAttempts: 3, delayMs: 1000 },
   };
 }

@@ -23,7 +23,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../runtime/index.ts';
 import { type BindMode, CommandStatus, type CommandName, SEQUENCE_MAX } from './constants.ts';
-import { SmppDeadLinkError, SmppError, SmppInvalidArgumentError, SmppGenericNackError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
+import { SmppDeadLinkError, SmppError, SmppGenericNackError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
 import { PduFramer } from './framer.ts';
 import { decodePdu, encodeGenericNack, encodePdu, isResponseId, type Pdu, readHeader } from './pdu.ts';
 import { RequestWindow } from './window.ts';
@@ -52,19 +52,6 @@ export const DEFAULT_SESSION_OPTIONS: Omit<SessionOptions, 'clock'> = {
   closeTimeoutMs: 5_000,
   maxWriteBufferBytes: 1 << 20,
 };
-
-/** Checks resolved session options once, at the edge (design rule 9). */
-export function validateSessionOptions(o: SessionOptions): void {
-  const positiveInt = (field: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new SmppInvalidArgumentError(field, `must be an integer >= ${min}, got ${v}`);
-  };
-  positiveInt('window', o.window, 1);
-  positiveInt('maxQueued', o.maxQueued, 0);
-  positiveInt('responseTimeoutMs', o.responseTimeoutMs, 1);
-  positiveInt('enquireLinkMs', o.enquireLinkMs, 0);
-  positiveInt('closeTimeoutMs', o.closeTimeoutMs, 1);
-  positiveInt('maxWriteBufferBytes', o.maxWriteBufferBytes, 1);
-}
 
 export interface BindInfo {
   mode: BindMode;
