@@ -60,6 +60,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Graceful close: requests in flight when close() starts are answered, and
+  // their keep-alive connections are then closed so close() does not wait
+  // for the idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpRequests.observe(
       { route: request.routeOptions.url ?? 'unknown', method: request.method, status: String(reply.statusCode) },
