@@ -220,8 +220,17 @@ export class CarrierQueue {
     this.hooks.onSubmitResult(this.o.carrier, verdict.kind === 'submitted' ? 'ESME_ROK' : verdict.error.code, now - sentAt);
     if (res.ok && verdict.kind === 'submitted') {
       this.throttles = 0;
-      const smscId = messageKeys(res.messageId, this.o.messageIdRadix)[0] ?? res.messageId;
-      const event: DispatchEvent = { kind: 'segment_submitted', messageId: job.msg.claimed.id, seq: job.part.seq, smscId, at: now, receiptDueAt: now + this.o.receiptTimeoutMs };
+      // An id of digits only, radix not configured, could be decimal or hex: keep both readings.
+      const [smscId = res.messageId, smscAltId] = messageKeys(res.messageId, this.o.messageIdRadix);
+      const event: DispatchEvent = {
+        kind: 'segment_submitted',
+        messageId: job.msg.claimed.id,
+        seq: job.part.seq,
+        smscId,
+        ...(smscAltId !== undefined ? { smscAltId } : {}),
+        at: now,
+        receiptDueAt: now + this.o.receiptTimeoutMs,
+      };
       this.journal.push(event).then(
         () => lease.release(),
         () => lease.release(),

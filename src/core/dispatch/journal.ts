@@ -65,7 +65,8 @@ export class DispatchJournal {
         events.push(e.event);
         if (e.event.kind === 'segment_submitted') {
           submittedKeys.add(e.event.smscId);
-          const held = this.hold.take(e.event.smscId);
+          if (e.event.smscAltId !== undefined) submittedKeys.add(e.event.smscAltId);
+          const held = this.hold.take(e.event.smscId) ?? (e.event.smscAltId !== undefined ? this.hold.take(e.event.smscAltId) : undefined);
           if (held) {
             this.matchedLate++;
             events.push(held);

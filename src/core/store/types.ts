@@ -219,8 +219,10 @@ export type DispatchEvent =
       readonly kind: 'segment_submitted';
       readonly messageId: string;
       readonly seq: number;
-      /** Normalised SMSC id. */
+      /** Normalised SMSC id (the id as written, read in the most likely radix). */
       readonly smscId: string;
+      /** Another reading of the same id when its radix is unknown (digits only: decimal or hex). */
+      readonly smscAltId?: string;
       readonly at: number;
       /** When no receipt has come by then, the message ends `unknown`. */
       readonly receiptDueAt: number;

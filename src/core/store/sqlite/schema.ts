@@ -64,6 +64,7 @@ CREATE TABLE segments (
   esm_class INTEGER NOT NULL,
   state TEXT NOT NULL,
   smsc_id TEXT,
+  smsc_alt_id TEXT,
   submitted_at INTEGER,
   done_at INTEGER,
   error_code TEXT,
@@ -71,6 +72,7 @@ CREATE TABLE segments (
   PRIMARY KEY (message_id, seq)
 );
 CREATE INDEX segments_smsc ON segments (carrier, smsc_id) WHERE smsc_id IS NOT NULL;
+CREATE INDEX segments_smsc_alt ON segments (carrier, smsc_alt_id) WHERE smsc_alt_id IS NOT NULL;
 
 -- Only the transitions a message's own columns cannot tell (retries, crash
 -- recoveries): the common path accepted -> queued -> submitted -> final is

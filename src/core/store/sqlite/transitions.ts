@@ -60,7 +60,7 @@ export class MessageTransitions {
          RETURNING id, tenant, to_number, sender, category, carrier, expires_at, attempts, segments`,
       ),
       pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
-      segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
+      segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, smsc_alt_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
       pendingCount: p(`SELECT COUNT(*) AS n FROM segments WHERE message_id = ? AND state = 'pending'`),
       messageSubmitted: p(
         `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ? WHERE id = ? AND state = 'queued'
@@ -74,6 +74,10 @@ export class MessageTransitions {
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
       findSegment: p(
         `SELECT message_id, seq, state FROM segments WHERE carrier = ? AND smsc_id = ?
+         ORDER BY CASE WHEN state = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC LIMIT 1`,
+      ),
+      findSegmentAlt: p(
+        `SELECT message_id, seq, state FROM segments WHERE carrier = ? AND smsc_alt_id = ?
          ORDER BY CASE WHEN state = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC LIMIT 1`,
       ),
       segmentDone: p(`UPDATE segments SET state = ?, done_at = ?, error_code = ?, error_description = ? WHERE message_id = ? AND seq = ? AND state = 'submitted'`),
@@ -150,7 +154,7 @@ export class MessageTransitions {
     for (const e of events) {
       switch (e.kind) {
         case 'segment_submitted': {
-          this.s.segmentSubmitted.run(e.smscId, e.at, e.messageId, e.seq);
+          this.s.segmentSubmitted.run(e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq);
           const { n } = this.s.pendingCount.get(e.messageId) as { n: number };
           if (n > 0) break;
           const m = this.s.messageSubmitted.get(e.at, e.receiptDueAt, e.messageId) as (OutboxSubject & { notify_submitted: number }) | undefined;
@@ -182,10 +186,12 @@ export class MessageTransitions {
         }
         case 'receipt': {
           let seg: { message_id: string; seq: number; state: string } | undefined;
+          // Exact readings first, then the alternative readings of ids whose radix was unknown.
           for (const key of e.smscIds) {
             seg = this.s.findSegment.get(e.carrier, key) as typeof seg;
             if (seg) break;
           }
+          for (let i = 0; !seg && i < e.smscIds.length; i++) seg = this.s.findSegmentAlt.get(e.carrier, e.smscIds[i]) as typeof seg;
           if (!seg) {
             unmatched.push(e);
             break;
