@@ -221,7 +221,12 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     let tickTimer: ReturnType<Clock['setTimeout']> | undefined;
     const progress = (now: number): void => {
       if (opts.onProgress) {
-        opts.onProgress(progressSnapshot({ registry, runs: scenarioRuns, startedBefore, nowMs: now, runStartMs: rt.runStartMs, totalMs, errors: errorCount, vusActive: rt.stats.vusActive, vusMax: rt.stats.vusInitialized }));
+        // A throwing progress callback must not stop the interval clock.
+        try {
+          opts.onProgress(progressSnapshot({ registry, runs: scenarioRuns, startedBefore, nowMs: now, runStartMs: rt.runStartMs, totalMs, errors: errorCount, vusActive: rt.stats.vusActive, vusMax: rt.stats.vusInitialized }));
+        } catch (err) {
+          log(`onProgress threw: ${describe(err)}`);
+        }
       }
       for (const r of scenarioRuns) startedBefore.set(r.scenario.name, r.started);
     };

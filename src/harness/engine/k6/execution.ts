@@ -1,5 +1,6 @@
 // k6/execution for the built-in engine: scenario, vu, test and instance info.
 
+import { plannedScenarioMs } from '../options.ts';
 import type { EngineRuntime, VuState } from '../runtime.ts';
 
 export function createExecutionModule(rt: EngineRuntime, vu: VuState): Record<string, unknown> {
@@ -13,8 +14,12 @@ export function createExecutionModule(rt: EngineRuntime, vu: VuState): Record<st
     get startTime() {
       return vu.scenarioStartMs;
     },
+    /** Share of the scenario's planned time elapsed, 0..1 (for iteration executors: of maxDuration). */
     get progress() {
-      return 0;
+      const sc = vu.scenario;
+      if (!sc) return 0;
+      const planned = plannedScenarioMs(sc);
+      return planned > 0 ? Math.min(1, Math.max(0, (rt.now() - vu.scenarioStartMs) / planned)) : 1;
     },
     get iterationInInstance() {
       return vu.iterationInTest;
