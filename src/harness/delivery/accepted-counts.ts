@@ -1,3 +1,5 @@
+import { PROBE_CATEGORIES } from '../../probe/index.ts';
+import { findMetric } from '../judge/index.ts';
 import type { K6Summary, MessageCategory } from '../report/index.ts';
 
 // How many messages the API accepted, as the scenario counted them with the
@@ -6,7 +8,7 @@ import type { K6Summary, MessageCategory } from '../report/index.ts';
 // that wants delivery metrics declares these (ACCEPTED_SUBMETRICS, e.g. as
 // `count>=0` thresholds, which always hold).
 
-export const CATEGORIES: readonly MessageCategory[] = ['otp', 'notice', 'dunning', 'promotion'];
+export const CATEGORIES: readonly MessageCategory[] = PROBE_CATEGORIES;
 
 export const ACCEPTED_METRIC = 'messages_accepted';
 
@@ -29,40 +31,18 @@ export interface AcceptedCounts {
   otpDeliverableSource: 'deliverable-submetric' | 'all-otp' | 'none';
 }
 
-/** `name{a:b,c:d}` -> {name, tags}; `name` -> {name, tags: {}}. */
-export function parseMetricKey(key: string): { name: string; tags: Record<string, string> } {
-  const open = key.indexOf('{');
-  if (open < 0 || !key.endsWith('}')) return { name: key, tags: {} };
-  const tags: Record<string, string> = {};
-  for (const part of key.slice(open + 1, -1).split(',')) {
-    const colon = part.indexOf(':');
-    if (colon <= 0) continue;
-    tags[part.slice(0, colon).trim()] = part.slice(colon + 1).trim().replace(/^["']|["']$/g, '');
-  }
-  return { name: key.slice(0, open), tags };
-}
-
-function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
-}
-
-function countOf(summary: K6Summary, name: string, tags: Record<string, string>): number | undefined {
-  for (const [key, metric] of Object.entries(summary.metrics)) {
-    const parsed = parseMetricKey(key);
-    if (parsed.name === name && sameTags(parsed.tags, tags)) return metric.values.count;
-  }
-  return undefined;
+function countOf(summary: K6Summary, key: string): number | undefined {
+  return findMetric(summary.metrics, key)?.values.count;
 }
 
 export function acceptedCountsFromSummary(summary: K6Summary): AcceptedCounts {
-  const total = countOf(summary, ACCEPTED_METRIC, {}) ?? 0;
+  const total = countOf(summary, ACCEPTED_METRIC) ?? 0;
   const byCategory: Partial<Record<MessageCategory, number>> = {};
   for (const c of CATEGORIES) {
-    const n = countOf(summary, ACCEPTED_METRIC, { category: c });
+    const n = countOf(summary, `${ACCEPTED_METRIC}{category:${c}}`);
     if (n !== undefined) byCategory[c] = n;
   }
-  const deliverable = countOf(summary, ACCEPTED_METRIC, { category: 'otp', deliverable: 'true' });
+  const deliverable = countOf(summary, `${ACCEPTED_METRIC}{category:otp,deliverable:true}`);
   if (deliverable !== undefined) return { total, otpDeliverable: deliverable, byCategory, otpDeliverableSource: 'deliverable-submetric' };
   if (byCategory.otp !== undefined) return { total, otpDeliverable: byCategory.otp, byCategory, otpDeliverableSource: 'all-otp' };
   return { total, otpDeliverable: 0, byCategory, otpDeliverableSource: 'none' };

@@ -10,7 +10,6 @@ export {
 } from './delivery-tally.ts';
 export {
   acceptedCountsFromSummary,
-  parseMetricKey,
   ACCEPTED_METRIC,
   ACCEPTED_SUBMETRICS,
   CATEGORIES,

@@ -1,5 +1,5 @@
 import type { RunResult, SummaryMetric, ThresholdVerdict } from '../report/index.ts';
-import { parseMetricKey } from './threshold.ts';
+import { findMetric } from './run-verdict.ts';
 
 // Baselines and the regression rule. A baseline is the set of figures of one
 // scenario's accepted run (`reports/baselines/<scenario>.json`); a later run
@@ -148,24 +148,7 @@ function currentFigure(result: RunResult, metric: string, aggregation: string): 
     (t): t is Extract<ThresholdVerdict, { figure: number | null }> => t.state !== 'unmeasured' && t.metric === metric && t.aggregation === aggregation,
   );
   if (fromVerdict?.figure != null) return fromVerdict.figure;
-  const metrics = allMetrics(result);
-  const direct = metrics[metric]?.values[aggregation];
-  if (direct !== undefined) return direct;
-  // Tag order may differ between the baseline's key and this run's.
-  try {
-    const wanted = parseMetricKey(metric);
-    for (const [k, m] of Object.entries(metrics)) {
-      const parsed = parseMetricKey(k);
-      const same =
-        parsed.name === wanted.name &&
-        Object.keys(parsed.tags).length === Object.keys(wanted.tags).length &&
-        Object.entries(wanted.tags).every(([tk, tv]) => parsed.tags[tk] === tv);
-      if (same) return m.values[aggregation];
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
+  return findMetric(allMetrics(result), metric)?.values[aggregation];
 }
 
 /** Compare a run with its scenario's baseline. Figures the run lacks are skipped. Pure. */

@@ -1,5 +1,5 @@
 // Judgement: SLA verdicts of a run, baselines and the release gate sheet.
-export { judgeRun, declaredThresholds, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
+export { judgeRun, declaredThresholds, findMetric, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
 export {
   baselineFromRun,
   compareWithBaseline,
@@ -26,4 +26,4 @@ export {
   type ScenarioJudgement,
 } from './gate-sheet.ts';
 export { writeBaseline, readBaseline, readBaselines, DEFAULT_BASELINE_DIR } from './baseline-file.ts';
-export { parseThresholds, parseThresholdExpression, ThresholdSyntaxError } from './threshold.ts';
+export { parseThresholds, parseThresholdExpression, parseMetricKey, ThresholdSyntaxError } from './threshold.ts';

@@ -67,10 +67,15 @@ function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string
 }
 
 /** Find a metric by key; tolerant of tag order and spacing (`{a:1, b:2}` = `{b:2,a:1}`). */
-function findMetric(metrics: Record<string, SummaryMetric>, key: string): SummaryMetric | undefined {
+export function findMetric(metrics: Record<string, SummaryMetric>, key: string): SummaryMetric | undefined {
   const exact = metrics[key];
   if (exact) return exact;
-  const wanted = parseMetricKey(key);
+  let wanted: ReturnType<typeof parseMetricKey>;
+  try {
+    wanted = parseMetricKey(key);
+  } catch {
+    return undefined;
+  }
   for (const [k, m] of Object.entries(metrics)) {
     try {
       const parsed = parseMetricKey(k);
