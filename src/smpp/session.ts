@@ -23,7 +23,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../runtime/index.ts';
 import { type BindMode, CommandStatus, type CommandName, SEQUENCE_MAX } from './constants.ts';
-import { SmppDeadLinkError, SmppError, SmppGenericNackError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
+import { SmppBackpressureError, SmppDeadLinkError, SmppError, SmppGenericNackError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
 import { PduFramer } from './framer.ts';
 import { decodePdu, encodeGenericNack, encodePdu, isResponseId, type Pdu, readHeader } from './pdu.ts';
 import { RequestWindow } from './window.ts';
@@ -241,9 +241,10 @@ export abstract class SmppSession {
       // Edge 8: our own writes are not draining; hold this one until they do.
       // Re-checked after each wake-up: a drain wakes every waiter, and the first ones may fill
       // the buffer again. Bounded by the session's life: destroy() wakes waiters and the check throws.
+      const giveUpAt = this.options.clock.now() + this.options.responseTimeoutMs;
       while (this.socket.writableLength > this.options.maxWriteBufferBytes) {
         this.assertCanSend(opts.allowUnbound ?? false);
-        await this.waitForDrain();
+        await this.waitForDrain(giveUpAt);
       }
       this.assertCanSend(opts.allowUnbound ?? false);
     } catch (e) {
@@ -349,8 +350,25 @@ export abstract class SmppSession {
     }
   }
 
-  private waitForDrain(): Promise<void> {
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  /**
+   * Waits for 'drain', at most until `giveUpAt`: a peer that stops reading
+   * for a whole response timeout gets SmppBackpressureError for requests
+   * that were never sent (safe to send elsewhere), not an endless wait.
+   */
+  private waitForDrain(giveUpAt: number): Promise<void> {
+    const clock = this.options.clock;
+    return new Promise((resolve, reject) => {
+      const wake = (): void => {
+        clock.clearTimeout(timer);
+        resolve();
+      };
+      const timer = clock.setTimeout(() => {
+        const i = this.drainWaiters.indexOf(wake);
+        if (i >= 0) this.drainWaiters.splice(i, 1);
+        reject(new SmppBackpressureError(`the peer has read nothing for ${this.options.responseTimeoutMs} ms; ${this.socket.writableLength} octets wait`));
+      }, giveUpAt - clock.now());
+      this.drainWaiters.push(wake);
+    });
   }
 
   private onDrain(): void {

@@ -84,7 +84,7 @@ describe('backpressure (edge 8)', () => {
     const { peer, session } = await serverWithRawClient({ window: 100_000, maxQueued: 100_000, responseTimeoutMs: 60_000, maxWriteBufferBytes: limit });
     peer.socket.pause();
     const big = { ...receipt, short_message: Buffer.alloc(250, 0x41), data_coding: DataCoding.IA5 };
-    const total = 5_000; // ~1.4 MB if it were all buffered in user space
+    const total = 2_000; // ~560 kB if it were all buffered in user space
     let most = 0;
     const sends = Array.from({ length: total }, () => session.sendDeliver(big, { retry: { maxAttempts: 1, delayMs: 0 } }).catch(() => undefined));
     // Writes within one turn are corked, so this counts what the gate let through at once.
@@ -99,6 +99,29 @@ describe('backpressure (edge 8)', () => {
     expect(most).toBeLessThanOrEqual(limit + 300);
     session.destroy();
     await Promise.all(sends);
+  });
+});
+
+describe('backpressure that never ends', () => {
+  it('fails requests that waited a whole response timeout for drain with SmppBackpressureError (never sent)', async () => {
+    const clock = new ManualClock();
+    const { peer, session } = await serverWithRawClient({ clock, window: 10_000, maxQueued: 10_000, responseTimeoutMs: 1000, maxWriteBufferBytes: 64 * 1024 });
+    peer.socket.pause();
+    // 16 kB PDUs, ~48 MB in all: more than loopback socket buffers hold, so writes stall for good.
+    const fat = { ...receipt, message_payload: Buffer.alloc(16_000, 0x41), short_message: Buffer.alloc(0) };
+    const outcomes = Array.from({ length: 3000 }, () => session.sendDeliver(fat, { retry: { maxAttempts: 1, delayMs: 0 } }).then(() => 'ok', (e: { code: string }) => e.code));
+    let sent = -1;
+    // Bounded: wait until the kernel stops taking bytes (sent count stable), at most ~10 s.
+    for (let i = 0; i < 200 && session.stats.requestsSent !== sent; i++) {
+      sent = session.stats.requestsSent;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(session.stats.requestsSent).toBeLessThan(3000);
+    clock.advance(1000);
+    const codes = await Promise.all(outcomes);
+    const count = (code: string) => codes.filter((c) => c === code).length;
+    expect(count('SMPP_ERR_TIMEOUT')).toBe(session.stats.requestsSent); // sent, never answered
+    expect(count('SMPP_ERR_BACKPRESSURE')).toBe(3000 - session.stats.requestsSent); // never sent
   });
 });
 
