@@ -47,7 +47,11 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const random = options.random ?? new SeededRandom(Date.now() >>> 0);
   const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, options.logStream ?? process.stdout);
   const metrics = new CoreMetrics({ defaultMetrics: true });
-  const store = await openSqliteStore({ dataDir: config.store.dataDir, groupCommitRows: config.store.commitBatchMax });
+  const store = await openSqliteStore({
+    dataDir: config.store.dataDir,
+    groupCommitRows: config.store.commitBatchMax,
+    commitIntervalMs: config.store.commitIntervalMs,
+  });
   let delivery: Delivery | undefined;
   let callbacks: CallbackSender | undefined;
   let app: FastifyInstance | undefined;

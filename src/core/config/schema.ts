@@ -59,7 +59,6 @@ export const CoreConfigSchema = Type.Object(
           ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
           { default: 'info' },
         ),
-        idempotencyTtlSeconds: Type.Integer({ minimum: 60, maximum: 30 * 86_400, default: 86_400 }),
       },
       { ...Strict, default: {} },
     ),
@@ -70,7 +69,7 @@ export const CoreConfigSchema = Type.Object(
     store: Type.Object(
       {
         dataDir: Type.String({ minLength: 1, default: './data' }),
-        commitIntervalMs: Type.Integer({ minimum: 0, maximum: 1000, default: 2, description: 'group commit window' }),
+        commitIntervalMs: Type.Integer({ minimum: 0, maximum: 1000, default: 0, description: 'group commit window (0 = next macrotask)' }),
         commitBatchMax: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
       },
       { ...Strict, default: {} },
