@@ -5,6 +5,9 @@
 //   npx tsx bench/engine-rate.ts                 # 1,000/s and 5,000/s, 30 s each
 //   npx tsx bench/engine-rate.ts --seconds 10    # shorter (--vus N: pre-allocated VUs, default = rate)
 //   npx tsx bench/engine-rate.ts --rates 5000 --minutes 10   # memory flatness, RSS every 30 s
+//   npx tsx bench/engine-rate.ts --no-http       # iterations wait 5 ms on a timer instead of
+//                                                # HTTP: the scheduler and metrics alone, when
+//                                                # the machine cannot serve the HTTP load
 //
 // Target: achieved within 1% of target at 5,000/s with dropped_iterations 0.
 
@@ -22,6 +25,7 @@ function arg(name: string): string | undefined {
 const minutes = arg('minutes') ? Number(arg('minutes')) : undefined;
 const seconds = minutes !== undefined ? minutes * 60 : Number(arg('seconds') ?? 30);
 const rates = (arg('rates') ?? '1000,5000').split(',').map(Number);
+const noHttp = process.argv.includes('--no-http');
 
 const SERVER = `
 const http = require('node:http');
@@ -41,7 +45,8 @@ export const options = {
   },
 };
 export default async function () {
-  await http.asyncRequest('GET', __ENV.URL);
+  if (__ENV.NO_HTTP) await new Promise((r) => setTimeout(r, 5));
+  else await http.asyncRequest('GET', __ENV.URL);
 }
 `;
 
@@ -62,7 +67,7 @@ const scriptPath = join(dir, 'rate.js');
 writeFileSync(scriptPath, SCRIPT);
 const server = await startServer();
 try {
-  console.log(`engine-rate: constant-arrival-rate, ${seconds} s per rate, server pid separate, node ${process.version}`);
+  console.log(`engine-rate: constant-arrival-rate, ${seconds} s per rate, ${noHttp ? 'no HTTP (5 ms timer per iteration)' : 'HTTP GET to a server in a separate process'}, node ${process.version}`);
   for (const rate of rates) {
     // VUs are cheap (one script instance each): a second's worth rides out server stalls.
     const vus = arg('vus') ? Number(arg('vus')) : rate;
@@ -70,11 +75,13 @@ try {
     const t0 = performance.now();
     let lastRss = 0;
     const rssLines: string[] = [];
+    const perSecond: number[] = [];
     const out = await runScript({
       scriptPath,
-      env: { RATE: String(rate), DURATION: `${seconds}s`, VUS: String(vus), URL: `http://127.0.0.1:${server.port}/` },
+      env: { RATE: String(rate), DURATION: `${seconds}s`, VUS: String(vus), URL: `http://127.0.0.1:${server.port}/`, ...(noHttp ? { NO_HTTP: '1' } : {}) },
       onProgress: (p) => {
         const sec = Math.round(p.elapsedMs / 1000);
+        if (p.targetRate) perSecond.push(p.achievedRate);
         if (minutes !== undefined && sec % 30 === 0 && sec !== lastRss) {
           lastRss = sec;
           const mem = process.memoryUsage();
@@ -93,10 +100,12 @@ try {
     const planned = out.result.scenarios.load?.planned ?? 0;
     const achieved = started / seconds;
     const dev = ((achieved - rate) / rate) * 100;
-    const d = m.http_req_duration?.values ?? {};
-    const di = m.http_req_duration_intended?.values ?? {};
+    const d = (noHttp ? m.iteration_duration : m.http_req_duration)?.values ?? {};
+    const di = (noHttp ? m.iteration_duration_intended : m.http_req_duration_intended)?.values ?? {};
     console.log(`rate ${rate}/s: planned ${planned}, started ${started}, completed ${iterations}, dropped ${dropped}, achieved ${achieved.toFixed(1)}/s (${dev >= 0 ? '+' : ''}${dev.toFixed(3)}%), run ${durationS.toFixed(2)} s`);
-    console.log(`  http_req_duration p50 ${d.med?.toFixed(3)} ms p95 ${d['p(95)']?.toFixed(3)} ms max ${d.max?.toFixed(1)} ms; intended-start p50 ${di.med?.toFixed(3)} ms p95 ${di['p(95)']?.toFixed(3)} ms max ${di.max?.toFixed(1)} ms`);
+    console.log(`  ${noHttp ? 'iteration_duration' : 'http_req_duration'} p50 ${d.med?.toFixed(3)} ms p95 ${d['p(95)']?.toFixed(3)} ms max ${d.max?.toFixed(1)} ms; intended-start p50 ${di.med?.toFixed(3)} ms p95 ${di['p(95)']?.toFixed(3)} ms max ${di.max?.toFixed(1)} ms`);
+    const inner = perSecond.slice(1, -1);
+    if (inner.length > 0) console.log(`  iterations started per second (whole seconds inside the run): min ${Math.min(...inner)}, max ${Math.max(...inner)}`);
     console.log(`  engine CPU: user ${(cpu.user / 1e6).toFixed(2)} s + system ${(cpu.system / 1e6).toFixed(2)} s over ${wallS.toFixed(1)} s wall = ${(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(1)}% of one core; rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB; exit ${out.exitCode}`);
   }
 } finally {
