@@ -30,6 +30,19 @@ export interface ScenarioHost {
   initFailed(error: unknown): void;
 }
 
+interface IterationToken {
+  interrupted: boolean;
+  /** Resolves when the iteration is cut. */
+  readonly cut: Promise<void>;
+  readonly release: () => void;
+}
+
+function iterationToken(): IterationToken {
+  let release: () => void = () => undefined;
+  const cut = new Promise<void>((r) => (release = r));
+  return { interrupted: false, cut, release };
+}
+
 export class ScenarioRun {
   phase: ScenarioPhase = { state: 'waiting' };
   started = 0;
@@ -246,41 +259,86 @@ export class ScenarioRun {
     const end = this.base + totalMs;
     let target = 0;
     const looping = new Set<number>();
+    const running = new Map<number, IterationToken>();
+    const clock = this.host.clock;
+    const loopVu = async (idx: number): Promise<void> => {
+      const vu = this.vus[idx] as Vu;
+      this.activeLoops++;
+      try {
+        while (!this.aborted && !this.hardStopped && this.phase.state === 'running' && idx < target && clock.now() < end) {
+          const token = iterationToken();
+          running.set(idx, token);
+          const iteration = this.runOn(vu, clock.now(), token);
+          await Promise.race([iteration, token.cut]);
+          running.delete(idx);
+          if (token.interrupted) {
+            // The VU is not reused until its abandoned iteration is over.
+            await iteration;
+            break;
+          }
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      } finally {
+        this.activeLoops--;
+      }
+    };
     const apply = (vus: number): void => {
+      const before = target;
       target = vus;
       for (let i = 0; i < Math.min(target, this.vus.length); i++) {
         if (looping.has(i)) continue;
         looping.add(i);
         const idx = i;
-        // A VU above the target finishes its iteration and stops (gracefulRampDown not enforced).
-        void this.loop(this.vus[idx] as Vu, () => idx < target && this.host.clock.now() < end).then(() => looping.delete(idx));
+        void loopVu(idx).then(() => looping.delete(idx));
+      }
+      // VUs above the new target finish their iteration within gracefulRampDown, else are interrupted.
+      for (let i = target; i < before; i++) {
+        const token = running.get(i);
+        if (!token) continue;
+        this.setTimer(() => {
+          if (running.get(i) === token && i >= target) this.interrupt(token);
+        }, s.gracefulRampDownMs);
       }
     };
     for (const step of rampingVuSteps(s.startVUs, s.stages)) {
       const at = this.base + step.atMs;
-      if (at <= this.host.clock.now()) apply(step.vus);
-      else this.setTimer(() => apply(step.vus), at - this.host.clock.now());
+      if (at <= clock.now()) apply(step.vus);
+      else this.setTimer(() => apply(step.vus), at - clock.now());
     }
     return this.waitUntil(end);
   }
 
+  /** Give up on one running iteration (gracefulRampDown exceeded): counted interrupted, not completed. */
+  private interrupt(token: IterationToken): void {
+    if (token.interrupted) return;
+    token.interrupted = true;
+    this.inFlight--;
+    this.interrupted++;
+    token.release();
+    this.notifyIdle();
+  }
+
   // --- plumbing -------------------------------------------------------------
 
-  private async runOn(vu: Vu, intendedMs: number): Promise<void> {
+  private async runOn(vu: Vu, intendedMs: number, token?: IterationToken): Promise<void> {
     this.inFlight++;
     this.started++;
     const n = this.iterationInTest++;
-    const outcome = await vu.iterate(this.scenario.exec, this.host.setupData, intendedMs, n, () => !this.hardStopped);
+    const outcome = await vu.iterate(this.scenario.exec, this.host.setupData, intendedMs, n, () => !this.hardStopped && !token?.interrupted);
+    if (token?.interrupted) return; // already counted when it was cut
     this.inFlight--;
     if (outcome.state !== 'interrupted') {
       this.completed++;
       this.host.outcome(vu, outcome);
     }
-    if (this.inFlight === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private idle(): Promise<void> {

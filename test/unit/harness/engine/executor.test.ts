@@ -154,4 +154,20 @@ describe('VU executors on fake time', () => {
     expect(firstByVu.get(1)).toBe(500);
     expect(firstByVu.get(2)).toBe(1000);
   });
+
+  it('ramping-vus: a VU ramped down finishes within gracefulRampDown or is interrupted', async () => {
+    // 2 VUs for 1 s, then down to 0 at once; iterations last 700 ms, gracefulRampDown 200 ms.
+    const h = harness(
+      { executor: 'ramping-vus', startVUs: 2, stages: [{ target: 2, duration: '1s' }, { target: 0, duration: '0s' }, { target: 0, duration: '2s' }], gracefulRampDown: '200ms', gracefulStop: '0s' },
+      700,
+      2,
+    );
+    await h.advance(4000, 1);
+    await h.done;
+    // Each VU: 0-700 done, 700-1400 cut at 1000 + 200.
+    expect(h.run.started).toBe(4);
+    expect(h.run.completed).toBe(2);
+    expect(h.run.interrupted).toBe(2);
+  });
 });
+
