@@ -17,3 +17,4 @@ export {
 } from './accepted-counts.ts';
 export { collectDeliveryMetrics, forEachLedgerPage, LEDGER_PAGE_LIMIT, type LedgerPage, type LedgerLoadOptions, type CollectDeliveryOptions } from './ledger-loader.ts';
 export { LatencyHistogram, decodeHistogram, percentileKey, DEFAULT_TREND_PERCENTILES, type DecodedHistogram } from './latency-histogram.ts';
+export { LedgerUnreachableError, LedgerAnswerError, LedgerPagingError } from './errors.ts';

@@ -1,6 +1,6 @@
-import { RunFailure } from '../../runtime/index.ts';
 import type { DeliveryResult } from '../report/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
+import { LedgerAnswerError, LedgerPagingError, LedgerUnreachableError } from './errors.ts';
 import { DeliveryTally, type CallbackFacts, type DeliveryOptions, type LedgerProbe } from './delivery-tally.ts';
 
 // The I/O edge of delivery metrics: pages through the simulator's ledger
@@ -43,23 +43,28 @@ export async function forEachLedgerPage(options: LedgerLoadOptions, onPage: (pag
     try {
       response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new RunFailure(`simulator ledger unreachable at ${url}: ${(err as Error).message}`);
+      throw new LedgerUnreachableError(url, (err as Error).message);
     }
     if (!response.ok) {
-      throw new RunFailure(`simulator ledger answered ${response.status} for ${url}`);
+      throw new LedgerAnswerError(`answered ${response.status} for ${url}`);
     }
-    const page = (await response.json()) as Partial<LedgerPage>;
-    if (!Array.isArray(page.probes)) throw new RunFailure(`simulator ledger page without a probes array: ${url}`);
+    let page: Partial<LedgerPage>;
+    try {
+      page = (await response.json()) as Partial<LedgerPage>;
+    } catch (err) {
+      throw new LedgerAnswerError(`page is not JSON (${(err as Error).message}): ${url}`);
+    }
+    if (typeof page !== 'object' || page === null || !Array.isArray(page.probes)) throw new LedgerAnswerError(`page without a probes array: ${url}`);
     pages++;
     onPage({ probes: page.probes, next: page.next ?? null });
     if (page.next == null || page.probes.length === 0) return pages;
     // A cursor that does not move forward would loop forever: refuse it.
     if (after !== undefined && page.next <= after) {
-      throw new RunFailure(`simulator ledger cursor did not advance (after=${after}, next=${page.next})`);
+      throw new LedgerPagingError(`cursor did not advance (after=${after}, next=${page.next})`);
     }
     after = page.next;
   }
-  throw new RunFailure(`simulator ledger for run ${options.runId} exceeds ${maxPages} pages of ${pageSize}`);
+  throw new LedgerPagingError(`for run ${options.runId} exceeds ${maxPages} pages of ${pageSize}`);
 }
 
 export interface CollectDeliveryOptions extends LedgerLoadOptions, DeliveryOptions {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunFailure } from '../../runtime/index.ts';
 import type { RunResult } from '../report/index.ts';
+import { BaselineInvalidError, BaselineNameError } from './errors.ts';
 import { BASELINE_SCHEMA, baselineFromRun, type Baseline } from './baseline.ts';
 
 // Baselines on disk: `reports/baselines/<scenario>.json`, committed to git.
@@ -11,7 +11,7 @@ export const DEFAULT_BASELINE_DIR = 'reports/baselines';
 const SCENARIO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function pathFor(dir: string, scenario: string): string {
-  if (!SCENARIO_NAME.test(scenario)) throw new RunFailure(`scenario name "${scenario}" cannot name a baseline file`);
+  if (!SCENARIO_NAME.test(scenario)) throw new BaselineNameError(scenario);
   return join(dir, `${scenario}.json`);
 }
 
@@ -25,8 +25,8 @@ export async function writeBaseline(dir: string, result: RunResult): Promise<str
   return path;
 }
 
-function invalid(path: string, key: string, why: string): RunFailure {
-  return new RunFailure(`baseline ${path}: ${key} ${why}`);
+function invalid(path: string, key: string, why: string): BaselineInvalidError {
+  return new BaselineInvalidError(path, `${key} ${why}`);
 }
 
 /** Read a scenario's baseline; undefined when there is none. A malformed file is an error naming file and key. */
@@ -37,13 +37,13 @@ export async function readBaseline(dir: string, scenario: string): Promise<Basel
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RunFailure(`baseline ${path}: ${(err as Error).message}`);
+    throw new BaselineInvalidError(path, (err as Error).message);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new RunFailure(`baseline ${path}: not JSON (${(err as Error).message})`);
+    throw new BaselineInvalidError(path, `not JSON (${(err as Error).message})`);
   }
   const b = data as Partial<Baseline>;
   if (typeof b !== 'object' || b === null) throw invalid(path, '(root)', 'must be an object');

@@ -27,3 +27,4 @@ export {
 } from './gate-sheet.ts';
 export { writeBaseline, readBaseline, readBaselines, DEFAULT_BASELINE_DIR } from './baseline-file.ts';
 export { parseThresholds, parseThresholdExpression, parseMetricKey, ThresholdSyntaxError } from './threshold.ts';
+export { BaselineInvalidError, BaselineNameError } from './errors.ts';

@@ -9,3 +9,4 @@ export { loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 export { chartData, CURVE_PERCENTILES, type ChartData } from './chart-data.ts';
 export { renderGateMarkdown, renderGateHtml, renderGateSheet } from './gate-report.ts';
 export { renderRunDir, renderRunReports, reportCommandHandler, SUMMARY_FILE } from './run-dir.ts';
+export { SummaryInvalidError } from './errors.ts';

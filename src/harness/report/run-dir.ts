@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunFailure } from '../../runtime/index.ts';
+import { SummaryInvalidError } from './errors.ts';
 import { renderHlogs } from './hlog-report.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { loadHtmlAssets, type HtmlAssets } from './html-page.ts';
@@ -46,13 +46,9 @@ export async function renderRunDir(runDir: string, result?: RunResult): Promise<
     try {
       text = await readFile(source, 'utf8');
     } catch (err) {
-      throw new RunFailure(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new SummaryInvalidError(source, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    try {
-      run = parseSummaryJson(text, source);
-    } catch (err) {
-      throw new RunFailure((err as Error).message);
-    }
+    run = parseSummaryJson(text, source);
   }
   const files = renderRunReports(run);
   if (!result) delete files[SUMMARY_FILE]; // re-rendering never rewrites its own source

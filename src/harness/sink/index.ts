@@ -9,3 +9,4 @@ export {
   parseClientRef,
 } from './callback-status.ts';
 export { signBody, verifySignature } from './signature.ts';
+export { SinkOptionError, SinkListenError } from './errors.ts';

@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { SystemClock, RunFailure, type Clock } from '../../runtime/index.ts';
+import { SystemClock, type Clock } from '../../runtime/index.ts';
 import { CallbackLedger, type SinkRunSnapshot } from './callback-ledger.ts';
 import { parseClientRef } from './callback-status.ts';
+import { SinkListenError, SinkOptionError } from './errors.ts';
 import { verifySignature } from './signature.ts';
 
 // The callback sink: the harness's receiver of the gateway's status
@@ -117,7 +118,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const withDefaults = Value.Default(SinkOptionsSchema, structuredClone(plain));
   if (!Value.Check(SinkOptionsSchema, withDefaults)) {
     const first = Value.Errors(SinkOptionsSchema, withDefaults).First();
-    throw new RunFailure(`sink option ${first?.path || '/'}: ${first?.message ?? 'invalid'}`);
+    throw new SinkOptionError(first?.path || '/', first?.message ?? 'invalid');
   }
   const resolved = withDefaults as Static<typeof SinkOptionsSchema>;
   const ledger = new CallbackLedger({ maxRuns: resolved.maxRuns, maxSeqsPerRun: resolved.maxSeqsPerRun });
@@ -126,7 +127,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     await app.listen({ host: resolved.host, port: resolved.port });
   } catch (err) {
     await app.close();
-    throw new RunFailure(`sink could not listen on ${resolved.host}:${resolved.port}: ${(err as Error).message}`);
+    throw new SinkListenError(resolved.host, resolved.port, (err as Error).message);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : resolved.port;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody, startSink, type Sink } from '../../../../src/harness/sink/index.ts';
+import { signBody, SinkListenError, SinkOptionError, startSink, type Sink } from '../../../../src/harness/sink/index.ts';
 import { ManualClock } from '../../../../src/runtime/index.ts';
 
 const SECRET = 'tenant-secret';
@@ -84,8 +84,19 @@ describe('startSink options', () => {
     { options: { port: 70000 }, message: /sink option \/port/ },
     { options: { host: '' }, message: /sink option \/host/ },
     { options: { secret: '' }, message: /sink option \/secret/ },
-  ])('rejects $options', async ({ options }) => {
-    await expect(startSink(options)).rejects.toThrow();
+  ])('rejects $options', async ({ options, message }) => {
+    await expect(startSink(options)).rejects.toBeInstanceOf(SinkOptionError);
+    await expect(startSink(options)).rejects.toThrow(message);
+  });
+
+  it('reports a port in use as a SinkListenError', async () => {
+    const first = await startSink({ host: '127.0.0.1', port: 0 });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startSink({ host: '127.0.0.1', port })).rejects.toBeInstanceOf(SinkListenError);
+    } finally {
+      await first.close();
+    }
   });
 
   it('without a secret accepts unsigned callbacks', async () => {

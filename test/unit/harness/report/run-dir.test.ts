@@ -31,7 +31,7 @@ describe('renderRunDir', () => {
   });
 
   it.each([
-    { name: 'a directory without summary.json', setup: async (_dir: string) => {}, message: /cannot read .*summary\.json: ENOENT/ },
+    { name: 'a directory without summary.json', setup: async (_dir: string) => {}, message: /summary\.json: cannot read \(ENOENT\)/ },
     { name: 'a corrupt summary.json', setup: (dir: string) => writeFile(join(dir, 'summary.json'), '{"schema":"denpa.run/1"}'), message: /runId must be a string/ },
   ])('fails with a one-line RunFailure for $name', async ({ setup, message }) => {
     const dir = await mkdtemp(join(root, 'bad-'));
