@@ -106,7 +106,7 @@ export const CoreConfigSchema = Type.Object(
     ),
     callbacks: Type.Object(
       {
-        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
         timeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 5000 }),
         initialDelayMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
         maxDelayMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
