@@ -124,7 +124,11 @@ export function baselineFromRun(result: RunResult): Baseline {
     const id = `${metric} ${aggregation}`;
     if (figures.has(id)) return;
     const known = metrics[metric] ?? (TROUBLE_COUNTERS.has(metric.split('{')[0] ?? metric) ? TROUBLE_SHAPE : undefined);
-    figures.set(id, { metric, aggregation, value, better, kind: figureKind(known, aggregation) });
+    const kind = figureKind(known, aggregation);
+    // A count where more is better is volume (`messages_accepted count>=0`
+    // bookkeeping), set by the scenario and its duration scale, not quality.
+    if (kind === 'count' && better === 'higher') return;
+    figures.set(id, { metric, aggregation, value, better, kind });
   };
   for (const t of result.verdict.thresholds) {
     if (t.state === 'unmeasured') continue;

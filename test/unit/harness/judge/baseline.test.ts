@@ -72,6 +72,15 @@ describe('baselineFromRun', () => {
     expect(find('dropped_iterations', 'count')).toMatchObject({ better: 'lower', kind: 'count', value: 0 });
     expect(compareWithBaseline(buildRunResult(), b).every((c) => !c.regressed && c.worseBy === 0)).toBe(true);
   });
+
+  it('leaves out volume counts (more-is-better counts depend on the scenario and its duration scale)', () => {
+    const run = buildRunResult({ thresholds: { 'messages_accepted{category:otp}': ['count>=0'], http_reqs: ['count>10'], messages_lost: ['count==0'] } });
+    const metrics = baselineFromRun(run).figures.map((f) => `${f.metric} ${f.aggregation}`);
+    expect(metrics).toContain('messages_lost count');
+    expect(metrics).not.toContain('messages_accepted{category:otp} count');
+    expect(metrics).not.toContain('http_reqs count');
+    expect(metrics).toContain('http_reqs rate');
+  });
 });
 
 describe('judgeGate', () => {
