@@ -54,7 +54,9 @@ interface Service {
 }
 
 function spawnService(cliArgs: string[], ready: RegExp, timeoutMs = 60_000): Promise<Service & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each child on exit (for finding hot spots).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const svc: Service = { child, output: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms: ${cliArgs.join(' ')}\n${svc.output.slice(-2000)}`)), timeoutMs);
@@ -88,6 +90,17 @@ function rssMb(pid: number): { rss: number; hwm: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+/** CPU time (user + system) a process has used, ms. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name; clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(1)).join(' ');
 }
 
 const FINALS = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'];
@@ -137,7 +150,7 @@ async function main(): Promise<void> {
       carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
     }),
   );
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; work dir ${work}`);
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}; work dir ${work}`);
   const sim = await spawnService(
     ['sim', '--config', simConfig, '--docomo-port', `${simPorts.docomo}`, '--au-port', `${simPorts.au}`, '--softbank-port', `${simPorts.softbank}`, '--control-port', `${simPorts.control}`],
     /control\s+HTTP/,
@@ -164,6 +177,7 @@ async function main(): Promise<void> {
 
     if (PHASES.includes('batch')) {
       const before = await finalCount(coreUrl);
+      const cpu0 = { core: cpuMs(core.child.pid as number), sim: cpuMs(sim.child.pid as number) };
       const batches = Math.ceil(BATCH_MESSAGES / 1000);
       const t0 = performance.now();
       let next = 0;
@@ -187,6 +201,8 @@ async function main(): Promise<void> {
       }
       const tFinal = performance.now();
       console.log(`batch: ${accepted} accepted (${failures} failed batches) in ${((tAccepted - t0) / 1000).toFixed(2)} s = ${Math.round(accepted / ((tAccepted - t0) / 1000))} msg/s accepted`);
+      const cpu = { core: cpuMs(core.child.pid as number) - cpu0.core, sim: cpuMs(sim.child.pid as number) - cpu0.sim };
+      console.log(`batch: CPU used: core ${cpu.core} ms (${(cpu.core / accepted).toFixed(3)} ms/message), simulator ${cpu.sim} ms (${(cpu.sim / accepted).toFixed(3)} ms/message); load average ${loadAverage()}`);
       console.log(`batch: ${finals} final in ${((tFinal - t0) / 1000).toFixed(2)} s = ${Math.round(finals / ((tFinal - t0) / 1000))} msg/s accept->final   (target >= 5000)`);
     }
 
@@ -196,6 +212,7 @@ async function main(): Promise<void> {
       let done = 0;
       let bad = 0;
       const t0 = performance.now();
+      const cpu0 = cpuMs(core.child.pid as number);
       const inflight: Promise<void>[] = [];
       await new Promise<void>((resolve) => {
         let sent = 0;
@@ -224,6 +241,8 @@ async function main(): Promise<void> {
       });
       await Promise.all(inflight);
       const elapsed = (performance.now() - t0) / 1000;
+      const coreCpu = cpuMs(core.child.pid as number) - cpu0;
+      console.log(`single: CPU used by the core ${coreCpu} ms (${(coreCpu / done).toFixed(3)} ms/request, deliveries of earlier requests included); load average ${loadAverage()}`);
       console.log(
         `single: ${done} requests at ${SINGLE_RATE}/s offered (${Math.round(done / elapsed)}/s achieved), non-202 ${bad}; accept latency from intended start p50 ${(h.getValueAtPercentile(50) / 1000).toFixed(2)} ms, p99 ${(h.getValueAtPercentile(99) / 1000).toFixed(2)} ms, max ${(h.maxValue / 1000).toFixed(2)} ms   (target >= 3000/s at p99 < 20 ms)`,
       );

@@ -70,6 +70,7 @@ export class CarrierQueue {
   private timerAt = Infinity;
   private pumpQueued = false;
   private throttles = 0;
+  private lastClaimAt = -Infinity;
   private settledWaiters: Array<() => void> = [];
 
   constructor(
@@ -146,6 +147,10 @@ export class CarrierQueue {
   private async claim(): Promise<void> {
     if (this.claiming || this.stopped || this.link.boundCount === 0) return;
     const now = this.o.clock.now();
+    // Every response wakes the queue; claiming on each would cost a store round per message.
+    // Claim at most once per interval unless the buffer has run dry.
+    if (this.buffer.size > 0 && now - this.lastClaimAt < this.o.claimIntervalMs) return;
+    this.lastClaimAt = now;
     const soon = Math.max(1, Math.ceil(this.o.tps * 0.2));
     const room = Math.min(this.link.freeSlots, soon) - this.buffer.size;
     const lanes = this.lanesOpen(now);

@@ -53,7 +53,7 @@ export class MessageTransitions {
       ),
       claimLane: p(
         `SELECT id FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' AND due_at <= ? AND expires_at > ?
-         ORDER BY due_at, id LIMIT ?`,
+         ORDER BY due_at LIMIT ?`,
       ),
       markQueued: p(
         `UPDATE messages SET state = 'queued', queued_at = ? WHERE id = ? AND state = 'accepted'
@@ -61,7 +61,11 @@ export class MessageTransitions {
       ),
       pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
       segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, smsc_alt_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
-      pendingCount: p(`SELECT COUNT(*) AS n FROM segments WHERE message_id = ? AND state = 'pending'`),
+      segmentCounts: p(
+        `SELECT SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
+                SUM(CASE WHEN state IN ('pending', 'submitted') THEN 0 ELSE 1 END) AS done
+         FROM segments WHERE message_id = ?`,
+      ),
       messageSubmitted: p(
         `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ? WHERE id = ? AND state = 'queued'
          RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, notify_submitted`,
@@ -155,14 +159,16 @@ export class MessageTransitions {
       switch (e.kind) {
         case 'segment_submitted': {
           this.s.segmentSubmitted.run(e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq);
-          const { n } = this.s.pendingCount.get(e.messageId) as { n: number };
-          if (n > 0) break;
+          const counts = this.s.segmentCounts.get(e.messageId) as { pending: number | null; done: number | null };
+          if ((counts.pending ?? 0) > 0) break;
           const m = this.s.messageSubmitted.get(e.at, e.receiptDueAt, e.messageId) as (OutboxSubject & { notify_submitted: number }) | undefined;
           if (!m) break;
           if (m.notify_submitted === 1) this.writeOutbox(m, 'submitted', e.at);
-          // Receipts may already have come for every segment (receipt before response).
-          const f = this.settle(e.messageId, e.at);
-          if (f) finals.push(f);
+          // Receipts may already have come for segments (receipt before response): settle now.
+          if ((counts.done ?? 0) > 0) {
+            const f = this.settle(e.messageId, e.at);
+            if (f) finals.push(f);
+          }
           break;
         }
         case 'retry': {
