@@ -6,7 +6,7 @@
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
-import { injectFault } from './lib/faults.ts';
+import { faultAt, injectFault } from './lib/faults.ts';
 import { seconds, rate, vusFor } from './lib/settings.ts';
 
 const otpRate = rate(10);
@@ -23,14 +23,7 @@ export const options: Options = {
       exec: 'otp',
       tags: { category: 'otp' },
     },
-    docomo_black_hole: {
-      executor: 'shared-iterations',
-      vus: 1,
-      iterations: 1,
-      startTime: seconds(3),
-      exec: 'docomoBlackHole',
-      tags: { category: 'control' },
-    },
+    docomo_black_hole: faultAt(3, 'docomoBlackHole'),
   },
   thresholds: {
     'http_req_failed{category:otp}': ['rate<0.01'],

@@ -5,7 +5,7 @@
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
-import { injectFault } from './lib/faults.ts';
+import { faultAt, injectFault } from './lib/faults.ts';
 import { seconds, rate, vusFor } from './lib/settings.ts';
 
 const otpRate = rate(10);
@@ -33,14 +33,7 @@ export const options: Options = {
       exec: 'notice',
       tags: { category: 'notice' },
     },
-    docomo_outage: {
-      executor: 'shared-iterations',
-      vus: 1,
-      iterations: 1,
-      startTime: seconds(10),
-      exec: 'docomoOutage',
-      tags: { category: 'control' },
-    },
+    docomo_outage: faultAt(10, 'docomoOutage'),
   },
   thresholds: {
     'http_req_failed{category:otp}': ['rate<0.01'],

@@ -6,7 +6,7 @@
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
-import { injectFault, patchProfile } from './lib/faults.ts';
+import { faultAt, injectFault, patchProfile } from './lib/faults.ts';
 import { seconds, rate, vusFor } from './lib/settings.ts';
 
 const otpRate = rate(10);
@@ -34,14 +34,7 @@ export const options: Options = {
       exec: 'notice',
       tags: { category: 'notice' },
     },
-    au_receipt_backlog: {
-      executor: 'shared-iterations',
-      vus: 1,
-      iterations: 1,
-      startTime: seconds(8),
-      exec: 'auReceiptBacklog',
-      tags: { category: 'control' },
-    },
+    au_receipt_backlog: faultAt(8, 'auReceiptBacklog'),
   },
   thresholds: {
     'http_req_failed{category:otp}': ['rate<0.01'],

@@ -1,4 +1,4 @@
-// A throttling carrier: SoftBank caps the account at 15 submit_sm per second
+// A throttling carrier: SoftBank caps the account at 20 submit_sm per second
 // and answers some submits with ESME_RTHROTTLED besides. The gateway must
 // back off and retry without losing or doubling anything, and OTPs to every
 // carrier must stay on time.
@@ -46,7 +46,7 @@ export const options: Options = {
 
 export async function setup(): Promise<void> {
   await patchProfile('softbank', {
-    throttle: { perCarrierTps: 15 },
+    throttle: { perCarrierTps: 20 },
     errors: [{ status: 'ESME_RTHROTTLED', rate: 0.05 }],
   });
 }

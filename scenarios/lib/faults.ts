@@ -3,7 +3,8 @@
 // (POST /v1/faults, PATCH /v1/carriers/:carrier/profile).
 import http from 'k6/http';
 import { check } from 'k6';
-import { settings, millis } from './settings.ts';
+import type { SharedIterationsScenario } from 'k6/options';
+import { settings, millis, seconds } from './settings.ts';
 
 export type Carrier = 'docomo' | 'au' | 'softbank';
 export type FaultKind = 'refuse_binds' | 'drop_sessions' | 'black_hole' | 'slow_answers' | 'receipt_backlog' | 'outage';
@@ -25,4 +26,13 @@ export async function patchProfile(carrier: Carrier, patch: Record<string, unkno
   if (!check(res, { 'profile changed (200)': (r) => r.status === 200 })) {
     throw new Error(`simulator refused profile change on ${carrier}: ${res.status} ${String(res.body).slice(0, 200)}`);
   }
+}
+
+/**
+ * A fault schedule as a k6 scenario: one iteration of `exec` at
+ * `startNominalSeconds` (scaled by DURATION_SCALE). maxDuration is short so
+ * the run's planned length is that of the traffic, not k6's 10-minute default.
+ */
+export function faultAt(startNominalSeconds: number, exec: string): SharedIterationsScenario {
+  return { executor: 'shared-iterations', vus: 1, iterations: 1, startTime: seconds(startNominalSeconds), maxDuration: '10s', exec, tags: { category: 'control' } };
 }

@@ -109,19 +109,24 @@ export function simulatorOptions(seed: number): Record<string, unknown> {
 }
 
 /**
+ * The local core's contract with each carrier: 2 binds of 15 submit_sm/s,
+ * 30 per carrier. Small on purpose: a load a 2-core CI machine can drive
+ * (tens of messages per second) must be able to fill the links, or the
+ * promotion blast would never make OTPs compete for them.
+ */
+export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
+
+/**
  * Our core wired to the local simulator. Dunning quiet hours are off: the
  * suite must judge the same at any hour, and a held dunning message would
  * look lost to a run that ends before 08:00 JST.
  */
 export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>): Record<string, unknown> {
+  const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind });
   return {
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     store: { dataDir },
-    carriers: {
-      docomo: { host: '127.0.0.1', port: ports.docomo },
-      au: { host: '127.0.0.1', port: ports.au },
-      softbank: { host: '127.0.0.1', port: ports.softbank },
-    },
+    carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
     messages: { dunningQuietHours: false },
   };
 }

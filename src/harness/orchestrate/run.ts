@@ -188,6 +188,8 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     return { result, runDir: o.runDir, exitCode };
   } catch (err) {
     progress.done();
+    // However the engine ended (k6 and the built-in engine say 105), an interrupt is an interrupt.
+    if (o.signal?.aborted) throw new RunFailure('run interrupted', 130);
     throw err;
   } finally {
     await stack.stop();
