@@ -64,10 +64,10 @@ export {
 } from './pdu.ts';
 export { toReceivedMessage, type ReceivedMessage } from './received.ts';
 export { RequestWindow } from './window.ts';
+export { responseCommandOf } from './pending-requests.ts';
 export {
   SmppSession,
   DEFAULT_SESSION_OPTIONS,
-  responseCommandOf,
   type SessionOptions,
   type SessionState,
   type SessionStats,

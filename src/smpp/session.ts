@@ -21,130 +21,36 @@
 
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Clock, TimerHandle } from '../runtime/index.ts';
-import { type BindMode, CommandStatus, type CommandName, SEQUENCE_MAX } from './constants.ts';
-import { SmppBackpressureError, SmppDeadLinkError, SmppError, SmppGenericNackError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
+import type { TimerHandle } from '../runtime/index.ts';
+import { CommandStatus, type CommandName, SEQUENCE_MAX } from './constants.ts';
+import { SmppDeadLinkError, SmppError, SmppParseError, SmppSessionClosedError, SmppTimeoutError } from './errors.ts';
+import { FrameWriter } from './frame-writer.ts';
 import { PduFramer } from './framer.ts';
+import { PendingRequests, responseCommandOf } from './pending-requests.ts';
 import { decodePdu, encodeGenericNack, encodePdu, isResponseId, type Pdu, readHeader } from './pdu.ts';
 import { RequestWindow } from './window.ts';
+import type { BindInfo, SessionEvents, SessionOptions, SessionState, SessionStats } from './session-types.ts';
 
-export interface SessionOptions {
-  /** Most of our requests outstanding at once (submit_sm for a client, deliver_sm for a server). */
-  window: number;
-  /** Most callers waiting for a window slot; beyond it requests fail with SmppWindowFullError. */
-  maxQueued: number;
-  /** How long to wait for each response. */
-  responseTimeoutMs: number;
-  /** Send enquire_link after this long without traffic from the peer; 0 turns it off. */
-  enquireLinkMs: number;
-  /** Bound on each polite step of close() (drain, unbind_resp, socket end). */
-  closeTimeoutMs: number;
-  /** Stop reading from the peer while more than this many octets wait in our socket buffer (edge 8). */
-  maxWriteBufferBytes: number;
-  clock: Clock;
-}
+export { DEFAULT_SESSION_OPTIONS, type BindInfo, type SessionEvents, type SessionOptions, type SessionState, type SessionStats } from './session-types.ts';
 
-export const DEFAULT_SESSION_OPTIONS: Omit<SessionOptions, 'clock'> = {
-  window: 100,
-  maxQueued: 10_000,
-  responseTimeoutMs: 10_000,
-  enquireLinkMs: 30_000,
-  closeTimeoutMs: 5_000,
-  maxWriteBufferBytes: 1 << 20,
-};
-
-export interface BindInfo {
-  mode: BindMode;
-  systemId: string;
-  interfaceVersion: number;
-}
-
-/** Where a session is in its life (design rule 7: a tagged union, not flags). */
-export type SessionState =
-  | { state: 'open' }
-  | { state: 'bound'; bind: BindInfo }
-  | { state: 'closing'; bind?: BindInfo }
-  | { state: 'closed'; error?: SmppError };
-
-export interface SessionStats {
-  requestsSent: number;
-  responsesReceived: number;
-  timeouts: number;
-  /** Responses that came after their request timed out (the answer was on the wire: a retry may duplicate). */
-  lateResponses: number;
-  requestsReceived: number;
-}
-
-interface Pending {
-  command: CommandName;
-  resolve: (pdu: Pdu) => void;
-  reject: (err: Error) => void;
-  /** clock time after which the request has timed out. */
-  deadline: number;
-  windowed: boolean;
-}
-
-export interface SessionEvents {
-  /** Exactly once, at the end; `error` says why when the end was not polite. */
-  close: [error: SmppError | undefined];
-  /** When the session is destroyed by an error; only emitted if someone listens (never crashes the process). */
-  error: [error: SmppError];
-  /** A response arrived after its request timed out. */
-  lateResponse: [pdu: Pdu];
-}
-
-const RESPONSE_OF: Partial<Record<CommandName, CommandName>> = {
-  bind_receiver: 'bind_receiver_resp',
-  bind_transmitter: 'bind_transmitter_resp',
-  bind_transceiver: 'bind_transceiver_resp',
-  submit_sm: 'submit_sm_resp',
-  deliver_sm: 'deliver_sm_resp',
-  enquire_link: 'enquire_link_resp',
-  unbind: 'unbind_resp',
-  query_sm: 'query_sm_resp',
-  cancel_sm: 'cancel_sm_resp',
-  replace_sm: 'replace_sm_resp',
-  data_sm: 'data_sm_resp',
-  submit_multi: 'submit_multi_resp',
-};
-
-/** The response command for a request command (e.g. submit_sm -> submit_sm_resp). */
-export function responseCommandOf(command: CommandName): CommandName | undefined {
-  return RESPONSE_OF[command];
-}
-
-const TIMED_OUT_MEMORY = 4096;
 
 export abstract class SmppSession {
   protected readonly options: SessionOptions;
   readonly window: RequestWindow;
   readonly stats: SessionStats = { requestsSent: 0, responsesReceived: 0, timeouts: 0, lateResponses: 0, requestsReceived: 0 };
   private readonly framer = new PduFramer();
-  private readonly pending = new Map<number, Pending>();
-  private readonly timedOut = new Set<number>();
+  private readonly pending: PendingRequests;
   private readonly events = new EventEmitter();
   private current: SessionState = { state: 'open' };
   private nextSeq = 1;
   private incoming = 0;
   private settleWaiters: (() => void)[] = [];
-  private drainWaiters: (() => void)[] = [];
-  private readingPaused = false;
-  private corked = false;
+  private readonly writer: FrameWriter;
   /** Set after a malformed PDU: nothing more from this peer is read. */
   private inputStopped = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
   private closing: Promise<void> | undefined;
   private keepAlive: TimerHandle | undefined;
   private hangUpTimer: TimerHandle | undefined;
-  /**
-   * One timer for all response timeouts. Every request gets the same
-   * timeout, so `pending` (a Map, in insertion order) is also in deadline
-   * order: the timer only ever needs to watch the oldest entry.
-   */
-  private sweepTimer: TimerHandle | undefined;
   /** Why a hang-up ends the session, reported in 'close' (undefined for a polite one). */
   private closeError: SmppError | undefined;
   private lastHeardAt: number;
@@ -155,13 +61,18 @@ export abstract class SmppSession {
   ) {
     this.options = options;
     this.window = new RequestWindow(options.window, options.maxQueued);
+    this.writer = new FrameWriter(socket, options.clock, options.maxWriteBufferBytes);
+    this.pending = new PendingRequests(options.clock, options.responseTimeoutMs, this.stats, {
+      releaseSlot: () => this.window.release(),
+      settled: () => this.notifySettled(),
+      late: (pdu) => this.events.emit('lateResponse', pdu),
+    });
     this.lastHeardAt = options.clock.now();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Attached always: an unhandled socket 'error' would crash the process (edge 1).
     socket.on('error', (err) => this.destroy(new SmppSessionClosedError(`socket error: ${err.message}`, { cause: err })));
     socket.on('close', () => this.onSocketClose());
-    socket.on('drain', () => this.onDrain());
   }
 
   get state(): SessionState {
@@ -180,7 +91,7 @@ export abstract class SmppSession {
 
   /** Octets written but not yet taken by the kernel (edge 8). */
   get writeBacklogBytes(): number {
-    return this.socket.writableLength;
+    return this.writer.backlogBytes;
   }
 
   on<E extends keyof SessionEvents>(event: E, listener: (...args: SessionEvents[E]) => void): this {
@@ -242,9 +153,9 @@ export abstract class SmppSession {
       // Re-checked after each wake-up: a drain wakes every waiter, and the first ones may fill
       // the buffer again. Bounded by the session's life: destroy() wakes waiters and the check throws.
       const giveUpAt = this.options.clock.now() + this.options.responseTimeoutMs;
-      while (this.socket.writableLength > this.options.maxWriteBufferBytes) {
+      while (this.writer.full) {
         this.assertCanSend(opts.allowUnbound ?? false);
-        await this.waitForDrain(giveUpAt);
+        await this.writer.waitForDrain(giveUpAt);
       }
       this.assertCanSend(opts.allowUnbound ?? false);
     } catch (e) {
@@ -256,38 +167,10 @@ export abstract class SmppSession {
 
   /** Writes a request frame and registers it for its response and its timeout. */
   private send(command: CommandName, frame: Buffer, windowed: boolean): Promise<Pdu> {
-    const seq = frame.readUInt32BE(12);
-    return new Promise<Pdu>((resolve, reject) => {
-      const deadline = this.options.clock.now() + this.options.responseTimeoutMs;
-      this.pending.set(seq, { command, resolve, reject, deadline, windowed });
-      if (!this.sweepTimer) this.armSweep(deadline);
-      this.stats.requestsSent++;
-      this.writeFrame(frame);
-    });
-  }
-
-  private armSweep(at: number): void {
-    this.sweepTimer = this.options.clock.setTimeout(() => {
-      this.sweepTimer = undefined;
-      this.sweep();
-    }, at - this.options.clock.now());
-  }
-
-  /** Fails every request past its deadline, then watches the oldest one left. */
-  private sweep(): void {
-    const now = this.options.clock.now();
-    for (const [seq, p] of this.pending) {
-      if (p.deadline > now) {
-        this.armSweep(p.deadline);
-        return;
-      }
-      this.pending.delete(seq);
-      this.stats.timeouts++;
-      this.rememberTimedOut(seq);
-      if (p.windowed) this.window.release();
-      p.reject(new SmppTimeoutError(p.command, this.options.responseTimeoutMs));
-    }
-    this.notifySettled();
+    const answered = this.pending.add(frame.readUInt32BE(12), command, windowed);
+    this.stats.requestsSent++;
+    this.writeFrame(frame);
+    return answered;
   }
 
   private assertCanSend(allowUnbound: boolean): void {
@@ -302,14 +185,6 @@ export abstract class SmppSession {
     const seq = this.nextSeq;
     this.nextSeq = seq >= SEQUENCE_MAX ? 1 : seq + 1;
     return seq;
-  }
-
-  private rememberTimedOut(seq: number): void {
-    this.timedOut.add(seq);
-    if (this.timedOut.size > TIMED_OUT_MEMORY) {
-      const oldest = this.timedOut.values().next().value;
-      if (oldest !== undefined) this.timedOut.delete(oldest);
-    }
   }
 
   // ---- responses we send ------------------------------------------------------
@@ -335,48 +210,7 @@ export abstract class SmppSession {
   }
 
   protected writeFrame(frame: Buffer): void {
-    if (this.socket.destroyed || !this.socket.writable) return;
-    // Frames written in one turn of the event loop leave in one syscall.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.socket.write(frame);
-    // Edge 8: if the peer does not read our answers, stop reading its requests.
-    if (!this.readingPaused && this.socket.writableLength > this.options.maxWriteBufferBytes) {
-      this.readingPaused = true;
-      this.socket.pause();
-    }
-  }
-
-  /**
-   * Waits for 'drain', at most until `giveUpAt`: a peer that stops reading
-   * for a whole response timeout gets SmppBackpressureError for requests
-   * that were never sent (safe to send elsewhere), not an endless wait.
-   */
-  private waitForDrain(giveUpAt: number): Promise<void> {
-    const clock = this.options.clock;
-    return new Promise((resolve, reject) => {
-      const wake = (): void => {
-        clock.clearTimeout(timer);
-        resolve();
-      };
-      const timer = clock.setTimeout(() => {
-        const i = this.drainWaiters.indexOf(wake);
-        if (i >= 0) this.drainWaiters.splice(i, 1);
-        reject(new SmppBackpressureError(`the peer has read nothing for ${this.options.responseTimeoutMs} ms; ${this.socket.writableLength} octets wait`));
-      }, giveUpAt - clock.now());
-      this.drainWaiters.push(wake);
-    });
-  }
-
-  private onDrain(): void {
-    if (this.readingPaused) {
-      this.readingPaused = false;
-      this.socket.resume();
-    }
-    for (const w of this.drainWaiters.splice(0)) w();
+    this.writer.write(frame);
   }
 
   // ---- input ------------------------------------------------------------------
@@ -416,26 +250,8 @@ export abstract class SmppSession {
       this.hangUp(error, error);
       return;
     }
-    if (isResponseId(pdu.command_id)) this.onResponse(pdu);
+    if (isResponseId(pdu.command_id)) this.pending.answer(pdu);
     else this.onIncomingRequest(pdu);
-  }
-
-  private onResponse(pdu: Pdu): void {
-    const p = this.pending.get(pdu.sequence_number);
-    if (!p) {
-      if (this.timedOut.delete(pdu.sequence_number)) {
-        this.stats.lateResponses++;
-        this.events.emit('lateResponse', pdu);
-      }
-      return;
-    }
-    this.pending.delete(pdu.sequence_number);
-    this.stats.responsesReceived++;
-    if (p.windowed) this.window.release();
-    if (pdu.command === 'generic_nack') p.reject(new SmppGenericNackError(p.command, pdu.command_status));
-    else if (pdu.command !== responseCommandOf(p.command)) p.reject(new SmppParseError(`${p.command} was answered with ${pdu.command}`));
-    else p.resolve(pdu);
-    this.notifySettled();
   }
 
   private onIncomingRequest(pdu: Pdu): void {
@@ -476,7 +292,7 @@ export abstract class SmppSession {
     this.current = { state: 'closing', ...(this.bind ? { bind: this.bind } : {}) };
     this.stopKeepAlive();
     this.window.close(reason);
-    this.failPending(reason);
+    this.pending.failAll(reason);
     this.socket.end();
     // If the peer never closes its half, do not hang on it.
     this.hangUpTimer = this.options.clock.setTimeout(() => this.destroy(this.closeError), this.options.closeTimeoutMs);
@@ -547,8 +363,8 @@ export abstract class SmppSession {
     this.options.clock.clearTimeout(this.hangUpTimer);
     const failure = new SmppSessionClosedError(error ? `the SMPP session was destroyed: ${error.message}` : 'the SMPP session closed', { cause: error });
     this.window.close(failure);
-    this.failPending(failure);
-    for (const w of this.drainWaiters.splice(0)) w();
+    this.pending.failAll(failure);
+    this.writer.wakeAll();
     this.notifySettled();
     this.socket.destroy();
     if (error && this.events.listenerCount('error') > 0) this.events.emit('error', error);
@@ -559,16 +375,6 @@ export abstract class SmppSession {
     const s = this.current;
     if (s.state === 'closed') return;
     this.destroy(s.state === 'closing' ? this.closeError : new SmppSessionClosedError('the peer closed the connection'));
-  }
-
-  private failPending(err: Error): void {
-    this.options.clock.clearTimeout(this.sweepTimer);
-    this.sweepTimer = undefined;
-    for (const [seq, p] of this.pending) {
-      this.pending.delete(seq);
-      if (p.windowed) this.window.release();
-      p.reject(err);
-    }
   }
 
   private notifySettled(): void {
