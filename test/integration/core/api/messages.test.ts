@@ -242,6 +242,18 @@ describe('Idempotency-Key', () => {
     expect(await listAll(c)).toHaveLength(1);
   });
 
+  it('a retry after a restart of the core still gets the first answer', async () => {
+    const c = await start();
+    const headers = { ...auth(), 'idempotency-key': 'across-restart' };
+    const first = await c.app.inject({ method: 'POST', url: '/v1/messages', headers, payload: otp() });
+    await c.close(true);
+    core = await startTestCore({ dataDir: c.dataDir });
+    const again = await core.app.inject({ method: 'POST', url: '/v1/messages', headers, payload: otp() });
+    expect(again.statusCode).toBe(202);
+    expect(again.body).toBe(first.body);
+    expect(await listAll(core)).toHaveLength(1);
+  });
+
   it('concurrent retries with one key store once', async () => {
     const c = await start();
     const headers = { ...auth(), 'idempotency-key': 'burst-1' };

@@ -143,6 +143,33 @@ describe('CallbackSender', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('a receiver that never answers times out and is retried; other callbacks are not held up', async () => {
+    const hanging = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const hangUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+    try {
+      await owedCallback('default', 'fast');
+      const slowId = await owedCallback('default', 'slow');
+      const s = sender({
+        policy: { ...policy, timeoutMs: 1500 },
+        post: async (u, body, headers, t) => {
+          const target = JSON.parse(body).id === slowId ? hangUrl : u;
+          const res = await request(target, { method: 'POST', body, headers, headersTimeout: t, bodyTimeout: t, signal: AbortSignal.timeout(t) });
+          await res.body.dump();
+          return { status: res.statusCode };
+        },
+      });
+      const started = Date.now();
+      expect(await s.runOnce()).toMatchObject({ claimed: 2, delivered: 1, retried: 1 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(received.map((r) => JSON.parse(r.body).client_ref)).toEqual(['fast']);
+      expect(await store.pendingCallbackCount()).toBe(1);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
   it('abandons a callback past its maximum age', async () => {
     await owedCallback();
     answers = Array(100).fill(500);
