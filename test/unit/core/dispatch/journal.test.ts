@@ -1,0 +1,59 @@
+import { afterEach, expect, it } from 'vitest';
+import { ManualClock } from '../../../../src/runtime/index.ts';
+import { DispatchJournal } from '../../../../src/core/dispatch/journal.ts';
+import { openSqliteStore, type DispatchOutcome, type SqliteStore } from '../../../../src/core/store/index.ts';
+import { newMessage } from '../store/fixtures.ts';
+
+const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
+let store: SqliteStore | undefined;
+
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+async function setUp(): Promise<{ store: SqliteStore; journal: DispatchJournal; finals: DispatchOutcome['finals'][number][]; clock: ManualClock }> {
+  store = openSqliteStore({ dataDir: ':memory:' });
+  const clock = new ManualClock(T0);
+  const finals: DispatchOutcome['finals'][number][] = [];
+  const journal = new DispatchJournal(store, clock, { onFinals: (f) => finals.push(...f), onError: (e) => { throw e; } }, 1000);
+  return { store, journal, finals, clock };
+}
+
+it('holds a receipt that came before its submit response and applies it after the response', async () => {
+  const { store, journal, finals } = await setUp();
+  const m = newMessage({ at: T0 });
+  await store.insertMessages([m]);
+  await store.claimDue('docomo', T0, 1);
+  await journal.push({ kind: 'receipt', carrier: 'docomo', smscIds: ['77', '119'], outcome: 'delivered', at: T0 + 1 });
+  expect(journal.hold.size).toBe(1);
+  await journal.push({ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: '119', at: T0 + 2, receiptDueAt: T0 + 10_000 });
+  await journal.idle();
+  expect(journal.hold.size).toBe(0);
+  expect(journal.matchedLate).toBe(1);
+  expect(finals.map((f) => [f.id, f.state])).toEqual([[m.id, 'delivered']]);
+});
+
+it('re-applies a receipt that was in the same batch just before its submit response', async () => {
+  const { store, journal, finals } = await setUp();
+  const m = newMessage({ at: T0 });
+  await store.insertMessages([m]);
+  await store.claimDue('docomo', T0, 1);
+  // Both pushed in the same tick: one batch, receipt first.
+  const a = journal.push({ kind: 'receipt', carrier: 'docomo', smscIds: ['5'], outcome: 'undeliverable', at: T0 + 1, error: { code: 'RECEIPT_UNDELIV', description: 'x' } });
+  const b = journal.push({ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: '5', at: T0 + 1, receiptDueAt: T0 + 10_000 });
+  await Promise.all([a, b]);
+  await journal.idle();
+  expect(journal.hold.size).toBe(0);
+  expect(finals.map((f) => f.state)).toEqual(['undeliverable']);
+});
+
+it('drops a held receipt nobody claims after the hold time', async () => {
+  const { journal, clock } = await setUp();
+  await journal.push({ kind: 'receipt', carrier: 'au', smscIds: ['9'], outcome: 'delivered', at: T0 });
+  expect(journal.hold.size).toBe(1);
+  clock.advance(999);
+  expect(journal.hold.sweep(clock.now())).toBe(0);
+  clock.advance(1);
+  expect(journal.hold.sweep(clock.now())).toBe(1);
+});
