@@ -161,7 +161,7 @@ describe('denpa core (the command)', () => {
     });
     child.stdout.resume();
     return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 90_000);
       child.on('exit', (code) => {
         clearTimeout(kill);
         resolve({ code, stderr });
@@ -190,7 +190,7 @@ describe('denpa core (the command)', () => {
     expect(readyz).toBe(503); // no carrier link is bound
     expect(result.stderr).toMatch(/SIGTERM, shutting down/);
     expect(result.code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses a bad config with one line naming the file and key, exit 2', async () => {
     const dir = tempDir();
@@ -202,5 +202,5 @@ describe('denpa core (the command)', () => {
     expect(result.stderr).toContain(`${cfg}`);
     expect(result.stderr).toContain('carriers.docomo.window');
     expect(result.stderr).toContain('htp: unknown key');
-  });
+  }, 120_000);
 });

@@ -236,7 +236,7 @@ describe('CallbackSender', () => {
     });
     s.start();
     // Real events, bounded wait: the background loop claims as slots free up.
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     while ((await store.pendingCallbackCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(await store.pendingCallbackCount()).toBe(0);
     expect(peak).toBeLessThanOrEqual(policy.concurrency);
