@@ -125,6 +125,24 @@ describe('HTML reports in headless chromium', () => {
     }
   });
 
+  it('a real-k6 run (no per-interval data) renders its notes and the delivery curve', async () => {
+    const run = buildRunResult();
+    const { denpa: _omitted, ...summary } = run.summary;
+    const runDir = join(dir, 'K601');
+    await renderRunDir(runDir, { ...run, runId: 'K601', engine: 'k6', summary });
+    const { page, problems } = await open(join(runDir, 'report.html'));
+    try {
+      expect(await page.textContent('#verdict')).toBe('PASS');
+      expect(await page.locator('p.note', { hasText: 'No per-interval data' }).count()).toBe(2);
+      const charts = await chartState(page);
+      expect(charts.map((c) => [c.id, c.series])).toEqual([['chart-hdr', 1]]);
+      expect(charts[0]?.painted).toBeGreaterThan(2000);
+      expect(problems).toEqual({ console: [], page: [], requests: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('the gate sheet renders its chart', async () => {
     const healthy = buildRunResult();
     const sheet = judgeGate({ runs: [healthy, buildRunResult({ blackHole: 'au' })], baselines: { 'otp-steady': baselineFromRun(healthy) }, generatedAt: Date.UTC(2026, 10, 25, 4) });
