@@ -9,7 +9,7 @@ import { type Clock, SystemClock } from '../../runtime/index.ts';
 import { checkAgainstTypes, evaluateThreshold, parseThresholds, percentilesNeeded, type MetricThresholds, ThresholdSyntaxError } from '../judge/threshold.ts';
 import { bundleScript } from './bundle.ts';
 import { parseDuration } from './duration.ts';
-import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, UnsupportedApiError } from './errors.ts';
+import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';
 import { ScenarioRun, type ScenarioHost } from './executor.ts';
 import { MetricRegistry } from './metric-registry.ts';
 import { initialVUs, plannedScenarioMs, resolveOptions, type ResolvedOptions } from './options.ts';
@@ -171,6 +171,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
         rt.stats.iterationsCompleted++;
         if (outcome.state !== 'failed') return;
         const err = outcome.error;
+        if (err instanceof TestAbortedError) return; // the run's end already says so
         if (err instanceof UnsupportedApiError) {
           abort('script', err.message);
           unsupported = err;

@@ -1,5 +1,6 @@
 // k6/execution for the built-in engine: scenario, vu, test and instance info.
 
+import { TestAbortedError } from '../errors.ts';
 import { plannedScenarioMs } from '../options.ts';
 import type { EngineRuntime, VuState } from '../runtime.ts';
 
@@ -55,7 +56,7 @@ export function createExecutionModule(rt: EngineRuntime, vu: VuState): Record<st
     abort(reason?: string): never {
       rt.abortTest(reason ?? '');
       // Stop the calling iteration too, as k6 does.
-      throw new Error(`test aborted${reason ? `: ${reason}` : ''}`);
+      throw new TestAbortedError(reason ?? '');
     },
     get options() {
       return rt.options;

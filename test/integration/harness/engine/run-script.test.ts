@@ -175,6 +175,8 @@ describe('runScript', () => {
     const a = await runScript({ scriptPath: aborting, ...quiet });
     expect(a.exitCode).toBe(108);
     expect(a.summary.denpa.end).toMatchObject({ state: 'aborted', by: 'script', reason: 'enough' });
+    expect(a.summary.denpa.errors).toEqual([]);
+    expect(a.summary.denpa.scenarios.default?.started).toBe(2);
     const throwing = script(`
       export function setup() { throw new Error('no carrier'); }
       export default function () {}
