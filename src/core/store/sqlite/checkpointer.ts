@@ -3,7 +3,9 @@
 // synchronously, every ~4 MB of WAL: a pause on the thread that answers HTTP
 // and SMPP. Here a worker thread with its own connection runs PASSIVE
 // checkpoints (they never block the writer) on a timer, and the main
-// connection turns its automatic checkpoints off. If the worker cannot
+// connection turns its automatic checkpoints off. When the WAL still grows
+// past a limit (a writer that never pauses), a RESTART checkpoint brings it
+// back: the writer then waits for at most the copy of the last few frames. If the worker cannot
 // start, the caller keeps SQLite's automatic checkpoints.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -15,8 +17,16 @@ const Database = require(workerData.modulePath);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = NORMAL');
+const fs = require('node:fs');
 const run = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch (e) { parentPort.postMessage({ error: String(e && e.message) }); } };
-const timer = setInterval(() => run('PASSIVE'), workerData.intervalMs);
+const walSize = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
+const timer = setInterval(() => {
+  run('PASSIVE');
+  // A busy writer can keep PASSIVE from ever reaching the end of the WAL, and the WAL only
+  // starts over once it has. Past the limit, RESTART waits for the writer's current
+  // transaction, copies the (small) rest and lets the next write start the WAL over.
+  if (walSize() > workerData.restartBytes) run('RESTART');
+}, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
   clearInterval(timer);
@@ -31,11 +41,11 @@ export class Checkpointer {
   private constructor(private readonly worker: Worker) {}
 
   /** Starts the worker; resolves undefined when it cannot run (the caller then keeps auto-checkpoints). */
-  static async start(file: string, intervalMs: number): Promise<Checkpointer | undefined> {
+  static async start(file: string, intervalMs: number, restartBytes = 64 * 1024 * 1024): Promise<Checkpointer | undefined> {
     let worker: Worker;
     try {
       const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, modulePath } });
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, modulePath, restartBytes } });
     } catch {
       return undefined;
     }

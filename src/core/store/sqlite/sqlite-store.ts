@@ -71,6 +71,8 @@ export class SqliteStore implements Store {
     this.db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16_384))}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('temp_store = MEMORY');
+    // After the WAL starts over, truncate the file to this size instead of keeping its high-water mark.
+    this.db.pragma('journal_size_limit = 67108864');
     migrate(this.db);
     this.file = file;
     this.writer = new GroupCommit(this.db, {
