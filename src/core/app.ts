@@ -37,6 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Hostile clients: no slow-loris, bounded headers, bounded JSON depth via the body limit.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
+    // Two info lines per request cost more than the request itself at
+    // thousands per second; errors are logged by the problem handler.
+    disableRequestLogging: !config.http.requestLogging,
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
     forceCloseConnections: 'idle',

@@ -59,6 +59,7 @@ export const CoreConfigSchema = Type.Object(
           ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
           { default: 'info' },
         ),
+        requestLogging: Type.Boolean({ default: false, description: 'log every request and answer at info (costly at thousands of requests/s)' }),
       },
       { ...Strict, default: {} },
     ),
