@@ -3,7 +3,8 @@
 // achieved vs target rate, dropped_iterations, latency and the engine's CPU.
 //
 //   npx tsx bench/engine-rate.ts                 # 1,000/s and 5,000/s, 30 s each
-//   npx tsx bench/engine-rate.ts --seconds 10    # shorter (--vus N: pre-allocated VUs, default = rate)
+//   npx tsx bench/engine-rate.ts --seconds 10    # shorter (--vus N: pre-allocated VUs, default = rate;
+//                                                --connections N: keep-alive connections, default 256)
 //   npx tsx bench/engine-rate.ts --rates 5000 --minutes 10   # memory flatness, RSS every 30 s
 //   npx tsx bench/engine-rate.ts --no-http       # iterations wait 5 ms on a timer instead of
 //                                                # HTTP: the scheduler and metrics alone, when
@@ -78,6 +79,7 @@ try {
     const perSecond: number[] = [];
     const out = await runScript({
       scriptPath,
+      ...(arg('connections') ? { maxConnectionsPerOrigin: Number(arg('connections')) } : {}),
       env: { RATE: String(rate), DURATION: `${seconds}s`, VUS: String(vus), URL: `http://127.0.0.1:${server.port}/`, ...(noHttp ? { NO_HTTP: '1' } : {}) },
       onProgress: (p) => {
         const sec = Math.round(p.elapsedMs / 1000);
