@@ -15,6 +15,7 @@ import { renderGateSheet } from '../report/index.ts';
 import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
 import { runScenario } from './run.ts';
 import { readSuite, DEFAULT_SUITE } from './suite.ts';
+import { startSharedServices } from './local-stack.ts';
 
 export interface GateOptions {
   suite?: string;
@@ -46,24 +47,31 @@ export async function runGate(o: GateOptions): Promise<GateOutcome> {
   const baselineDir = resolve(o.baselineDir ?? DEFAULT_BASELINE_DIR);
   const runs: RunResult[] = [];
   const notRun: Array<{ scenario: string; reason: string }> = [];
-  for (const [i, scenarioPath] of suite.scenarios.entries()) {
-    if (o.signal?.aborted) throw new RunFailure('gate interrupted', 130);
-    const scenario = basename(scenarioPath, extname(scenarioPath));
-    o.stderr.write(`gate ${i + 1}/${suite.scenarios.length}: ${scenario}\n`);
-    try {
-      const options = resolveRunOptions({ ...o.run, scenario: scenarioPath }, { clock: o.clock, stderr: o.stderr, preferBuiltin: true, ...(o.signal ? { signal: o.signal } : {}) });
-      const outcome = await runScenario(options);
-      runs.push(outcome.result);
-    } catch (err) {
+  // Locally the simulator and the sink start once for the whole suite (reset
+  // before each run); every scenario still gets a fresh core and data dir.
+  const sheetDir = resolve(o.run.out ?? 'reports', `gate-${stamp(started)}`);
+  const shared = o.run.target ? undefined : await startSharedServices({ seed: o.run.seed ?? 1, logDir: join(sheetDir, 'logs') });
+  try {
+    for (const [i, scenarioPath] of suite.scenarios.entries()) {
       if (o.signal?.aborted) throw new RunFailure('gate interrupted', 130);
-      const reason = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
-      o.stderr.write(`gate: ${scenario} could not be run: ${reason}\n`);
-      notRun.push({ scenario, reason });
+      const scenario = basename(scenarioPath, extname(scenarioPath));
+      o.stderr.write(`gate ${i + 1}/${suite.scenarios.length}: ${scenario}\n`);
+      try {
+        const options = resolveRunOptions({ ...o.run, scenario: scenarioPath }, { clock: o.clock, stderr: o.stderr, preferBuiltin: true, ...(o.signal ? { signal: o.signal } : {}), ...(shared ? { shared } : {}) });
+        const outcome = await runScenario(options);
+        runs.push(outcome.result);
+      } catch (err) {
+        if (o.signal?.aborted) throw new RunFailure('gate interrupted', 130);
+        const reason = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
+        o.stderr.write(`gate: ${scenario} could not be run: ${reason}\n`);
+        notRun.push({ scenario, reason });
+      }
     }
+  } finally {
+    await shared?.stop();
   }
   const baselines = await readBaselines(baselineDir, suite.scenarios.map((p) => basename(p, extname(p))));
   const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now() });
-  const sheetDir = resolve(o.run.out ?? 'reports', `gate-${stamp(sheet.generatedAt)}`);
   await mkdir(sheetDir, { recursive: true });
   const elapsedMs = o.clock.now() - started;
   await writeFile(join(sheetDir, 'gate.json'), `${JSON.stringify({ ...sheet, suite: suite.name, elapsedMs, runDirs: runs.map((r) => r.runId) }, null, 2)}\n`);

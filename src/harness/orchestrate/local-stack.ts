@@ -37,45 +37,77 @@ async function stopAll(children: readonly ServiceProcess[]): Promise<void> {
   await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
 }
 
-export async function startLocalStack(o: LocalStackOptions): Promise<Stack> {
-  await mkdir(o.dataDir, { recursive: true });
+/**
+ * The simulator and the sink, which a gate may share between its runs: the
+ * simulator is reset before each run (ledgers, counters, faults, profiles)
+ * and the sink keeps callbacks per run id, so only the core, which holds
+ * state no reset clears, must be fresh for each scenario.
+ */
+export interface SharedServices {
+  simUrl: string;
+  sinkUrl: string;
+  smppPorts: Record<'docomo' | 'au' | 'softbank', number>;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+export async function startSharedServices(o: { seed: number; logDir: string; readyTimeoutMs?: number }): Promise<SharedServices> {
   await mkdir(o.logDir, { recursive: true });
-  const started: ServiceProcess[] = [];
-  const track = async (p: Promise<ServiceProcess>): Promise<ServiceProcess> => {
-    const s = await p;
-    started.push(s);
-    return s;
-  };
   const timeouts = { readyTimeoutMs: o.readyTimeoutMs ?? 30_000 };
+  const results = await Promise.allSettled([
+    startService('sim', simulatorOptions(o.seed), { ...timeouts, logFile: join(o.logDir, 'sim.log') }),
+    startService('sink', { host: '127.0.0.1', port: 0, secret: DEFAULT_CALLBACK_SECRET }, { ...timeouts, logFile: join(o.logDir, 'sink.log') }),
+  ]);
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const [sim, sink] = started;
   try {
-    const [sim, sink] = await Promise.all([
-      track(startService('sim', simulatorOptions(o.seed), { ...timeouts, logFile: join(o.logDir, 'sim.log') })),
-      track(startService('sink', { host: '127.0.0.1', port: 0, secret: DEFAULT_CALLBACK_SECRET }, { ...timeouts, logFile: join(o.logDir, 'sink.log') })),
-    ]);
+    if (failure || !sim || !sink) throw failure?.reason ?? new RunFailure('simulator or sink did not start');
     const ports = sim.endpoints.smppPorts ?? {};
     for (const c of ['docomo', 'au', 'softbank']) {
       if (typeof ports[c] !== 'number') throw new RunFailure(`simulator reported no SMPP port for ${c}`);
     }
-    const core = await track(startService('core', coreConfig(o.dataDir, ports as Record<'docomo' | 'au' | 'softbank', number>), { ...timeouts, logFile: join(o.logDir, 'core.log') }));
-    const coreUrl = core.endpoints.url;
     const simUrl = sim.endpoints.controlUrl;
     const sinkUrl = sink.endpoints.url;
-    if (!coreUrl || !simUrl || !sinkUrl) throw new RunFailure('a service started without reporting its URL');
+    if (!simUrl || !sinkUrl) throw new RunFailure('a service started without reporting its URL');
+    return { simUrl, sinkUrl, smppPorts: ports as SharedServices['smppPorts'], pids: [sim.pid, sink.pid], stop: () => stopAll([sim, sink]) };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+/**
+ * Simulator, sink and core for one run. With `shared` the simulator and
+ * sink are borrowed (and left running); the core is always started fresh.
+ */
+export async function startLocalStack(o: LocalStackOptions, shared?: SharedServices): Promise<Stack> {
+  await mkdir(o.dataDir, { recursive: true });
+  await mkdir(o.logDir, { recursive: true });
+  const own = shared ? undefined : await startSharedServices({ seed: o.seed, logDir: o.logDir, ...(o.readyTimeoutMs ? { readyTimeoutMs: o.readyTimeoutMs } : {}) });
+  const services = (shared ?? own) as SharedServices;
+  try {
+    const core = await startService('core', coreConfig(o.dataDir, services.smppPorts), { readyTimeoutMs: o.readyTimeoutMs ?? 30_000, logFile: join(o.logDir, 'core.log') });
+    const coreUrl = core.endpoints.url;
+    if (!coreUrl) {
+      await core.stop();
+      throw new RunFailure('the delivery core started without reporting its URL');
+    }
     return {
       coreUrl,
-      simUrl,
-      sinkUrl,
+      simUrl: services.simUrl,
+      sinkUrl: services.sinkUrl,
       apiKey: DEFAULT_API_KEY,
       external: false,
-      pids: started.map((s) => s.pid),
+      pids: [core.pid, ...(own ? own.pids : [])],
       // Core first: it drains toward the simulator and posts to the sink.
       stop: async () => {
         await core.stop().catch(() => undefined);
-        await stopAll([sim, sink]);
+        await own?.stop();
       },
     };
   } catch (err) {
-    await stopAll(started);
+    await own?.stop();
     throw err;
   }
 }

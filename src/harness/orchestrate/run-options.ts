@@ -8,6 +8,7 @@ import { RunFailure, SystemClock, type Clock } from '../../runtime/index.ts';
 import { runIdFrom, isRunId } from '../../probe/index.ts';
 import type { ProgressMode } from './progress-line.ts';
 import type { EngineChoice } from './engine-runner.ts';
+import type { SharedServices } from './local-stack.ts';
 
 export const RunOptionsSchema = Type.Object(
   {
@@ -63,9 +64,12 @@ export interface ResolvedRunOptions {
   clock: Clock;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  /** A simulator and sink kept running across runs (the gate); local runs only. */
+  shared?: SharedServices;
 }
 
 export interface ResolveExtras {
+  shared?: SharedServices;
   clock?: Clock;
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
@@ -113,5 +117,6 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     clock,
     stderr: extras.stderr ?? process.stderr,
     ...(extras.signal ? { signal: extras.signal } : {}),
+    ...(extras.shared && !o.target ? { shared: extras.shared } : {}),
   };
 }

@@ -38,7 +38,7 @@ async function openStack(o: ResolvedRunOptions): Promise<Stack> {
   if (o.target) {
     return attachExternalStack({ coreUrl: o.target.coreUrl, simUrl: o.target.simUrl, apiKey: o.apiKey, sinkHost: o.sinkHost, sinkPort: o.sinkPort, logDir, ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}) });
   }
-  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir });
+  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir }, o.shared);
 }
 
 function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRunSnapshot): TailSnapshot {
