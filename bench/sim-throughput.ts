@@ -1,6 +1,6 @@
 // Simulator throughput and memory, measured (not asserted).
 //
-//   npx tsx bench/sim-throughput.ts [--n 200000] [--probes 1000000] [--window 100]
+//   npx tsx bench/sim-throughput.ts [--n 200000] [--probes 1000000] [--window 100] [--rounds 3]
 //
 // One SMSC process on loopback, driven by a windowed client in this process
 // (window 100, every submit answered and followed by a receipt). Two SMSCs
@@ -177,36 +177,56 @@ async function stop(proc: ChildProcess): Promise<void> {
 const rate = (n: number, ms: number) => (n / ms) * 1000;
 const fmt = (x: number) => x.toFixed(0).padStart(7);
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function measureBare(n: number, window: number): Promise<number> {
+  const bare = await startChild('bare');
+  try {
+    const c = await WindowedClient.connect(bare.port, 'x');
+    const r = rate(n, await c.run(0, n, window));
+    c.close();
+    return r;
+  } finally {
+    await stop(bare.proc);
+  }
+}
+
 async function main(): Promise<void> {
   const n = arg('n', 200_000);
   const probes = Math.max(arg('probes', 1_000_000), n);
   const window = arg('window', 100);
-  console.log(`sim-throughput: ${n} submits per SMSC, window ${window}, receipts on, no injected latency; client and SMSC in two processes on loopback`);
+  const rounds = arg('rounds', 3);
+  console.log(`sim-throughput: ${n} submits per measurement, window ${window}, receipts on, no injected latency; client and SMSC in two processes on loopback`);
+  console.log(`${rounds} rounds alternating bare and simulator (medians compared, so a busy machine hits both alike)`);
 
-  const bare = await startChild('bare');
-  let bareRate: number;
-  try {
-    const c = await WindowedClient.connect(bare.port, 'x');
-    bareRate = rate(n, await c.run(0, n, window));
-    c.close();
-  } finally {
-    await stop(bare.proc);
-  }
-  console.log(`bare smpp echo SMSC   ${fmt(bareRate)} submits/s`);
-
+  // The simulator process lives through every round so that its ledger ends with `probes` probes.
   const sim = await startChild('simulator');
   try {
     const c = await WindowedClient.connect(sim.port, 'dcm-pass');
-    const simRate = rate(n, await c.run(0, n, window));
-    console.log(`denpa simulator       ${fmt(simRate)} submits/s   (${(simRate / bareRate).toFixed(2)} of bare)`);
-    let restRate = 0;
-    if (probes > n) restRate = rate(probes - n, await c.run(n, probes, window));
+    const bareRates: number[] = [];
+    const simRates: number[] = [];
+    let sent = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const b = await measureBare(n, window);
+      const s = rate(n, await c.run(sent, sent + n, window));
+      sent += n;
+      bareRates.push(b);
+      simRates.push(s);
+      console.log(`round ${round}: bare smpp echo SMSC ${fmt(b)} submits/s   denpa simulator ${fmt(s)} submits/s   (${(s / b).toFixed(2)})`);
+    }
+    const bareRate = median(bareRates);
+    const simRate = median(simRates);
+    console.log(`median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   denpa simulator ${fmt(simRate)} submits/s   (${(simRate / bareRate).toFixed(2)} of bare)`);
+    if (probes > sent) {
+      const restRate = rate(probes - sent, await c.run(sent, probes, window));
+      console.log(`denpa simulator, ${probes - sent} more probes: ${fmt(restRate).trim()} submits/s`);
+      sent = probes;
+    }
     c.close();
     const r = await ask(sim.proc);
-    if (probes > n) console.log(`denpa simulator, next ${probes - n} probes: ${fmt(restRate).trim()} submits/s`);
-    console.log(`simulator after ${probes} probes: rss ${r.rssMb.toFixed(0)} MB, heap used ${r.heapUsedMb.toFixed(0)} MB, ledger holds ${r.ledgerMessages} probes (${r.ledgerDeliveries} handset deliveries)`);
+    console.log(`simulator after ${sent} probes: rss ${r.rssMb.toFixed(0)} MB, heap used ${r.heapUsedMb.toFixed(0)} MB, ledger holds ${r.ledgerMessages} probes (${r.ledgerDeliveries} handset deliveries)`);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(`targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${probes} probes ${verdict(r.rssMb < 250)}`);
+    console.log(`targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${sent} probes ${verdict(r.rssMb < 250)}`);
   } finally {
     await stop(sim.proc);
   }

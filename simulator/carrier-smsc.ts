@@ -76,6 +76,16 @@ interface Part {
   due: (() => void) | undefined;
 }
 
+/** What a receipt is built from (kept compact: one object per receipt, no closures). */
+interface ReceiptJob {
+  part: Part;
+  plan: DeliveryPlan;
+  ref: ProbeRef | undefined;
+}
+
+/** Receipts waiting per system_id above which submit answers wait (flow control). */
+const RECEIPT_HIGH_WATER = 5_000;
+
 interface Streams {
   admission: Random;
   latency: Random;
@@ -89,7 +99,7 @@ export class CarrierSmsc {
   private readonly binds = new Map<SmppServerSession, BindState>();
   private readonly carrierBucket: TokenBucket;
   private readonly reassembler: Reassembler<Part>;
-  private readonly outbox: ReceiptOutbox;
+  private readonly outbox: ReceiptOutbox<ReceiptJob>;
   private readonly timers = new Set<TimerHandle>();
   private streams: Streams;
   private nextMessageNumber: number;
@@ -101,8 +111,18 @@ export class CarrierSmsc {
     this.nextMessageNumber = 1 + Math.floor(unitFor(o.seed, `message-id:${o.name}`) * 1_000_000_000);
     this.carrierBucket = new TokenBucket(o.profile().throttle.perCarrierTps, o.clock.now());
     this.reassembler = new Reassembler<Part>(o.clock, () => o.profile().longMessages, (parts) => this.onReassemblyExpired(parts));
-    this.outbox = new ReceiptOutbox({
+    this.outbox = new ReceiptOutbox<ReceiptJob>({
       perSessionInFlight: 100,
+      highWater: RECEIPT_HIGH_WATER,
+      build: (job) => this.receiptFields(job.part, job.plan),
+      onSent: (job) => {
+        this.counters.receiptsSent++;
+        this.o.ledger.receipt(job.ref, this.o.clock.now());
+      },
+      onSettled: (_job, status) => {
+        if (status === CommandStatus.ESME_ROK) this.counters.receiptsAcked++;
+        else if (status === undefined) this.counters.receiptsFailed++;
+      },
       maxQueued: 2_000_000,
       maxRequeues: 20,
       retry: () => ({ maxAttempts: o.profile().receipts.maxAttempts, delayMs: o.profile().receipts.retryAfterMs }),
@@ -286,18 +306,25 @@ export class CarrierSmsc {
       part.due = undefined;
       due?.();
     };
-    if (delay <= 0) {
+    const room = part ? this.outbox.whenRoom(part.systemId) : undefined;
+    if (!room && delay <= 0) {
       // The facade writes the response as soon as we return; anything due goes after it.
       queueMicrotask(answered);
       return answer;
     }
     if (bind) bind.outstanding++;
+    // One promise the facade waits on directly: resolving it queues the write
+    // before `answered` runs, so a receipt never overtakes its submit_sm_resp.
     return new Promise<SubmitAnswer>((resolve) => {
-      this.after(delay, () => {
+      const go = () => {
         if (bind) bind.outstanding--;
         resolve(answer);
         queueMicrotask(answered);
-      });
+      };
+      const wait = () => (delay > 0 ? this.after(delay, go) : go());
+      // Flow control: this system_id's receipts are backed up; answer once they drain.
+      if (room) void room.then(wait);
+      else wait();
     });
   }
 
@@ -335,21 +362,7 @@ export class CarrierSmsc {
   private receiptFor(part: Part, plan: DeliveryPlan, ref: ProbeRef | undefined): void {
     const wanted = part.registeredDelivery === RegisteredDelivery.FINAL || (part.registeredDelivery === RegisteredDelivery.FAILURE_ONLY && plan.outcome.state !== 'DELIVRD');
     if (!wanted) return;
-    const send = () => {
-      this.outbox.enqueue({
-        systemId: part.systemId,
-        requeues: 0,
-        build: () => this.receiptFields(part, plan),
-        onSent: () => {
-          this.counters.receiptsSent++;
-          this.o.ledger.receipt(ref, this.o.clock.now());
-        },
-        onSettled: (status) => {
-          if (status === CommandStatus.ESME_ROK) this.counters.receiptsAcked++;
-          else if (status === undefined) this.counters.receiptsFailed++;
-        },
-      });
-    };
+    const send = () => this.outbox.enqueue(part.systemId, { part, plan, ref });
     if (part.answered) send();
     else part.due = send;
   }

@@ -88,7 +88,7 @@ export class Simulator {
   patchProfile(name: string, patch: unknown): CarrierProfile {
     const c = this.carrier(name);
     const r = applyPatch(this.live[c], patch);
-    if (!r.ok) throw new InvalidProfileError(r.problems);
+    if (!r.ok) throw new InvalidProfileError(r.problems.map((p) => ({ ...p, field: p.field || 'body' })));
     this.live[c] = r.profile;
     this.smsc(c).profileChanged();
     return r.profile;
