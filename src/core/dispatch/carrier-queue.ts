@@ -147,9 +147,10 @@ export class CarrierQueue {
   private async claim(): Promise<void> {
     if (this.claiming || this.stopped || this.link.boundCount === 0) return;
     const now = this.o.clock.now();
-    // Every response wakes the queue; claiming on each would cost a store round per message.
-    // Claim at most once per interval unless the buffer has run dry.
-    if (this.buffer.size > 0 && now - this.lastClaimAt < this.o.claimIntervalMs) return;
+    // Every response and every accepted request wakes the queue; claiming on each would cost a
+    // store transaction per message. Claim at most once per interval: the pump's timer comes
+    // back for anything that arrived meanwhile (an OTP waits at most one interval to be claimed).
+    if (now - this.lastClaimAt < this.o.claimIntervalMs) return;
     this.lastClaimAt = now;
     const soon = Math.max(1, Math.ceil(this.o.tps * 0.2));
     const room = Math.min(this.link.freeSlots, soon) - this.buffer.size;

@@ -38,7 +38,7 @@ export interface SqliteStoreOptions {
   readonly groupCommitRows?: number;
   /** fsync the WAL after each group commit (default true); false trusts the OS page cache (crash-safe, not power-loss-safe). */
   readonly fsync?: boolean;
-  /** Wait this long after the first queued write before committing (0 = the next macrotask); bigger groups, more latency. */
+  /** Wait this long after the first queued write before committing (default 2; 0 = the next macrotask); bigger groups, fewer commits, a little more latency. */
   readonly commitIntervalMs?: number;
   /** WAL checkpoints in a worker thread every this many ms (0 = SQLite's automatic checkpoints on the main thread). */
   readonly checkpointIntervalMs?: number;
@@ -77,7 +77,7 @@ export class SqliteStore implements Store {
     this.file = file;
     this.writer = new GroupCommit(this.db, {
       maxRows: options.groupCommitRows ?? 2000,
-      intervalMs: options.commitIntervalMs ?? 0,
+      intervalMs: options.commitIntervalMs ?? 2,
       walPath: memory || options.fsync === false ? undefined : `${file}-wal`,
     });
     this.transitions = new MessageTransitions(this.db);
