@@ -2,7 +2,7 @@
 // `app.inject` on a ManualClock and any Store, and `startCore` wires the
 // real ones. Plugins load in order: problem rendering, JSON body, auth,
 // OpenAPI; then routes.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Clock } from '../runtime/index.ts';
 import { auth, frameworkErrorHandler, jsonBody, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
@@ -39,7 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
     // Two info lines per request cost more than the request itself at
     // thousands per second; errors are logged by the problem handler.
-    disableRequestLogging: !config.http.requestLogging,
+    logController: new LogController({ disableRequestLogging: !config.http.requestLogging }),
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
     forceCloseConnections: 'idle',
