@@ -27,7 +27,14 @@ const timer = setInterval(() => {
   // transaction, copies the (small) rest and lets the next write start the WAL over.
   if (walSize() > workerData.restartBytes) run('RESTART');
 }, workerData.intervalMs);
+const depthQuery = db.prepare("SELECT carrier, priority, COUNT(*) AS n FROM messages WHERE state = 'accepted' GROUP BY carrier, priority");
 parentPort.on('message', (m) => {
+  if (m && m.kind === 'laneDepths') {
+    let rows = [];
+    try { rows = depthQuery.all(); } catch (e) { parentPort.postMessage({ kind: 'laneDepths', id: m.id, error: String(e && e.message) }); return; }
+    parentPort.postMessage({ kind: 'laneDepths', id: m.id, rows });
+    return;
+  }
   if (m !== 'close') return;
   clearInterval(timer);
   run('PASSIVE');
@@ -37,8 +44,44 @@ parentPort.on('message', (m) => {
 parentPort.postMessage('ready');
 `;
 
+export interface LaneDepthRow {
+  readonly carrier: string;
+  readonly priority: number;
+  readonly n: number;
+}
+
 export class Checkpointer {
-  private constructor(private readonly worker: Worker) {}
+  private nextId = 1;
+  private readonly waiting = new Map<number, (rows: LaneDepthRow[] | undefined) => void>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: { kind?: string; id?: number; rows?: LaneDepthRow[] }) => {
+      if (m?.kind !== 'laneDepths' || m.id === undefined) return;
+      const done = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      done?.(m.rows);
+    });
+  }
+
+  /**
+   * Waiting messages per lane, counted on the worker's connection: with a
+   * million-message backlog the count is an index scan of ~100 ms that
+   * should not stall the event loop. Undefined when the worker failed.
+   */
+  laneDepths(): Promise<LaneDepthRow[] | undefined> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        resolve(undefined);
+      }, 30_000);
+      this.waiting.set(id, (rows) => {
+        clearTimeout(timer);
+        resolve(rows);
+      });
+      this.worker.postMessage({ kind: 'laneDepths', id });
+    });
+  }
 
   /** Starts the worker; resolves undefined when it cannot run (the caller then keeps auto-checkpoints). */
   static async start(file: string, intervalMs: number, restartBytes = 64 * 1024 * 1024): Promise<Checkpointer | undefined> {

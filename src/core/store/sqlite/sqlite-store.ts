@@ -241,7 +241,9 @@ export class SqliteStore implements Store {
   }
 
   async laneDepths(): Promise<LaneDepth[]> {
-    const rows = this.s.laneDepths.all() as { carrier: Carrier; priority: number; n: number }[];
+    // Off the event loop when the worker runs (see Checkpointer.laneDepths), else here.
+    const counted = await this.checkpointer?.laneDepths();
+    const rows = (counted ?? this.s.laneDepths.all()) as { carrier: Carrier; priority: number; n: number }[];
     return rows.map((r) => ({ carrier: r.carrier, category: CATEGORIES[r.priority] as Category, depth: r.n }));
   }
 

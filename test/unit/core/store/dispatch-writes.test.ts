@@ -150,7 +150,8 @@ describe('SqliteStore: dispatch side', () => {
     expect(c?.parts.map((p) => p.seq)).toEqual([2]);
   });
 
-  it('counts waiting messages per lane', async () => {
+  it('counts waiting messages per lane (on the checkpoint worker when it runs)', async () => {
+    expect(await store.checkpointerStarting).toBe(true);
     await store.insertMessages([newMessage({ category: 'promotion' }), newMessage({ category: 'promotion' }), newMessage({ category: 'otp', carrier: 'au' })]);
     const depths = await store.laneDepths();
     expect(depths).toEqual(
