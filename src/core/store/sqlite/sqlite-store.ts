@@ -46,6 +46,15 @@ export interface SqliteStoreOptions {
 
 export const DATABASE_FILE = 'denpa.db';
 
+function runUnique(id: string, insert: () => unknown): void {
+  try {
+    insert();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateMessageIdError(id);
+    throw err;
+  }
+}
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly writer: GroupCommit;
@@ -93,7 +102,6 @@ export class SqliteStore implements Store {
       ),
       findIdem: p('SELECT tenant, key, request_hash, status, body, created_at FROM idempotency WHERE tenant = ? AND key = ?'),
       insertIdem: p('INSERT INTO idempotency (tenant, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      messageExists: p('SELECT 1 FROM messages WHERE id = ?'),
       getMessage: p('SELECT * FROM messages WHERE id = ?'),
       getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
       getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
@@ -128,13 +136,13 @@ export class SqliteStore implements Store {
         if (existing) return { kind: 'replayed', idempotency: existing };
       }
       for (const m of messages) {
-        if (this.s.messageExists.get(m.id)) throw new DuplicateMessageIdError(m.id);
         const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0);
-        this.s.insertMessage.run(
+        // The primary key refuses a duplicate id; the op's savepoint undoes the rest of this insert.
+        runUnique(m.id, () => this.s.insertMessage.run(
           m.id, m.tenant, m.to, m.text, m.category, CATEGORIES.indexOf(m.category), m.sender ?? null, m.callbackUrl ?? null,
           m.clientRef ?? null, m.encoding, m.segments, m.characters, m.carrier, m.acceptedAt, m.expiresAt, m.scheduledAt ?? null,
           m.notifySubmitted ? 1 : 0, dueAt,
-        );
+        ));
         m.parts.forEach((part, i) => {
           this.s.insertSegment.run(m.id, i + 1, m.carrier, Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength), part.dataCoding, part.esmClass);
         });
