@@ -1,6 +1,7 @@
 // `denpa gate`: the release suite, one release-judgement sheet.
 //
-//   for each scenario of the suite: denpa run (its own services, fresh data)
+//   simulator + sink started once (locally) ─▶ for each scenario: denpa run
+//   (simulator reset, a fresh core with a fresh data dir)
 //   ─▶ judgeGate over the runs and the committed baselines (reports/baselines/)
 //   ─▶ reports/gate-<stamp>/ gate.json + the sheet (GO / NO-GO) ─▶ exit 0 / 99
 //

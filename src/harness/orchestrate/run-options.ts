@@ -26,6 +26,7 @@ export const RunOptionsSchema = Type.Object(
     sinkHost: Type.String({ minLength: 1, default: '127.0.0.1' }),
     sinkPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
     reset: Type.Boolean({ default: true, description: 'POST /v1/reset to the simulator before the run' }),
+    warmUp: Type.Integer({ minimum: 0, maximum: 10_000, default: 40, description: 'messages sent before the run, under another run id, to warm the gateway up' }),
     includePorted: Type.Boolean({ default: false, description: 'send to ported numbers too (judges MNP handling)' }),
     settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'seconds to wait for the delivery tail' }),
     otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
@@ -56,6 +57,8 @@ export interface ResolvedRunOptions {
   sinkPort: number;
   reset: boolean;
   includePorted: boolean;
+  /** Messages sent (and not judged) before the run. */
+  warmUp: number;
   settleTimeoutMs: number;
   otpDeadlineMs: number;
   progress: ProgressMode | 'auto';
@@ -110,6 +113,7 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     sinkPort: o.sinkPort,
     reset: o.reset,
     includePorted: o.includePorted,
+    warmUp: o.warmUp,
     settleTimeoutMs: o.settleTimeout * 1000,
     otpDeadlineMs: o.otpDeadline * 1000,
     progress: o.progress,

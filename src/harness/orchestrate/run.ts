@@ -17,6 +17,7 @@ import { FAILURE_STATUSES, type SinkRunSnapshot } from '../sink/index.ts';
 import { SimulatorControl, sinkSnapshot } from './control-client.ts';
 import { resolveEngine, runEngine, type EngineProgress } from './engine-runner.ts';
 import { writeTrafficFixture } from './fixture-step.ts';
+import { warmUp } from './warm-up.ts';
 import { attachExternalStack, startLocalStack, type Stack } from './local-stack.ts';
 import { readOtpSoFar, type OtpSoFar } from './otp-watch.ts';
 import { progressWriter } from './progress-line.ts';
@@ -80,8 +81,13 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const sim = new SimulatorControl(stack.simUrl);
     if (o.reset) await sim.reset();
     const fixturePath = join(o.runDir, 'fixture.json');
-    await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, includePorted: o.includePorted });
+    const { fixture } = await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, includePorted: o.includePorted });
     phaseDone('fixtureMs');
+    if (o.warmUp > 0) {
+      progress.update({ label, phase: `warming up (${o.warmUp} messages)`, elapsedMs: o.clock.now() - startedAt });
+      await warmUp({ coreUrl: stack.coreUrl, apiKey: stack.apiKey, runId: o.runId, fixture, messages: o.warmUp });
+      phaseDone('warmUpMs');
+    }
 
     // The live OTP figure is read in the background, one read at a time.
     let otp: OtpSoFar | undefined;

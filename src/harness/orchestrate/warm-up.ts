@@ -1,0 +1,55 @@
+// A short warm-up before the measured run: a freshly started core answers
+// its first requests slowly (JIT, lazy modules, first SQLite pages, first
+// SMPP submits), and on a busy CI machine that stall lasted seconds and
+// decided the API latency SLAs of whichever scenario ran first. The
+// harness sends a few messages of its own first, under a separate run id,
+// so nothing of the warm-up is counted in the run.
+import { withProbe } from '../../probe/index.ts';
+import type { TrafficFixture } from '../../../scenarios/lib/fixture.ts';
+
+/** The warm-up's run id: the run's with a 'W' in front, never judged. */
+export function warmUpRunId(runId: string): string {
+  return `W${runId.slice(1)}`;
+}
+
+export interface WarmUpOptions {
+  coreUrl: string;
+  apiKey: string;
+  runId: string;
+  fixture: TrafficFixture;
+  messages: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+/** Sends `messages` OTPs from the fixture; returns how many were accepted. Never throws. */
+export async function warmUp(o: WarmUpOptions): Promise<number> {
+  const pool = o.fixture.messages.otp;
+  if (o.messages <= 0 || pool.length === 0) return 0;
+  const runId = warmUpRunId(o.runId);
+  let next = 0;
+  let accepted = 0;
+  const worker = async (): Promise<void> => {
+    // Bounded: each turn takes one of `messages` sequence numbers.
+    for (let seq = next++; seq < o.messages; seq = next++) {
+      const entry = pool[seq % pool.length];
+      if (!entry) continue;
+      const body = JSON.stringify({ to: entry.to, category: 'otp', client_ref: `${runId}-${seq}`, text: withProbe(entry.text, { runId, seq, category: 'otp', sentAtMs: Date.now() }) });
+      try {
+        const res = await fetch(`${o.coreUrl}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${o.apiKey}` },
+          body,
+          signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+        });
+        await res.arrayBuffer();
+        if (res.status === 202) accepted++;
+      } catch {
+        // A warm-up failure is not the run's business: the run itself will tell.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 4) }, worker));
+  return accepted;
+}
