@@ -1,4 +1,4 @@
-// Compact storage of one run's probes, about 38 bytes a probe, in blocks of
+// Compact storage of one run's probes, about 34 bytes a probe, in blocks of
 // 16,384 records that are never copied (memory grows in steps, no doubling
 // peaks). Times are whole milliseconds relative to the run's first arrival,
 // in Int32 (±24 days). Records are found by seq through lazily allocated
@@ -15,12 +15,12 @@ const MASK = BLOCK - 1;
 const NONE = -0x80000000;
 const LIMIT = 0x7fffffff;
 
-// Time columns, five per record.
+// Time columns, four per record.
 const SENT = 0;
 const ARRIVED = 1;
 const HANDSET = 2;
 const RECEIPT = 3;
-const TIMES = 5;
+const TIMES = 4;
 // Meta bytes, four per record.
 const CATEGORY = 0;
 const CARRIER = 1;
