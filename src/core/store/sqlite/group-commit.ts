@@ -25,6 +25,8 @@ interface PendingOp {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   weight: number;
+  /** Resolve only after the fsync (else right after COMMIT: crash-safe, power-loss-safe at the next fsync). */
+  durable: boolean;
 }
 
 export interface GroupCommitOptions {
@@ -60,11 +62,17 @@ export class GroupCommit {
     };
   }
 
-  /** Run `op` inside the next group transaction; resolves after the commit is durable. */
-  submit<T>(op: () => T, weight = 1): Promise<T> {
+  /**
+   * Run `op` inside the next group transaction. Resolves after the fsync when
+   * `durable` (what a client is told is stored), else right after COMMIT:
+   * already safe against a process crash, and against power loss from the
+   * next fsync on (milliseconds later), which is enough for dispatch
+   * bookkeeping and keeps claims from waiting on the disk.
+   */
+  submit<T>(op: () => T, weight = 1, durable = true): Promise<T> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: op, resolve: resolve as (v: unknown) => void, reject, weight });
+      this.queue.push({ run: op, resolve: resolve as (v: unknown) => void, reject, weight, durable });
       this.queuedWeight += weight;
       if (this.queuedWeight >= this.options.maxRows) this.flush();
       else if (!this.scheduled) {
@@ -118,9 +126,15 @@ export class GroupCommit {
     }
     this.flushes++;
     this.inFlightSyncs++;
+    for (const r of results) {
+      if (r.op.durable) continue;
+      if (r.ok) r.op.resolve(r.value);
+      else r.op.reject(r.value);
+    }
     this.afterSync((syncError) => {
       this.inFlightSyncs--;
       for (const r of results) {
+        if (!r.op.durable) continue;
         // A failed fsync means the commit may not survive power loss: say so.
         if (syncError) r.op.reject(syncError);
         else if (r.ok) r.op.resolve(r.value);

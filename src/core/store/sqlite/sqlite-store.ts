@@ -228,7 +228,7 @@ export class SqliteStore implements Store {
   claimDue(carrier: Carrier, now: number, limit: number, lanes: readonly Category[] = CATEGORIES): Promise<ClaimedMessage[]> {
     // A cheap read first: an idle queue polls often and should not cost a write transaction.
     if (limit <= 0 || !lanes.some((l) => this.s.anyDue.get(carrier, CATEGORIES.indexOf(l), now, now) !== undefined)) return Promise.resolve([]);
-    return this.writer.submit(() => this.transitions.claim(carrier, now, limit, lanes), limit);
+    return this.writer.submit(() => this.transitions.claim(carrier, now, limit, lanes), limit, false);
   }
 
   applyDispatch(events: readonly DispatchEvent[]): Promise<DispatchOutcome> {
