@@ -105,7 +105,8 @@ export const gateCommand: CommandModule = {
     runOptions(y)
       .option('suite', { type: 'string', default: 'scenarios/suite.json', describe: 'the suite file' })
       .option('baselines', { type: 'string', default: 'reports/baselines', describe: 'folder of committed baselines' })
-      .option('update-baseline', { type: 'boolean', default: false, describe: 'write each passing run as its scenario\'s new baseline' }),
+      .option('update-baseline', { type: 'boolean', default: false, describe: 'write each passing run as its scenario\'s new baseline' })
+      .option('regressions', { choices: ['block', 'report'] as const, default: 'block', describe: 'block: a regression against the baseline makes NO-GO; report: list regressions, judge GO/NO-GO on the SLAs only' }),
   handler: async (a: Args) => {
     const { runGate } = await import('./orchestrate/index.ts');
     const stop = interruptible();
@@ -114,6 +115,7 @@ export const gateCommand: CommandModule = {
         suite: String(a.suite),
         baselineDir: String(a.baselines),
         updateBaseline: Boolean(a['update-baseline']),
+        regressionsBlock: a.regressions !== 'report',
         run: runInput(a) as never,
         clock: new SystemClock(),
         stderr: process.stderr,

@@ -22,6 +22,8 @@ export interface GateOptions {
   suite?: string;
   baselineDir?: string;
   updateBaseline?: boolean;
+  /** Whether a regression against the baseline alone makes NO-GO (default true); false lists them only. */
+  regressionsBlock?: boolean;
   /** Run options shared by every scenario (engine, seed, durationScale, out, target, ...). */
   run: Omit<RunOptionsInput, 'scenario' | 'runId'>;
   clock: Clock;
@@ -72,7 +74,7 @@ export async function runGate(o: GateOptions): Promise<GateOutcome> {
     await shared?.stop();
   }
   const baselines = await readBaselines(baselineDir, suite.scenarios.map((p) => basename(p, extname(p))));
-  const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now() });
+  const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now(), regressionsBlock: o.regressionsBlock ?? true });
   await mkdir(sheetDir, { recursive: true });
   const elapsedMs = o.clock.now() - started;
   await writeFile(join(sheetDir, 'gate.json'), `${JSON.stringify({ ...sheet, suite: suite.name, elapsedMs, runDirs: runs.map((r) => r.runId) }, null, 2)}\n`);
