@@ -66,6 +66,7 @@ describe('loss accounting against a gateway that drops messages', () => {
         callbackSecret: SECRET,
         out,
         settleTimeout: 4,
+        warmUp: 0,
         progress: 'off',
         env: { SMOKE_MESSAGES: String(MESSAGES) },
       },
