@@ -102,7 +102,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     if (!metrics) return;
     const now = clock.now();
     for (const f of finals) {
-      metrics.messages.inc({ carrier: f.carrier, category: f.category, state: f.state });
+      metrics.countMessage(f.carrier, f.category, f.state);
       metrics.deliveryLatency.observe({ carrier: f.carrier, category: f.category, state: f.state }, Math.max(0, now - f.acceptedAt) / 1000);
     }
   };
@@ -138,7 +138,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
         onDeliver: async (m) => {
           const r = readReceiptOutcome(m.fields, radix);
           if (r.kind !== 'final') return 0;
-          metrics?.receipts.inc({ carrier, outcome: r.outcome });
+          metrics?.countReceipt(carrier, r.outcome);
           // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
           await journal.push({ kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
           return 0;
@@ -171,10 +171,10 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       journal,
       {
         onSubmitResult: (car, status, latencyMs) => {
-          metrics?.submitResponses.inc({ carrier: car, status });
+          metrics?.countSubmitResponse(car, status);
           metrics?.submitLatency.observe({ carrier: car }, latencyMs / 1000);
         },
-        onSubmitted: (car, category) => metrics?.messages.inc({ carrier: car, category, state: 'submitted' }),
+        onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
         onError,
       },
     );

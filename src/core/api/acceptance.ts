@@ -49,35 +49,34 @@ export function concatReference(id: string): number {
 
 export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = ''): Acceptance {
   const errors: FieldError[] = [];
-  const field = (name: string) => `${prefix}${name}`;
 
   const number = normalisePhoneNumber(req.to);
-  if (!number.ok) errors.push({ field: field('to'), message: number.message });
+  if (!number.ok) errors.push({ field: `${prefix}to`, message: number.message });
 
   const encoded = segmentMessage(req.text, concatReference(ctx.id));
-  if (!encoded.ok) errors.push({ field: field('text'), message: encoded.message });
+  if (!encoded.ok) errors.push({ field: `${prefix}text`, message: encoded.message });
 
   const carrier = number.ok ? carrierForNumber(number.canonical, ctx.config.routing) : undefined;
-  if (number.ok && !carrier) errors.push({ field: field('to'), message: 'has no route to a carrier (routing table)' });
+  if (number.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
 
   if (req.callback_url !== undefined) {
     const problem = callbackUrlProblem(req.callback_url);
-    if (problem) errors.push({ field: field('callback_url'), message: problem });
+    if (problem) errors.push({ field: `${prefix}callback_url`, message: problem });
   }
 
   const maxTtl = ctx.config.messages.maxTtlSeconds;
   const ttl = req.ttl_seconds ?? ctx.config.messages.ttlSeconds[req.category];
   if (req.ttl_seconds !== undefined && req.ttl_seconds > maxTtl) {
-    errors.push({ field: field('ttl_seconds'), message: `must be at most ${maxTtl}` });
+    errors.push({ field: `${prefix}ttl_seconds`, message: `must be at most ${maxTtl}` });
   }
 
   let scheduledAt: number | undefined;
   if (req.scheduled_at !== undefined) {
     scheduledAt = parseTime(req.scheduled_at);
     if (scheduledAt === undefined) {
-      errors.push({ field: field('scheduled_at'), message: 'must be ms since the epoch or an RFC 3339 date-time' });
+      errors.push({ field: `${prefix}scheduled_at`, message: 'must be ms since the epoch or an RFC 3339 date-time' });
     } else if (scheduledAt > ctx.now + maxTtl * 1000) {
-      errors.push({ field: field('scheduled_at'), message: `must be within ${maxTtl} s from now` });
+      errors.push({ field: `${prefix}scheduled_at`, message: `must be within ${maxTtl} s from now` });
     } else if (scheduledAt <= ctx.now) {
       // In the past or now: send as soon as possible.
       scheduledAt = undefined;

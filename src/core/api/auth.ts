@@ -36,13 +36,24 @@ export class TenantKeys {
     }
   }
 
+  /**
+   * Keys already verified by digest, so a client's every request does not
+   * hash its key again (a SHA-256 per request showed in profiles). Only keys
+   * that matched enter it, so it never holds more than the configured keys.
+   */
+  private readonly verified = new Map<string, Tenant>();
+
   /** The tenant owning `key`, or undefined. */
   lookup(key: string): Tenant | undefined {
+    const known = this.verified.get(key);
+    if (known) return known;
     const d = digest(key);
     const hit = this.byDigest.get(d.toString('hex'));
     // The map lookup already matched; the constant-time compare keeps the
     // intent explicit should the lookup ever change to a prefix scheme.
-    return hit && timingSafeEqual(hit.digest, d) ? hit.tenant : undefined;
+    if (!hit || !timingSafeEqual(hit.digest, d)) return undefined;
+    this.verified.set(key, hit.tenant);
+    return hit.tenant;
   }
 
   tenant(name: string): Tenant | undefined {

@@ -64,13 +64,30 @@ function costOf(ch: string, encoding: Encoding): number | undefined {
   return encoding === 'GSM-7' ? gsm7Length(ch) : ch.length;
 }
 
+/** Code points in `text`, counted as `Array.from(text).length` would (a lone surrogate counts one). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 function layout(text: string): Layout {
   const septets = gsm7Length(text);
   const encoding: Encoding = septets !== undefined ? 'GSM-7' : 'UCS-2';
   const total = septets ?? text.length;
-  const chars = Array.from(text);
   const limits = SEGMENT_LIMITS[encoding];
-  if (total <= limits.single) return { encoding, characters: chars.length, total, groups: chars.length > 0 ? [text] : [] };
+  // The common single-segment text needs only its code-point count, not an array of characters.
+  if (total <= limits.single) {
+    const characters = codePoints(text);
+    return { encoding, characters, total, groups: characters > 0 ? [text] : [] };
+  }
+  const chars = Array.from(text);
   // Greedy packing; `for..of` walks code points, so a surrogate pair or an
   // ESC+code pair is one item and never split.
   const groups: string[] = [];
@@ -92,7 +109,10 @@ function layout(text: string): Layout {
 
 /** Decide encoding and segment count without building bytes (for the API answer). */
 export function planMessage(text: string): PlanResult {
-  const { encoding, characters, total, groups } = layout(text);
+  return planOf(layout(text));
+}
+
+function planOf({ encoding, characters, total, groups }: Layout): PlanResult {
   if (characters === 0) return { ok: false, reason: 'empty', message: 'must not be empty', encoding, units: 0 };
   if (groups.length > MAX_SEGMENTS) {
     const limit = SEGMENT_LIMITS[encoding].concatenated * MAX_SEGMENTS;
@@ -130,15 +150,22 @@ export type SegmentResult =
  * picks it, e.g. from the message id, so a resend reuses the same one).
  */
 export function segmentMessage(text: string, reference: number): SegmentResult {
-  const plan = planMessage(text);
+  // One layout serves the plan and the bytes (this runs once per accepted message).
+  const laid = layout(text);
+  const plan = planOf(laid);
   if (!plan.ok) return plan;
-  const { groups } = layout(text);
-  const encode = plan.encoding === 'GSM-7' ? (t: string) => encodeGsm7(t) ?? Buffer.alloc(0) : encodeUcs2;
-  const parts = groups.map((group, i): Segment => {
-    const payload = encode(group);
-    if (groups.length === 1) return { seq: 1, payload, shortMessage: payload };
+  const { groups } = laid;
+  const gsm = plan.encoding === 'GSM-7';
+  const parts: Segment[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] as string;
+    const payload = gsm ? (encodeGsm7(group) ?? Buffer.alloc(0)) : encodeUcs2(group);
+    if (groups.length === 1) {
+      parts.push({ seq: 1, payload, shortMessage: payload });
+      continue;
+    }
     const udh = concatUdh(reference, groups.length, i + 1);
-    return { seq: i + 1, udh, payload, shortMessage: Buffer.concat([udh, payload]) };
-  });
+    parts.push({ seq: i + 1, udh, payload, shortMessage: Buffer.concat([udh, payload]) });
+  }
   return { ...plan, parts };
 }

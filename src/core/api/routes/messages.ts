@@ -48,8 +48,15 @@ export async function messageRoutes(plain: FastifyInstance, opts: MessageRoutesO
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock, config, metrics, newId } = opts;
 
-  app.addHook('onRequest', async (request) => {
-    app.authenticate(request);
+  // Callback style: no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      app.authenticate(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
   // Per tenant: the key is the tenant name (auth ran in onRequest), the
   // limits are the tenant's own. Checked before the body is read.
@@ -99,14 +106,14 @@ export async function messageRoutes(plain: FastifyInstance, opts: MessageRoutesO
     }
     if (errors.length > 0) throw validationError(errors);
     const answer = answerOf(answers);
-    const body = JSON.stringify(answer);
-    const entry = key !== undefined ? { tenant: tenant.name, key, requestHash: hash, status: 202, body, createdAt: now } : undefined;
+    // The stored answer is serialised only when a key asks for it.
+    const entry = key !== undefined ? { tenant: tenant.name, key, requestHash: hash, status: 202, body: JSON.stringify(answer), createdAt: now } : undefined;
     const outcome = await store.insertMessages(messages, entry);
     if (outcome.kind === 'replayed') {
       assertSameRequest(outcome.idempotency, hash);
       return replay<T>(reply, outcome.idempotency);
     }
-    for (const m of messages) metrics.messages.inc({ carrier: m.carrier, category: m.category, state: 'accepted' });
+    for (const m of messages) metrics.countMessage(m.carrier, m.category, 'accepted');
     opts.onAccepted?.(messages);
     if (messages.length === 1) reply.header('location', `/v1/messages/${messages[0]!.id}`);
     reply.code(202);
@@ -221,7 +228,7 @@ export async function messageRoutes(plain: FastifyInstance, opts: MessageRoutesO
           { field: 'params.id', message: `is ${now?.state ?? message.state}; only accepted messages can be canceled` },
         ]);
       }
-      metrics.messages.inc({ carrier: message.carrier, category: message.category, state: 'canceled' });
+      metrics.countMessage(message.carrier, message.category, 'canceled');
       return { id: message.id, status: 'canceled' as const };
     },
   );

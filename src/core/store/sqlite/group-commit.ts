@@ -3,7 +3,8 @@
 //   caller A ─┐                         ┌─ resolve A
 //   caller B ─┼─ queue ─▶ BEGIN; ops; COMMIT ─▶ fsync(WAL) ─┼─ resolve B
 //   caller C ─┘   (flushed on the next macrotask,           └─ resolve C
-//                  or at once when maxOps are waiting)
+//                  or at once when maxOps are waiting;
+//                  while an fsync runs: when it ends)
 //
 // Each op runs inside its own SAVEPOINT so that one failing op (a duplicate
 // id) is rolled back and rejected alone while the others commit.
@@ -75,7 +76,13 @@ export class GroupCommit {
       this.queue.push({ run: op, resolve: resolve as (v: unknown) => void, reject, weight, durable });
       this.queuedWeight += weight;
       if (this.queuedWeight >= this.options.maxRows) this.flush();
-      else if (!this.scheduled) {
+      else if (this.syncing) {
+        // An fsync is running: commit when it ends (see startSync). A durable
+        // write committed now would wait for that fsync and then the next
+        // one anyway; committing after it costs the same latency and puts
+        // everything that arrived meanwhile into one transaction (fewer
+        // commits, fewer WAL pages written again and again).
+      } else if (!this.scheduled) {
         this.scheduled = true;
         const run = (): void => {
           this.scheduled = false;
@@ -164,7 +171,9 @@ export class GroupCommit {
     const finish = (err?: Error | null): void => {
       this.syncing = false;
       for (const w of waiters) w(err ?? undefined);
-      if (this.syncWaiters.length > 0) this.startSync();
+      // Writes queued while the fsync ran (submit defers them): commit now, which starts the next fsync.
+      if (!this.scheduled && !this.closed && this.queue.length > 0) this.flush();
+      if (this.syncWaiters.length > 0 && !this.syncing) this.startSync();
     };
     const fd = this.walFd ?? this.openWal();
     if (fd === undefined) {

@@ -20,6 +20,23 @@ describe('CoreMetrics', () => {
     expect((await m.exposition()).body).not.toContain('denpa_queue_depth{carrier="au"');
   });
 
+  it('hot-path counts (countMessage, countSubmitResponse, countReceipt) add up with inc() at every scrape', async () => {
+    const m = new CoreMetrics();
+    m.countMessage('au', 'notice', 'delivered');
+    m.countMessage('au', 'notice', 'delivered');
+    m.messages.inc({ carrier: 'au', category: 'notice', state: 'delivered' });
+    m.countSubmitResponse('au', 'ESME_ROK');
+    m.countReceipt('au', 'delivered');
+    let body = (await m.exposition()).body;
+    expect(body).toContain('denpa_messages_total{carrier="au",category="notice",state="delivered"} 3');
+    expect(body).toContain('denpa_submit_responses_total{carrier="au",status="ESME_ROK"} 1');
+    expect(body).toContain('denpa_receipts_total{carrier="au",outcome="delivered"} 1');
+    m.countMessage('au', 'notice', 'delivered');
+    body = (await m.exposition()).body;
+    expect(body).toContain('denpa_messages_total{carrier="au",category="notice",state="delivered"} 4');
+    expect(body).toContain('denpa_receipts_total{carrier="au",outcome="delivered"} 1');
+  });
+
   it('keeps registries apart (two cores in one process)', async () => {
     const a = new CoreMetrics();
     const b = new CoreMetrics({ defaultMetrics: true });
