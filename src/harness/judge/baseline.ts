@@ -52,7 +52,7 @@ export interface ToleranceRule {
 export type Tolerance = Record<FigureKind, ToleranceRule>;
 
 export const DEFAULT_TOLERANCE: Tolerance = {
-  latency: { relative: 0.35, absolute: 10 },
+  latency: { relative: 0.5, absolute: 50 },
   throughput: { relative: 0.1, absolute: 1 },
   ratio: { relative: 0, absolute: 0.02 },
   count: { relative: 0.1, absolute: 1 },

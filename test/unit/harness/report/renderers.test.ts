@@ -180,8 +180,8 @@ describe('gate.md', () => {
     expect(md).toContain('- outage: not run (simulator did not start)');
     expect(md).toContain('| otp-steady | OK01 | 9/9 | 0 | PASS |');
     expect(md).toContain('| otp-black-hole | BH01 | 8/9 | no baseline | FAIL |');
-    expect(md).toContain('| ok | http_req_duration p(95) | 171.9 ms | 171.9 ms | 0 ms (lower is better) | 60.17 ms |');
-    expect(md).toContain('| latency | 35 % | 10 |');
+    expect(md).toContain('| ok | http_req_duration p(95) | 171.9 ms | 171.9 ms | 0 ms (lower is better) | 85.95 ms |');
+    expect(md).toContain('| latency | 50 % | 50 |');
     expect(renderGateMarkdown(judgeGate({ runs: [healthy], baselines: {}, generatedAt: 0 })).split('\n')[0]).toBe('# Release judgement: ✅ GO');
   });
 });
