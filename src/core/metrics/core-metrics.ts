@@ -25,13 +25,15 @@ class CounterTally<L extends string> {
 
   constructor(private readonly names: readonly L[]) {}
 
-  add(values: readonly string[]): void {
-    const key = values.join('\u0000');
+  /** One more for these label values, in the order of the label names (two or three labels). */
+  add(a: string, b: string, c?: string): void {
+    const key = c === undefined ? `${a}\u0000${b}` : `${a}\u0000${b}\u0000${c}`;
     const hit = this.pending.get(key);
     if (hit) {
       hit.n++;
       return;
     }
+    const values = c === undefined ? [a, b] : [a, b, c];
     const labels = {} as Record<L, string>;
     this.names.forEach((name, i) => (labels[name] = values[i] as string));
     this.pending.set(key, { labels, n: 1 });
@@ -156,17 +158,17 @@ export class CoreMetrics {
 
   /** One message reached `state` (the hot-path form of messages.inc). */
   countMessage(carrier: string, category: string, state: string): void {
-    this.messageTally.add([carrier, category, state]);
+    this.messageTally.add(carrier, category, state);
   }
 
   /** One submit_sm_resp with this command status. */
   countSubmitResponse(carrier: string, status: string): void {
-    this.submitResponseTally.add([carrier, status]);
+    this.submitResponseTally.add(carrier, status);
   }
 
   /** One delivery receipt with this outcome. */
   countReceipt(carrier: string, outcome: string): void {
-    this.receiptTally.add([carrier, outcome]);
+    this.receiptTally.add(carrier, outcome);
   }
 
   /** Set the state of one link (exactly one state reads 1). */
