@@ -7,22 +7,13 @@ import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
 import { faultAt, injectFault } from './lib/faults.ts';
-import { seconds, rate, vusFor } from './lib/settings.ts';
+import { rate, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(10);
 
 export const options: Options = {
   scenarios: {
-    otp: {
-      executor: 'constant-arrival-rate',
-      rate: otpRate,
-      timeUnit: '1s',
-      duration: seconds(15),
-      preAllocatedVUs: vusFor(otpRate),
-      maxVUs: vusFor(otpRate) * 4,
-      exec: 'otp',
-      tags: { category: 'otp' },
-    },
+    otp: steadyArrivals('otp', otpRate, 15),
     docomo_black_hole: faultAt(3, 'docomoBlackHole'),
   },
   thresholds: {

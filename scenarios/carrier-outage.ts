@@ -6,33 +6,15 @@ import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
 import { faultAt, injectFault } from './lib/faults.ts';
-import { seconds, rate, vusFor } from './lib/settings.ts';
+import { rate, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(10);
 const noticeRate = rate(10);
 
 export const options: Options = {
   scenarios: {
-    otp: {
-      executor: 'constant-arrival-rate',
-      rate: otpRate,
-      timeUnit: '1s',
-      duration: seconds(35),
-      preAllocatedVUs: vusFor(otpRate),
-      maxVUs: vusFor(otpRate) * 4,
-      exec: 'otp',
-      tags: { category: 'otp' },
-    },
-    notice: {
-      executor: 'constant-arrival-rate',
-      rate: noticeRate,
-      timeUnit: '1s',
-      duration: seconds(35),
-      preAllocatedVUs: vusFor(noticeRate),
-      maxVUs: vusFor(noticeRate) * 4,
-      exec: 'notice',
-      tags: { category: 'notice' },
-    },
+    otp: steadyArrivals('otp', otpRate, 35),
+    notice: steadyArrivals('notice', noticeRate, 35),
     docomo_outage: faultAt(10, 'docomoOutage'),
   },
   thresholds: {

@@ -10,23 +10,14 @@
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
-import { seconds, rate, vusFor } from './lib/settings.ts';
+import { seconds, rate, vusFor, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(10);
 const blastRate = rate(30);
 
 export const options: Options = {
   scenarios: {
-    otp: {
-      executor: 'constant-arrival-rate',
-      rate: otpRate,
-      timeUnit: '1s',
-      duration: seconds(35),
-      preAllocatedVUs: vusFor(otpRate),
-      maxVUs: vusFor(otpRate) * 4,
-      exec: 'otp',
-      tags: { category: 'otp' },
-    },
+    otp: steadyArrivals('otp', otpRate, 35),
     blast: {
       executor: 'ramping-arrival-rate',
       startTime: seconds(5),

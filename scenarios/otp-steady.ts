@@ -4,22 +4,13 @@
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
-import { seconds, rate, vusFor } from './lib/settings.ts';
+import { rate, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(20);
 
 export const options: Options = {
   scenarios: {
-    otp: {
-      executor: 'constant-arrival-rate',
-      rate: otpRate,
-      timeUnit: '1s',
-      duration: seconds(30),
-      preAllocatedVUs: vusFor(otpRate),
-      maxVUs: vusFor(otpRate) * 4,
-      exec: 'otp',
-      tags: { category: 'otp' },
-    },
+    otp: steadyArrivals('otp', otpRate, 30),
   },
   thresholds: {
     'http_req_duration{category:otp}': ['p(95)<300', 'p(99)<1000'],

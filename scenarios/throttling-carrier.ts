@@ -6,33 +6,15 @@ import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
 import { patchProfile } from './lib/faults.ts';
-import { seconds, rate, vusFor } from './lib/settings.ts';
+import { rate, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(10);
 const noticeRate = rate(15);
 
 export const options: Options = {
   scenarios: {
-    otp: {
-      executor: 'constant-arrival-rate',
-      rate: otpRate,
-      timeUnit: '1s',
-      duration: seconds(30),
-      preAllocatedVUs: vusFor(otpRate),
-      maxVUs: vusFor(otpRate) * 4,
-      exec: 'otp',
-      tags: { category: 'otp' },
-    },
-    notice: {
-      executor: 'constant-arrival-rate',
-      rate: noticeRate,
-      timeUnit: '1s',
-      duration: seconds(30),
-      preAllocatedVUs: vusFor(noticeRate),
-      maxVUs: vusFor(noticeRate) * 4,
-      exec: 'notice',
-      tags: { category: 'notice' },
-    },
+    otp: steadyArrivals('otp', otpRate, 30),
+    notice: steadyArrivals('notice', noticeRate, 30),
   },
   thresholds: {
     'http_req_failed{category:otp}': ['rate<0.01'],

@@ -52,3 +52,21 @@ export function rate(nominal: number): number {
 export function vusFor(ratePerSecond: number, latencyMs = 400): number {
   return Math.max(2, Math.ceil((ratePerSecond * latencyMs) / 1000) * 2);
 }
+
+/**
+ * A constant-arrival-rate scenario sending one category: `ratePerSecond`
+ * (already scaled, see `rate`) for `nominalSeconds` (scaled here), running the
+ * exec function of the same name, its requests tagged with the category.
+ */
+export function steadyArrivals(category: string, ratePerSecond: number, nominalSeconds: number) {
+  return {
+    executor: 'constant-arrival-rate' as const,
+    rate: ratePerSecond,
+    timeUnit: '1s',
+    duration: seconds(nominalSeconds),
+    preAllocatedVUs: vusFor(ratePerSecond),
+    maxVUs: vusFor(ratePerSecond) * 4,
+    exec: category,
+    tags: { category },
+  };
+}
