@@ -76,12 +76,13 @@ export class GroupCommit {
       this.queue.push({ run: op, resolve: resolve as (v: unknown) => void, reject, weight, durable });
       this.queuedWeight += weight;
       if (this.queuedWeight >= this.options.maxRows) this.flush();
-      else if (this.syncing) {
+      else if (this.syncing && durable) {
         // An fsync is running: commit when it ends (see startSync). A durable
         // write committed now would wait for that fsync and then the next
         // one anyway; committing after it costs the same latency and puts
         // everything that arrived meanwhile into one transaction (fewer
-        // commits, fewer WAL pages written again and again).
+        // commits, fewer WAL pages written again and again). Non-durable
+        // writes (claims) resolve at COMMIT, so they are not held back.
       } else if (!this.scheduled) {
         this.scheduled = true;
         const run = (): void => {
