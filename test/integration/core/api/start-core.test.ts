@@ -67,8 +67,12 @@ describe('startCore', () => {
     expect(one.status).toBe(202);
     // A batch in flight while shutdown starts: it is answered and stored.
     const messages = Array.from({ length: 500 }, (_, i) => ({ to: `0801234${String(i).padStart(4, '0')}`, text: `notice ${i}`, category: 'notice' }));
+    // Close only once the server has the request (its headers parsed), so the
+    // batch is really in flight and not still connecting on a busy machine.
+    const running = core;
+    const arrived = new Promise<void>((resolve) => running.app.server.once('request', () => resolve()));
     const inFlight = post(`${core.url}/v1/messages/batch`, { messages });
-    await new Promise((r) => setTimeout(r, 5));
+    await arrived;
     const closing = core.close();
     const batch = await inFlight;
     await closing;
