@@ -364,8 +364,16 @@ export class ScenarioRun {
         this.wakers.delete(wake);
         resolve();
       };
+      // Node's timers run on a coarser clock than performance.now() and can
+      // fire a fraction of a millisecond early: wait out the rest, so that a
+      // 1 s scenario never ends at 999.8 ms.
+      const arm = (): void => {
+        const left = atMs - this.host.clock.now();
+        if (left > 0 && !this.aborted) this.setTimer(arm, Math.max(1, Math.ceil(left)));
+        else wake();
+      };
       this.wakers.add(wake);
-      this.setTimer(wake, atMs - now);
+      this.setTimer(arm, atMs - now);
     });
   }
 }
