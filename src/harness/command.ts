@@ -106,7 +106,7 @@ export const gateCommand: CommandModule = {
       .option('suite', { type: 'string', default: 'scenarios/suite.json', describe: 'the suite file' })
       .option('baselines', { type: 'string', default: 'reports/baselines', describe: 'folder of committed baselines' })
       .option('update-baseline', { type: 'boolean', default: false, describe: 'write each passing run as its scenario\'s new baseline' })
-      .option('regressions', { choices: ['block', 'report'] as const, default: 'block', describe: 'block: a regression against the baseline makes NO-GO; report: list regressions, judge GO/NO-GO on the SLAs only' }),
+      .option('regressions', { choices: ['block', 'report'] as const, default: 'report', describe: 'report (default): list regressions on the sheet, judge GO/NO-GO on the SLAs; block: a regression against the baseline also makes NO-GO' }),
   handler: async (a: Args) => {
     const { runGate } = await import('./orchestrate/index.ts');
     const stop = interruptible();
