@@ -223,17 +223,11 @@ export function readHeader(frame: Buffer): { command_id: number; command_status:
 const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
 const num = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
 
+/** The optional TLVs of submit_sm / deliver_sm: absent unless the peer sent them. */
+type OptionalTlvField = 'receipted_message_id' | 'message_state' | 'network_error_code' | 'sar_msg_ref_num' | 'sar_total_segments' | 'sar_segment_seqnum' | 'message_payload' | 'user_message_reference';
+
 /** A received submit_sm or deliver_sm with defaults filled in and the raw short_message. */
-export interface ReceivedMessageFields extends Required<Omit<MessageFields, 'receipted_message_id' | 'message_state' | 'network_error_code' | 'sar_msg_ref_num' | 'sar_total_segments' | 'sar_segment_seqnum' | 'message_payload' | 'user_message_reference'>> {
-  receipted_message_id?: string;
-  message_state?: number;
-  network_error_code?: Buffer;
-  sar_msg_ref_num?: number;
-  sar_total_segments?: number;
-  sar_segment_seqnum?: number;
-  message_payload?: Buffer;
-  user_message_reference?: number;
-}
+export type ReceivedMessageFields = Required<Omit<MessageFields, OptionalTlvField>> & Pick<MessageFields, OptionalTlvField>;
 
 /** Typed view of a decoded submit_sm / deliver_sm. */
 export function messageFieldsOf(pdu: Pdu): ReceivedMessageFields {

@@ -112,24 +112,9 @@ export interface SegmentRecord {
   readonly error?: MessageError;
 }
 
-export interface MessageRecord {
-  readonly id: string;
-  readonly tenant: string;
-  readonly to: string;
-  readonly text: string;
-  readonly category: Category;
-  readonly sender?: string;
-  readonly callbackUrl?: string;
-  readonly clientRef?: string;
-  readonly encoding: Encoding;
-  readonly segments: number;
-  readonly characters: number;
-  readonly carrier: Carrier;
+/** A stored message: what was accepted (without its encoded parts) and where it stands. */
+export interface MessageRecord extends Omit<NewMessage, 'parts'> {
   readonly state: MessageState;
-  readonly acceptedAt: number;
-  readonly expiresAt: number;
-  readonly scheduledAt?: number;
-  readonly notifySubmitted: boolean;
   readonly submittedAt?: number;
   readonly finalAt?: number;
   /** Submission attempts so far (retries after temporary SMPP errors count). */
