@@ -1,23 +1,30 @@
 // Simulator throughput and memory, measured (not asserted).
 //
 //   npx tsx bench/sim-throughput.ts [--n 200000] [--probes 1000000] [--window 100] [--rounds 3]
+//                                   [--node-flags "--max-semi-space-size=8"]
 //
 // One SMSC process on loopback, driven by a windowed client in this process
 // (window 100, every submit answered and followed by a receipt). Two SMSCs
 // are measured in the same run with the same client:
 //   bare       the raw `smpp` echo SMSC (bench/smpp-echo-server.ts): the library's ceiling here
-//   simulator  startSimulator() with no injected latency, fates off, every text a probe token
+//   simulator  `denpa sim` started as a user starts it: `node bin/denpa.js sim`, i.e. the
+//              esbuild bundle with plain node (no TypeScript loader), with a profile file of
+//              no injected latency, fates off, every text a probe token
 // Then the simulator keeps going until its ledger holds `--probes` probes and
-// reports its resident memory. Targets (from the issue): >= 15,000 submits/s
-// with receipts, >= 0.75 of bare, < 250 MB RSS after 1,000,000 probes.
-import { fork, type ChildProcess } from 'node:child_process';
+// its resident memory is read from /proc/<pid>/status. `--node-flags` goes
+// to the simulator's node before bin/denpa.js (to evaluate V8 flags).
+// Targets (from the issue): >= 15,000 submits/s with receipts, >= 0.75 of
+// bare, < 250 MB RSS after 1,000,000 probes.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { withProbe } from '../src/probe/index.ts';
-import { startSimulator } from '../simulator/index.ts';
 import { startBareEchoSmsc } from './smpp-echo-server.ts';
 
-type Kind = 'bare' | 'simulator';
 const RUN_ID = 'BNCH';
 
 function arg(name: string, fallback: number): number {
@@ -27,47 +34,82 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-// ---- the SMSC child ---------------------------------------------------------------
-
-interface ChildReport {
-  rssMb: number;
-  heapUsedMb: number;
-  ledgerMessages?: number;
-  ledgerDeliveries?: number;
+function stringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function child(kind: Kind): Promise<void> {
-  let report: () => Promise<ChildReport>;
-  let close: () => Promise<void>;
-  let port: number;
-  if (kind === 'bare') {
-    const smsc = await startBareEchoSmsc({ port: 0 });
-    port = smsc.port;
-    close = () => smsc.close();
-    report = async () => ({ rssMb: process.memoryUsage().rss / 1e6, heapUsedMb: process.memoryUsage().heapUsed / 1e6 });
-  } else {
-    const zero = { kind: 'constant', ms: 0 };
-    const profile = { latency: zero, handset: { delay: zero, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: zero } };
-    const sim = await startSimulator({
-      seed: 1,
-      ports: { docomo: 0, au: 0, softbank: 0 },
-      controlPort: 0,
-      portedShare: 0,
-      config: { carriers: { docomo: profile, au: profile, softbank: profile } },
-    });
-    port = sim.ports.docomo;
-    close = () => sim.close();
-    report = async () => {
-      const run = sim.simulator.run(RUN_ID);
-      const m = process.memoryUsage();
-      return { rssMb: m.rss / 1e6, heapUsedMb: m.heapUsed / 1e6, ledgerMessages: run.messages, ledgerDeliveries: run.deliveries };
-    };
-  }
-  process.send?.({ port });
+const loads = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+// ---- the bare SMSC child (this file forked; the simulator is `denpa sim`, below) ------
+
+async function bareChild(): Promise<void> {
+  const smsc = await startBareEchoSmsc({ port: 0 });
+  process.send?.({ port: smsc.port });
   process.on('message', (msg) => {
-    if (msg === 'report') void report().then((r) => process.send?.(r));
-    if (msg === 'stop') void close().then(() => process.exit(0));
+    if (msg === 'stop') void smsc.close().then(() => process.exit(0));
   });
+}
+
+// ---- the simulator: `node bin/denpa.js sim`, as a user runs it -------------------------
+
+const BIN = fileURLToPath(new URL('../bin/denpa.js', import.meta.url));
+
+interface SimProcess {
+  proc: ChildProcess;
+  port: number;
+  controlUrl: string;
+}
+
+interface Memory {
+  rssMb: number;
+  peakRssMb: number;
+}
+
+/** The kernel's view of a process's memory (VmRSS now, VmHWM its peak). */
+function memoryOf(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: (kb('VmRSS') * 1024) / 1e6, peakRssMb: (kb('VmHWM') * 1024) / 1e6 };
+}
+
+async function startSimulatorProcess(nodeFlags: string[]): Promise<SimProcess> {
+  const zero = { kind: 'constant', ms: 0 };
+  const profile = { latency: zero, handset: { delay: zero, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: zero } };
+  const dir = mkdtempSync(join(tmpdir(), 'denpa-sim-bench-'));
+  const configFile = join(dir, 'profile.json');
+  writeFileSync(configFile, JSON.stringify({ carriers: { docomo: profile, au: profile, softbank: profile } }));
+  const ports = ['--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'];
+  const proc = spawn(process.execPath, [...nodeFlags, BIN, 'sim', '--seed', '1', '--ported-share', '0', '--config', configFile, ...ports], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  try {
+    return await new Promise<SimProcess>((resolve, reject) => {
+      let port: number | undefined;
+      const timer = setTimeout(() => reject(new Error('denpa sim did not print its listen lines within 60 s')), 60_000);
+      proc.once('exit', (code) => reject(new Error(`denpa sim exited with ${code}`)));
+      createInterface({ input: proc.stdout! }).on('line', (line) => {
+        port ??= Number(/^\s*docomo\s+SMPP\s+\S+:(\d+)/.exec(line)?.[1] ?? NaN) || undefined;
+        const control = /^\s*control\s+HTTP\s+(\S+)/.exec(line)?.[1];
+        if (control && port) {
+          clearTimeout(timer);
+          resolve({ proc, port, controlUrl: control });
+        }
+      });
+    });
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function ledger(controlUrl: string): Promise<{ messages: number; deliveries: number }> {
+  const res = await fetch(`${controlUrl}/v1/ledger/runs/${RUN_ID}`);
+  if (!res.ok) throw new Error(`ledger: HTTP ${res.status}`);
+  return (await res.json()) as { messages: number; deliveries: number };
 }
 
 // ---- the client: raw `smpp`, windowed ------------------------------------------------
@@ -145,32 +187,28 @@ class WindowedClient {
 
 // ---- the parent --------------------------------------------------------------------
 
-function startChild(kind: Kind): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = fork(fileURLToPath(import.meta.url), ['--child', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startBareChild(): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = fork(fileURLToPath(import.meta.url), ['--child', 'bare'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('message', (m) => resolve({ proc, port: (m as { port: number }).port }));
-    proc.once('exit', (code) => reject(new Error(`${kind} child exited with ${code}`)));
+    proc.once('exit', (code) => reject(new Error(`bare child exited with ${code}`)));
   });
 }
 
-function ask(proc: ChildProcess): Promise<ChildReport> {
-  return new Promise((resolve) => {
-    proc.once('message', (m) => resolve(m as ChildReport));
-    proc.send('report');
-  });
-}
-
+/** Stops a child: politely ('stop' over IPC, or SIGTERM), SIGKILL after 10 s. */
 async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const t = setTimeout(() => {
-      proc.kill();
+      proc.kill('SIGKILL');
       resolve();
     }, 10_000);
     proc.once('exit', () => {
       clearTimeout(t);
       resolve();
     });
-    proc.send('stop');
+    if (proc.connected) proc.send('stop');
+    else proc.kill('SIGTERM');
   });
 }
 
@@ -180,7 +218,7 @@ const fmt = (x: number) => x.toFixed(0).padStart(7);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function measureBare(n: number, window: number): Promise<number> {
-  const bare = await startChild('bare');
+  const bare = await startBareChild();
   try {
     const c = await WindowedClient.connect(bare.port, 'x');
     const r = rate(n, await c.run(0, n, window));
@@ -196,12 +234,17 @@ async function main(): Promise<void> {
   const probes = Math.max(arg('probes', 1_000_000), n);
   const window = arg('window', 100);
   const rounds = arg('rounds', 3);
+  const nodeFlags = (stringArg('node-flags') ?? '').split(/\s+/).filter(Boolean);
   console.log(`sim-throughput: ${n} submits per measurement, window ${window}, receipts on, no injected latency; client and SMSC in two processes on loopback`);
-  console.log(`${rounds} rounds alternating bare and simulator (medians compared, so a busy machine hits both alike)`);
+  console.log(`simulator: node ${[...nodeFlags, 'bin/denpa.js sim'].join(' ')} (the dist/ bundle, plain node)`);
+  console.log(`${rounds} rounds alternating bare and simulator (medians compared, so a busy machine hits both alike); load average ${loads()}`);
 
   // The simulator process lives through every round so that its ledger ends with `probes` probes.
-  const sim = await startChild('simulator');
+  const sim = await startSimulatorProcess(nodeFlags);
   try {
+    await new Promise((res) => setTimeout(res, 5_000));
+    const idleAtStart = memoryOf(sim.proc.pid!);
+    console.log(`simulator idle before any traffic: rss ${idleAtStart.rssMb.toFixed(0)} MB`);
     const c = await WindowedClient.connect(sim.port, 'dcm-pass');
     const bareRates: number[] = [];
     const simRates: number[] = [];
@@ -212,26 +255,28 @@ async function main(): Promise<void> {
       sent += n;
       bareRates.push(b);
       simRates.push(s);
-      console.log(`round ${round}: bare smpp echo SMSC ${fmt(b)} submits/s   denpa simulator ${fmt(s)} submits/s   (${(s / b).toFixed(2)})`);
+      console.log(`round ${round}: bare smpp echo SMSC ${fmt(b)} submits/s   denpa simulator ${fmt(s)} submits/s   (${(s / b).toFixed(2)})   load ${loads()}`);
     }
     const bareRate = median(bareRates);
     const simRate = median(simRates);
     console.log(`median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   denpa simulator ${fmt(simRate)} submits/s   (${(simRate / bareRate).toFixed(2)} of bare)`);
     if (probes > sent) {
       const restRate = rate(probes - sent, await c.run(sent, probes, window));
-      console.log(`denpa simulator, ${probes - sent} more probes: ${fmt(restRate).trim()} submits/s`);
+      console.log(`denpa simulator, ${probes - sent} more probes: ${fmt(restRate).trim()} submits/s   load ${loads()}`);
       sent = probes;
     }
     c.close();
-    const r = await ask(sim.proc);
-    console.log(`simulator right after ${sent} probes: rss ${r.rssMb.toFixed(0)} MB, heap used ${r.heapUsedMb.toFixed(0)} MB, ledger holds ${r.ledgerMessages} probes (${r.ledgerDeliveries} handset deliveries)`);
+    // Memory first: asking for the ledger builds histograms in the simulator.
+    const after = memoryOf(sim.proc.pid!);
+    const held = await ledger(sim.controlUrl);
+    console.log(`simulator right after ${sent} probes: rss ${after.rssMb.toFixed(0)} MB (peak ${after.peakRssMb.toFixed(0)} MB), ledger holds ${held.messages} probes (${held.deliveries} handset deliveries)`);
     // V8 shrinks its heap once allocation stops (its memory reducer); show where it settles too.
     await new Promise((res) => setTimeout(res, 15_000));
-    const idle = await ask(sim.proc);
-    console.log(`simulator 15 s later, idle:  rss ${idle.rssMb.toFixed(0)} MB, heap used ${idle.heapUsedMb.toFixed(0)} MB`);
+    const idle = memoryOf(sim.proc.pid!);
+    console.log(`simulator 15 s later, idle:  rss ${idle.rssMb.toFixed(0)} MB (peak ${idle.peakRssMb.toFixed(0)} MB); load average ${loads()}`);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     console.log(
-      `targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${sent} probes: right after ${verdict(r.rssMb < 250)}, idle ${verdict(idle.rssMb < 250)}`,
+      `targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${sent} probes: right after ${verdict(after.rssMb < 250)}, idle ${verdict(idle.rssMb < 250)}`,
     );
   } finally {
     await stop(sim.proc);
@@ -239,7 +284,7 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) void child(process.argv[childAt + 1] === 'simulator' ? 'simulator' : 'bare');
+if (childAt >= 0) void bareChild();
 else
   main().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);

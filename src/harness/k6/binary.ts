@@ -3,15 +3,15 @@
 // scenarios use native TypeScript-era features and 1.x's handleSummary data.
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
+import { REPO_ROOT } from '../installation.ts';
 
 /** Keep in step with K6_VERSION in scripts/install-k6.sh (a unit test checks). */
 export const PINNED_K6_VERSION = 'v1.8.1';
 export const SUPPORTED_K6_MAJOR = 1;
 
-/** The repository root (this file is src/harness/k6/binary.ts). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+/** The repository root (also when this file runs bundled in dist/). */
+export { REPO_ROOT };
 
 export interface K6Version {
   /** As k6 prints it, e.g. `v1.8.1`. */

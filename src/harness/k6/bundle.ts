@@ -11,7 +11,7 @@
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourceFile } from '../installation.ts';
 import { K6Error } from './errors.ts';
 
 /** Module names k6 provides; they stay imports in the bundle. */
@@ -19,7 +19,8 @@ export const K6_EXTERNALS: readonly string[] = ['k6', 'k6/*', 'https://*', 'http
 /** k6 1.x runs ES2020+ (sobek); esbuild lowers anything newer. */
 export const K6_TARGET = 'es2020';
 
-const ENVELOPE = fileURLToPath(new URL('./envelope.ts', import.meta.url));
+// A source path, also when this code runs bundled: esbuild compiles the envelope into each k6 script.
+const ENVELOPE = sourceFile('src/harness/k6/envelope.ts');
 
 /** Names the envelope defines itself rather than re-exporting. */
 const WRAPPED = new Set(['options', 'handleSummary']);

@@ -4,36 +4,30 @@
 // (SIGTERM, SIGINT, an IPC 'stop') or when the parent goes away, so that no
 // service outlives the run that started it.
 //
-//   parent ──fork(service-host.ts, [kind, optionsJson])──▶ child
+//   parent ──fork(service-host.ts or dist/service-host.js, [kind, optionsJson])──▶ child
 //   child  ──{type:'ready', endpoints}─────────────────────▶ parent
 //   child  ──{type:'failed', message}──────────────────────▶ parent (then exits 1)
 //   parent ──{type:'stop'} or SIGTERM──────────────────────▶ child closes, exits 0
 import type { ServiceKind, ServiceMessage, ServiceEndpoints } from './service-protocol.ts';
-
-// The doors of the simulator and the core, by the BRIEF's contracts
-// (startSimulator(options) -> {ports, controlUrl, close()}, startCore(config)
-// -> {url, close()}). Imported through a path held in a variable: this file
-// is checked against those contracts, and each part runs in its own process.
-const SIMULATOR_DOOR: string = '../../../simulator/index.ts';
-const CORE_DOOR: string = '../../core/index.ts';
 
 interface Running {
   endpoints: ServiceEndpoints;
   close(): Promise<void>;
 }
 
+// Each part is imported only in the child that runs it (a simulator child
+// never loads the core). The specifiers are literal so that esbuild bundles
+// them into dist/service-host.js's chunks (scripts/build.js).
 async function start(kind: ServiceKind, options: Record<string, unknown>): Promise<Running> {
   switch (kind) {
     case 'sim': {
-      const { startSimulator } = (await import(SIMULATOR_DOOR)) as { startSimulator: (o: unknown) => Promise<{ ports: Record<string, number>; controlUrl: string; close(): Promise<void> }> };
-      const sim = await startSimulator(options);
+      const { startSimulator } = await import('../../../simulator/index.ts');
+      // startSimulator validates its options against its schema.
+      const sim = await startSimulator(options as Parameters<typeof startSimulator>[0]);
       return { endpoints: { controlUrl: sim.controlUrl, smppPorts: { ...sim.ports } }, close: () => sim.close() };
     }
     case 'core': {
-      const { startCore, resolveConfig } = (await import(CORE_DOOR)) as {
-        startCore: (config: unknown) => Promise<{ url: string; close(): Promise<void> }>;
-        resolveConfig: (input: unknown, source?: string) => unknown;
-      };
+      const { startCore, resolveConfig } = await import('../../core/index.ts');
       const core = await startCore(resolveConfig(options, 'harness core config'));
       return { endpoints: { url: core.url }, close: () => core.close() };
     }

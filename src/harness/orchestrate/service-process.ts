@@ -7,10 +7,20 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RunFailure } from '../../runtime/index.ts';
+import { RUNS_BUNDLED, bundledEntry } from '../installation.ts';
 import type { ServiceEndpoints, ServiceKind, ServiceMessage } from './service-protocol.ts';
 
-const HOST_PATH = fileURLToPath(new URL('./service-host.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+/**
+ * How a child is started. A bundled harness (bin/denpa.js) forks the bundled
+ * host with plain node, so the simulator and core children carry no
+ * TypeScript loader (~33 MB each); from source (vitest, tsx) the child runs
+ * service-host.ts through tsx's loader.
+ */
+export function serviceHostLaunch(bundled: boolean): { path: string; execArgv: string[] } {
+  if (bundled) return { path: bundledEntry('service-host'), execArgv: ['--enable-source-maps'] };
+  return { path: fileURLToPath(new URL('./service-host.ts', import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
+}
+const HOST = serviceHostLaunch(RUNS_BUNDLED);
 
 export const SERVICE_NAMES: Record<ServiceKind, string> = { sim: 'simulator', core: 'delivery core', sink: 'callback sink' };
 
@@ -53,8 +63,8 @@ export async function startService(kind: ServiceKind, options: Record<string, un
   const stopGraceMs = opts.stopGraceMs ?? 10_000;
   let log: WriteStream | undefined;
   if (opts.logFile) log = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = fork(HOST_PATH, [kind, JSON.stringify(options)], {
-    execArgv: ['--import', TSX_LOADER],
+  const child = fork(HOST.path, [kind, JSON.stringify(options)], {
+    execArgv: HOST.execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

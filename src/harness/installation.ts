@@ -1,0 +1,38 @@
+// Where denpa is installed and how this process runs it: from the esbuild
+// bundle (dist/*.js, plain node; see scripts/build.js) or from the
+// TypeScript sources (vitest, tsx). Paths that used to be relative to a
+// source file's own URL go through here, because once bundled that URL is a
+// file in dist/, not the .ts file.
+//
+//   from source   this module is src/harness/installation.ts  -> root is two folders up
+//   bundled       this module is inlined into dist/<file>.js  -> root is dist/..
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where the repository root is, given this module's own URL: pure, so both
+ * layouts are testable from either.
+ */
+export function installationFrom(moduleUrl: string): { repoRoot: string; bundled: boolean } {
+  const here = fileURLToPath(moduleUrl);
+  const bundled = !here.endsWith('.ts');
+  return { repoRoot: bundled ? resolve(dirname(here), '..') : resolve(dirname(here), '../..'), bundled };
+}
+
+const installation = installationFrom(import.meta.url);
+
+/** The repository root: package.json, node_modules, scenarios/, src/, dist/. */
+export const REPO_ROOT = installation.repoRoot;
+
+/** Whether this process runs from dist/ (plain node) rather than from the .ts sources. */
+export const RUNS_BUNDLED = installation.bundled;
+
+/** The bundle of one entry point of scripts/build.js's ENTRY_POINTS, e.g. `service-host` -> dist/service-host.js. */
+export function bundledEntry(name: string): string {
+  return join(REPO_ROOT, 'dist', `${name}.js`);
+}
+
+/** A source file by its path from the repository root (present in both layouts). */
+export function sourceFile(relativePath: string): string {
+  return join(REPO_ROOT, relativePath);
+}

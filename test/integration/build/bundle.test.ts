@@ -1,0 +1,124 @@
+// denpa runs from its esbuild bundle with plain node: the rebuild-when-stale
+// wiring of scripts/build.js on a scratch tree, and the real CLI started the
+// way a user starts it (bin/denpa.js), answering from dist/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBundle, ENTRY_POINTS, REPO_ROOT } from '../../../scripts/build.js';
+
+function run(file: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('ensureBundle on a scratch tree', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'denpa-build-'));
+    await mkdir(join(root, 'src/harness/orchestrate'), { recursive: true });
+    await writeFile(join(root, 'src/cli.ts'), "import { word } from './word.ts';\nconst n: number = 1;\nconsole.log(word, n);\n");
+    await writeFile(join(root, 'src/word.ts'), "export const word: string = 'v1';\n");
+    await writeFile(join(root, 'src/harness/orchestrate/service-host.ts'), 'export {};\n');
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('builds when there is no bundle, then keeps it until a source changes', async () => {
+    expect(await ensureBundle(root)).toBe('built');
+    expect((await run(join(root, 'dist/denpa.js'), [])).stdout).toBe('v1 1\n');
+    expect(await ensureBundle(root)).toBe('fresh');
+
+    await writeFile(join(root, 'src/word.ts'), "export const word: string = 'v2';\n");
+    const later = new Date(Date.now() + 5_000);
+    await utimes(join(root, 'src/word.ts'), later, later);
+    expect(await ensureBundle(root)).toBe('built');
+    expect((await run(join(root, 'dist/denpa.js'), [])).stdout).toBe('v2 1\n');
+  });
+
+  it('builds an optional entry as soon as its source exists', async () => {
+    const optional = ENTRY_POINTS.filter((e) => e.optional);
+    for (const e of optional) expect(existsSync(join(root, 'dist', `${e.name}.js`))).toBe(false);
+    for (const e of optional) {
+      await mkdir(join(root, e.source, '..'), { recursive: true });
+      await writeFile(join(root, e.source), 'export {};\n');
+    }
+    expect(await ensureBundle(root)).toBe(optional.length > 0 ? 'built' : 'fresh');
+    for (const e of optional) expect(existsSync(join(root, 'dist', `${e.name}.js`))).toBe(true);
+  });
+
+  it('a source that does not compile fails the run instead of running the previous build', async () => {
+    await writeFile(join(root, 'src/word.ts'), 'export const word: string = ;\n');
+    const later = new Date(Date.now() + 10_000);
+    await utimes(join(root, 'src/word.ts'), later, later);
+    await expect(ensureBundle(root)).rejects.toThrow(/word\.ts/);
+  });
+});
+
+describe('bin/denpa.js runs the CLI from dist/', () => {
+  let sim: ChildProcess | undefined;
+  afterEach(() => {
+    if (sim && sim.exitCode === null && sim.signalCode === null) sim.kill('SIGKILL');
+    sim = undefined;
+  });
+
+  it('--help lists the commands, and the bundle it ran exists', async () => {
+    const r = await run('bin/denpa.js', ['--help']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/denpa sim/);
+    expect(r.stdout).toMatch(/denpa gate/);
+    for (const e of ENTRY_POINTS.filter((x) => !x.optional)) expect(existsSync(join(REPO_ROOT, 'dist', `${e.name}.js`))).toBe(true);
+    expect(await readFile(join(REPO_ROOT, 'bin/denpa.js'), 'utf8')).not.toMatch(/from 'tsx|register\(/);
+  });
+
+  it('denpa sim prints its listen lines, answers on its control API and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['bin/denpa.js', 'sim', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    sim = child;
+    const lines: string[] = [];
+    const controlUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no control line within 30 s: ${lines.join(' | ')}`)), 30_000);
+      child.once('exit', (code) => reject(new Error(`denpa sim exited with ${code}`)));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        lines.push(line);
+        const url = /^\s*control\s+HTTP\s+(http:\/\/\S+)/.exec(line)?.[1];
+        if (url) {
+          clearTimeout(timer);
+          resolve(url);
+        }
+      });
+    });
+    for (const carrier of ['docomo', 'au', 'softbank']) expect(lines.join('\n')).toMatch(new RegExp(`${carrier}\\s+SMPP\\s+127\\.0\\.0\\.1:\\d+`));
+    const health = await fetch(`${controlUrl}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('stack traces name the TypeScript sources (source maps of the bundle)', async () => {
+    const r = await run('bin/denpa.js', ['sim', '--config', '/nonexistent/denpa-profile.json', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'], { DENPA_DEBUG: '1' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^denpa: /);
+    expect(r.stderr).toMatch(/simulator\/\S+\.ts:\d+/);
+  });
+});
