@@ -9,7 +9,7 @@
 import type { MetricKey, MetricType } from '../judge/threshold.ts';
 import { tagsMatch } from '../judge/threshold.ts';
 import { EngineConfigError } from './errors.ts';
-import { Sink, type MetricContains, type SinkSnapshot, trendPercentile } from './metric-sink.ts';
+import { countsPercentiles, encodeCounts, type HistogramCounts, Sink, type MetricContains, type SinkSnapshot } from './metric-sink.ts';
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -78,6 +78,8 @@ export class MetricRegistry {
   private readonly metrics = new Map<string, LiveMetric>();
   private readonly pendingSubs = new Map<string, MetricKey[]>();
   private readonly intervals: IntervalRecord[] = [];
+  /** Interval histograms not yet encoded: where each goes, and its counts. */
+  private readonly unencoded: Array<{ entries: Record<string, IntervalEntry>; key: string; counts: HistogramCounts }> = [];
   private intervalStart = 0;
 
   constructor(private runStartMs: number) {
@@ -136,21 +138,28 @@ export class MetricRegistry {
     }
   }
 
-  /** Fold the current interval into the totals and keep its record. */
+  /**
+   * Fold the current interval into the totals and keep its record. A trend's
+   * interval histogram is only copied here: its `hdr` is encoded when the
+   * records are read (`intervalRecords()`, after the run), so that the
+   * close, which runs every second on the event loop that times responses,
+   * stays well under a millisecond.
+   */
   closeInterval(nowMs: number): IntervalRecord {
     const entries: Record<string, IntervalEntry> = {};
     for (const m of this.metrics.values()) {
       for (const s of [m.main, ...m.subs]) {
         if (s.interval.count === 0) continue;
-        const sink = s.interval.snapshot();
+        const { snapshot: sink, counts } = s.interval.snapshotDeferred();
+        if (counts) this.unencoded.push({ entries, key: s.key, counts });
         let stats: IntervalTrendStats | undefined;
-        if (s.interval.hist) {
-          const h = s.interval.hist;
-          const p = (q: number): number => trendPercentile(h, s.interval.min, s.interval.max, q);
-          stats = { avg: s.interval.sum / s.interval.count, p50: p(50), p90: p(90), p95: p(95), p99: p(99), p999: p(99.9) };
+        if (s.interval.hist && counts) {
+          const i = s.interval;
+          const [p50, p90, p95, p99, p999] = countsPercentiles(i.hist as NonNullable<Sink['hist']>, counts, i.count, i.min, i.max, INTERVAL_PERCENTILES) as [number, number, number, number, number];
+          stats = { avg: i.sum / i.count, p50, p90, p95, p99, p999 };
         }
         entries[s.key] = stats ? { sink, stats } : { sink };
-        s.total.absorb(s.interval);
+        s.total.absorb(s.interval, counts);
         s.interval.reset();
       }
     }
@@ -179,6 +188,11 @@ export class MetricRegistry {
   }
 
   intervalRecords(): readonly IntervalRecord[] {
+    for (const u of this.unencoded) {
+      const e = u.entries[u.key];
+      if (e?.sink.type === 'trend') u.entries[u.key] = { ...e, sink: { ...e.sink, hdr: encodeCounts(u.counts) } };
+    }
+    this.unencoded.length = 0;
     return this.intervals;
   }
 

@@ -37,6 +37,69 @@ export function decodeHistogram(b64: string): hdr.Histogram {
   return h;
 }
 
+/**
+ * A histogram's non-zero counts as flat [index, count, index, count, ...]: a
+ * copy taken in microseconds, where encoding (hdr's JS V2 encoder walks every
+ * bucket up to the max) takes 0.3-3 ms. The engine closes an interval every
+ * second on the event loop that reads the responses it times, so it keeps
+ * these and encodes them after the run (`encodeCounts`).
+ */
+export type HistogramCounts = readonly number[];
+
+export function histogramCounts(h: hdr.Histogram): HistogramCounts {
+  if (!(h instanceof hdr.JsHistogram)) throw new TypeError('histogramCounts needs a JS histogram (useWebAssembly: false)');
+  const out: number[] = [];
+  if (h.totalCount === 0) return out;
+  const zero = h.getCountAtIndex(0);
+  if (zero > 0) out.push(0, zero);
+  const last = h.countsArrayIndex(h.maxValue);
+  for (let i = Math.max(1, h.countsArrayIndex(h.minNonZeroValue)); i <= last; i++) {
+    const c = h.getCountAtIndex(i);
+    if (c > 0) out.push(i, c);
+  }
+  return out;
+}
+
+/**
+ * Percentiles (in the trend's unit, clamped to [min, max]) of the histogram
+ * the counts were taken from, computed as hdr's getValueAtPercentile does,
+ * in one pass over the non-zero buckets instead of one walk of the counts
+ * array per percentile. `geometry` is any histogram of the same layout.
+ */
+export function countsPercentiles(geometry: hdr.Histogram, counts: HistogramCounts, total: number, min: number, max: number, ps: readonly number[]): number[] {
+  if (!(geometry instanceof hdr.JsHistogram)) throw new TypeError('countsPercentiles needs a JS histogram');
+  if (total === 0) return ps.map(() => 0);
+  const targets = ps.map((p) => {
+    const fp = (Math.min(p, 100) / 100) * total;
+    // hdr rounds up, guarding against a 1-ulp error in the product.
+    const ulp = fp > 0 ? Math.pow(2, Math.floor(Math.log2(fp)) - 52) : 0;
+    return Math.max(Math.ceil(fp - ulp), 1);
+  });
+  const out = ps.map(() => 0);
+  const order = ps.map((_, i) => i).sort((a, b) => (targets[a] as number) - (targets[b] as number));
+  let k = 0;
+  let seen = 0;
+  for (let i = 0; i + 1 < counts.length && k < order.length; i += 2) {
+    seen += counts[i + 1] as number;
+    while (k < order.length && seen >= (targets[order[k] as number] as number)) {
+      const at = order[k] as number;
+      const v = geometry.valueFromIndex(counts[i] as number);
+      const raw = ps[at] === 0 ? geometry.lowestEquivalentValue(v) : geometry.highestEquivalentValue(v);
+      out[at] = Math.min(max, Math.max(min, raw / SCALE));
+      k++;
+    }
+  }
+  return out;
+}
+
+/** The compressed base64 encoding of the histogram the counts were taken from. */
+export function encodeCounts(counts: HistogramCounts): string {
+  const h = newHistogram();
+  if (!(h instanceof hdr.JsHistogram)) throw new TypeError('newHistogram() must build a JS histogram');
+  for (let i = 0; i + 1 < counts.length; i += 2) h.recordValueWithCount(h.valueFromIndex(counts[i] as number), counts[i + 1] as number);
+  return encodeHistogram(h);
+}
+
 /** A live sink: `add` is on the hot path, keep it branch-light. */
 export class Sink {
   readonly type: MetricType;
@@ -79,8 +142,12 @@ export class Sink {
     }
   }
 
-  /** Fold another sink of the same type into this one (interval -> total). */
-  absorb(other: Sink): void {
+  /**
+   * Fold another sink of the same type into this one (interval -> total).
+   * `counts`, when given, are the other's histogram counts (histogramCounts):
+   * adding them touches only non-zero buckets, where hdr's add walks them all.
+   */
+  absorb(other: Sink, counts?: HistogramCounts): void {
     if (other.count === 0) return;
     this.count += other.count;
     this.sum += other.sum;
@@ -91,7 +158,10 @@ export class Sink {
       this.value = other.value;
       this.lastAtMs = other.lastAtMs;
     }
-    if (this.hist && other.hist) this.hist.add(other.hist);
+    if (this.hist && counts && this.hist instanceof hdr.JsHistogram) {
+      const h = this.hist;
+      for (let i = 0; i + 1 < counts.length; i += 2) h.recordValueWithCount(h.valueFromIndex(counts[i] as number), counts[i + 1] as number);
+    } else if (this.hist && other.hist) this.hist.add(other.hist);
   }
 
   reset(): void {
@@ -108,6 +178,15 @@ export class Sink {
     const view: SinkSnapshot =
       this.type === 'trend' ? { type: 'trend', count: this.count, sum: this.sum, min: this.count ? this.min : 0, max: this.count ? this.max : 0, hdr: '' } : this.snapshot();
     return sinkValues(view, durationMs, trendStats, this.hist ?? undefined);
+  }
+
+  /** A trend's snapshot with `hdr` left empty and its counts to encode later; other types as `snapshot()`. */
+  snapshotDeferred(): { snapshot: SinkSnapshot; counts?: HistogramCounts } {
+    if (this.type !== 'trend' || !this.hist) return { snapshot: this.snapshot() };
+    return {
+      snapshot: { type: 'trend', count: this.count, sum: this.sum, min: this.count ? this.min : 0, max: this.count ? this.max : 0, hdr: '' },
+      counts: histogramCounts(this.hist),
+    };
   }
 
   snapshot(): SinkSnapshot {

@@ -4,13 +4,13 @@
 // invalid options, a threshold on an unknown metric, init code throwing) are
 // thrown as typed errors carrying their k6 exit code; everything else returns.
 
-import { Agent } from 'undici';
 import { type Clock, SystemClock } from '../../runtime/index.ts';
 import { checkAgainstTypes, evaluateThreshold, parseThresholds, percentilesNeeded, type MetricThresholds, ThresholdSyntaxError } from '../judge/threshold.ts';
 import { bundleScript } from './bundle.ts';
 import { parseDuration } from './duration.ts';
 import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';
 import { ScenarioRun, type ScenarioHost } from './executor.ts';
+import { ConnectionPool } from './connection-pool.ts';
 import { MetricRegistry } from './metric-registry.ts';
 import { initialVUs, plannedScenarioMs, resolveOptions, type ResolvedOptions } from './options.ts';
 import { type ProgressSnapshot, progressSnapshot } from './progress.ts';
@@ -34,7 +34,8 @@ export interface RunScriptOptions {
   readonly log?: (line: string) => void;
   /**
    * Keep-alive connections per origin (default 256). Requests beyond it wait
-   * in the client (the wait counts in their duration); opening thousands of
+   * in the client (the wait counts in http_req_blocked, as in k6, and in
+   * http_req_duration_intended); opening thousands of
    * sockets at once overflows the server's listen backlog and costs 1-3 s SYN retries.
    */
   readonly maxConnectionsPerOrigin?: number;
@@ -73,7 +74,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
 
   const registry = new MetricRegistry(clock.now());
   const builtin = defineBuiltinMetrics(registry);
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: opts.maxConnectionsPerOrigin ?? 256, pipelining: 1 });
+  const connections = new ConnectionPool({ keepAliveTimeoutMs: 30_000, connections: opts.maxConnectionsPerOrigin ?? 256, now: () => clock.now() });
   let closed = false;
   let end: RunEnd = { state: 'completed' };
   let errorCount = 0;
@@ -94,7 +95,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     registry,
     builtin,
     now: () => clock.now(),
-    dispatcher,
+    connections,
     groups: new GroupTree(),
     sharedArrays: new Map(),
     scriptDir: script.scriptDir,
@@ -306,7 +307,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
   } finally {
     closed = true;
     abortAll();
-    await dispatcher.destroy().catch(() => undefined);
+    await connections.close();
   }
 }
 

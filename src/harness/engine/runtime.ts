@@ -1,8 +1,8 @@
 // What the engine's k6 module implementations share with the engine: the
-// metric registry and its built-in metrics, the precise clock, the HTTP agent,
+// metric registry and its built-in metrics, the precise clock, the HTTP connections,
 // the group tree of checks, SharedArrays; and the state of one VU.
 
-import type { Dispatcher } from 'undici';
+import type { ConnectionPool } from './connection-pool.ts';
 import type { MetricRegistry, LiveMetric, Tags } from './metric-registry.ts';
 import { type CheckSummary, type GroupSummary, groupId } from './result.ts';
 import type { Scenario } from './options.ts';
@@ -172,7 +172,8 @@ export interface EngineRuntime {
   readonly builtin: BuiltinMetrics;
   /** Precise wall time, ms since epoch (fractional). */
   now(): number;
-  readonly dispatcher: Dispatcher;
+  /** Keep-alive connections shared by all VUs, with timed dials. */
+  readonly connections: ConnectionPool;
   readonly groups: GroupTree;
   readonly sharedArrays: Map<string, readonly unknown[]>;
   readonly scriptDir: string;

@@ -1,15 +1,17 @@
 // k6/http for the built-in engine: `asyncRequest` (and verb helpers returning
-// Promises under the async names) over an undici Agent with keep-alive, with
-// k6's built-in HTTP metrics and tags.
+// Promises under the async names) over the engine's keep-alive connection
+// pool, with k6's built-in HTTP metrics and tags.
 //
-// Timings: undici reports no per-phase timings, so `waiting` is request start
-// to response headers (it includes connecting and sending), `receiving` is
-// headers to the end of the body, and blocked/connecting/tls_handshaking/
-// sending are recorded as 0. data_sent/data_received are approximations:
-// request line + header lines + body, status line + header lines + body.
+// Timings are k6's (http-timings.ts): blocked, connecting, tls_handshaking,
+// sending, waiting and receiving from undici's dispatch hooks
+// (http-exchange.ts), and http_req_duration = sending + waiting + receiving,
+// which leaves out the wait for a connection and the hop back to the script.
+// data_sent is the request line, header lines and body as built here (undici
+// adds host and connection headers); data_received the status line, header
+// lines and body bytes as read.
 
-import { request as undiciRequest } from 'undici';
 import { UnsupportedApiError } from '../errors.ts';
+import { exchange } from './http-exchange.ts';
 import type { EngineRuntime, VuState } from '../runtime.ts';
 import { vuTags } from '../runtime.ts';
 
@@ -93,6 +95,10 @@ function errorCode(err: unknown): { code: number; message: string } {
   return { code: 1000, message: e.message ?? String(err) };
 }
 
+function toArrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
 function jsonOf(body: string | ArrayBuffer | null, selector?: string): unknown {
   if (body === null) throw new Error('the response has no body (responseType "none")');
   const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
@@ -121,53 +127,45 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
     const payloadBytes = payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     const timeoutMs = parseTimeoutMs(p.timeout);
     const responseType = p.responseType ?? 'text';
-    const t0 = rt.now();
-    let tHeaders = t0;
-    let status = 0;
-    let rawHeaders: Record<string, string | string[] | undefined> = {};
-    let respBody: string | ArrayBuffer | null = null;
-    let received = 0;
+    let target: URL | undefined;
+    try {
+      target = new URL(url);
+    } catch {
+      target = undefined;
+    }
+    const out = target
+      ? await exchange(rt.connections, { url: target, method: m, headers, body: payload, timeoutMs, keepBody: responseType !== 'none' }, rt.now)
+      : undefined;
+    let status = out?.status ?? 0;
+    const rawHeaders = out?.headers ?? {};
+    const received = out?.bytesReceived ?? 0;
+    const timings = out?.timings ?? { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
     let errorText = '';
     let code = 0;
-    try {
-      const res = await undiciRequest(url, { dispatcher: rt.dispatcher, method: m as 'GET', headers, body: payload, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-      tHeaders = rt.now();
-      status = res.statusCode;
-      rawHeaders = res.headers;
-      for (const k in rawHeaders) {
-        const v = rawHeaders[k];
-        if (v !== undefined) received += k.length + 4 + (Array.isArray(v) ? v.join(', ').length : v.length);
-      }
-      const buf = await res.body.arrayBuffer();
-      received += buf.byteLength + 17;
-      respBody = responseType === 'none' ? null : responseType === 'binary' ? buf : Buffer.from(buf).toString('utf8');
-    } catch (err) {
-      const e = errorCode(err);
+    if (!out || out.error !== undefined) {
+      const e = out ? errorCode(out.error) : { code: 1000, message: `invalid URL "${url}"` };
       code = e.code;
       errorText = e.message;
       status = 0;
-      rawHeaders = {};
-      if (tHeaders === t0) tHeaders = rt.now();
     }
-    const tEnd = rt.now();
+    const respBody: string | ArrayBuffer | null = !out?.body ? null : responseType === 'binary' ? toArrayBuffer(out.body) : out.body.toString('utf8');
     const expected = status !== 0 && (p.responseCallback ?? rt.expectedStatus ?? DEFAULT_EXPECTED)(status);
     const name = p.tags?.name ?? url;
     const base = vuTags(vu);
     const tags: Record<string, string> = { ...base, method: m, url, name, status: String(status), expected_response: expected ? 'true' : 'false', proto: 'HTTP/1.1', ...(p.tags ?? {}) };
     if (code !== 0) tags.error_code = String(code);
-    const waiting = tHeaders - t0;
-    const receiving = tEnd - tHeaders;
-    const duration = tEnd - t0;
+    const { duration } = timings;
     rt.emit(b.http_reqs, 1, tags);
     rt.emit(b.http_req_duration, duration, tags);
-    // Coordinated omission: the request's latency plus how late its iteration started.
-    rt.emit(b.http_req_duration_intended, duration + Math.max(0, vu.startMs - vu.intendedStartMs), tags);
-    rt.emit(b.http_req_blocked, 0, tags);
-    rt.emit(b.http_req_connecting, 0, tags);
-    rt.emit(b.http_req_tls_handshaking, 0, tags);
-    rt.emit(b.http_req_sending, 0, tags);
-    rt.emit(b.http_req_waiting, waiting, tags);
-    rt.emit(b.http_req_receiving, receiving, tags);
+    // Coordinated omission: from when the iteration should have started to the
+    // response, so the wait for a connection and a late start both count.
+    rt.emit(b.http_req_duration_intended, timings.blocked + duration + Math.max(0, vu.startMs - vu.intendedStartMs), tags);
+    rt.emit(b.http_req_blocked, timings.blocked, tags);
+    rt.emit(b.http_req_connecting, timings.connecting, tags);
+    rt.emit(b.http_req_tls_handshaking, timings.tls_handshaking, tags);
+    rt.emit(b.http_req_sending, timings.sending, tags);
+    rt.emit(b.http_req_waiting, timings.waiting, tags);
+    rt.emit(b.http_req_receiving, timings.receiving, tags);
     rt.emit(b.http_req_failed, expected ? 0 : 1, tags);
     const sent = m.length + url.length + 11 + Object.entries(headers).reduce((a, [k, v]) => a + k.length + v.length + 4, 0) + payloadBytes;
     rt.emit(b.data_sent, sent, base);
@@ -175,7 +173,8 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
     if (!expected) rt.countError();
     return {
       status,
-      status_text: status ? String(status) : '',
+      // k6's form: "202 Accepted".
+      status_text: status ? `${status} ${out?.statusText ?? ''}`.trim() : '',
       proto: 'HTTP/1.1',
       url,
       body: respBody,
@@ -189,7 +188,7 @@ export function createHttpModule(rt: EngineRuntime, vu: VuState): Record<string,
         Object.defineProperty(this, 'headers', { value: out, enumerable: true });
         return out;
       },
-      timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting, receiving, duration },
+      timings: { ...timings },
       error: errorText,
       error_code: code,
       remote_ip: '',
