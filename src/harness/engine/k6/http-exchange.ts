@@ -131,7 +131,7 @@ class Exchange implements TimedHandler {
     const doneAt = this.now();
     const timings = phaseTimings({ requestedAt: this.requestedAt, gotSocketAt: this.gotSocketAt, dial: this.dial, sentAt: this.sentAt, firstByteAt: this.firstByteAt, doneAt });
     const ok = error === undefined;
-    this.settle({
+    const outcome: ExchangeOutcome = {
       status: ok ? this.status : 0,
       statusText: ok ? this.statusText : '',
       headers: ok ? this.headers : {},
@@ -140,7 +140,14 @@ class Exchange implements TimedHandler {
       error,
       timings,
       doneAt,
-    });
+    };
+    // Hand the outcome over only once undici has freed the connection: with
+    // pipelining 1 it waits one loop turn (a setImmediate queued right after
+    // this hook returns) before reusing a socket; a script resumed earlier
+    // finds the connection busy and opens another. The microtask runs after
+    // undici's code that follows this hook, so this immediate comes after its
+    // own. The instants are already taken: the hand-over is not timed.
+    queueMicrotask(() => setImmediate(this.settle, outcome));
   }
 }
 
