@@ -1,7 +1,7 @@
 // Simulator throughput and memory, measured (not asserted).
 //
 //   npx tsx bench/sim-throughput.ts [--n 200000] [--probes 1000000] [--window 100] [--rounds 3]
-//                                   [--node-flags "--max-semi-space-size=8"]
+//                                   [--node-flags "--max-semi-space-size=8"] [--compare-node-flags "..."] [--sim-log sim.txt]
 //
 // One SMSC process on loopback, driven by a windowed client in this process
 // (window 100, every submit answered and followed by a receipt). Two SMSCs
@@ -12,11 +12,14 @@
 //              no injected latency, fates off, every text a probe token
 // Then the simulator keeps going until its ledger holds `--probes` probes and
 // its resident memory is read from /proc/<pid>/status. `--node-flags` goes
-// to the simulator's node before bin/denpa.js (to evaluate V8 flags).
+// to the simulator's node before bin/denpa.js (to evaluate V8 flags);
+// each `--compare-node-flags` starts one more simulator with other flags, measured
+// in the same rounds (an A/B that a busy machine hits alike);
+// `--sim-log` keeps the simulator's stdout (e.g. with --node-flags --trace-gc).
 // Targets (from the issue): >= 15,000 submits/s with receipts, >= 0.75 of
 // bare, < 250 MB RSS after 1,000,000 probes.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,16 +67,21 @@ interface SimProcess {
 interface Memory {
   rssMb: number;
   peakRssMb: number;
+  /** Of rss: anonymous memory (heaps, malloc) and mapped files (node's own code). */
+  anonMb: number;
+  fileMb: number;
 }
 
 /** The kernel's view of a process's memory (VmRSS now, VmHWM its peak). */
 function memoryOf(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: (kb('VmRSS') * 1024) / 1e6, peakRssMb: (kb('VmHWM') * 1024) / 1e6 };
+  const mb = (key: string) => (Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024) / 1e6;
+  return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }
 
-async function startSimulatorProcess(nodeFlags: string[]): Promise<SimProcess> {
+const showMemory = (m: Memory) => `rss ${m.rssMb.toFixed(0)} MB (anon ${m.anonMb.toFixed(0)}, files ${m.fileMb.toFixed(0)}; peak ${m.peakRssMb.toFixed(0)} MB)`;
+
+async function startSimulatorProcess(nodeFlags: string[], logFile: string | undefined): Promise<SimProcess> {
   const zero = { kind: 'constant', ms: 0 };
   const profile = { latency: zero, handset: { delay: zero, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: zero } };
   const dir = mkdtempSync(join(tmpdir(), 'denpa-sim-bench-'));
@@ -89,7 +97,9 @@ async function startSimulatorProcess(nodeFlags: string[]): Promise<SimProcess> {
       let port: number | undefined;
       const timer = setTimeout(() => reject(new Error('denpa sim did not print its listen lines within 60 s')), 60_000);
       proc.once('exit', (code) => reject(new Error(`denpa sim exited with ${code}`)));
+      const log = logFile ? createWriteStream(logFile) : undefined;
       createInterface({ input: proc.stdout! }).on('line', (line) => {
+        log?.write(`${line}\n`);
         port ??= Number(/^\s*docomo\s+SMPP\s+\S+:(\d+)/.exec(line)?.[1] ?? NaN) || undefined;
         const control = /^\s*control\s+HTTP\s+(\S+)/.exec(line)?.[1];
         if (control && port) {
@@ -229,57 +239,78 @@ async function measureBare(n: number, window: number): Promise<number> {
   }
 }
 
+interface Variant {
+  label: string;
+  sim: SimProcess;
+  client: WindowedClient;
+  rates: number[];
+  sent: number;
+  after?: Memory;
+}
+
 async function main(): Promise<void> {
   const n = arg('n', 200_000);
   const probes = Math.max(arg('probes', 1_000_000), n);
   const window = arg('window', 100);
   const rounds = arg('rounds', 3);
-  const nodeFlags = (stringArg('node-flags') ?? '').split(/\s+/).filter(Boolean);
+  const compared = process.argv.flatMap((a, i) => (a === '--compare-node-flags' ? [process.argv[i + 1] ?? ''] : []));
+  const flagSets = [stringArg('node-flags') ?? '', ...compared].map((f) => f.split(/\s+/).filter(Boolean));
+  const labelOf = (flags: string[]) => (flags.length > 0 ? `simulator ${flags.join(' ')}` : 'simulator');
   console.log(`sim-throughput: ${n} submits per measurement, window ${window}, receipts on, no injected latency; client and SMSC in two processes on loopback`);
-  console.log(`simulator: node ${[...nodeFlags, 'bin/denpa.js sim'].join(' ')} (the dist/ bundle, plain node)`);
-  console.log(`${rounds} rounds alternating bare and simulator (medians compared, so a busy machine hits both alike); load average ${loads()}`);
+  for (const flags of flagSets) console.log(`${labelOf(flags)}: node ${[...flags, 'bin/denpa.js sim'].join(' ')} (the dist/ bundle, plain node)`);
+  console.log(`${rounds} rounds alternating bare and simulator (medians compared, so a busy machine hits them alike); load average ${loads()}`);
 
-  // The simulator process lives through every round so that its ledger ends with `probes` probes.
-  const sim = await startSimulatorProcess(nodeFlags);
+  // Each simulator process lives through every round so that its ledger ends with `probes` probes.
+  const variants: Variant[] = [];
   try {
+    for (const [i, flags] of flagSets.entries()) {
+      const sim = await startSimulatorProcess(flags, i === 0 ? stringArg('sim-log') : undefined);
+      variants.push({ label: labelOf(flags), sim, client: await WindowedClient.connect(sim.port, 'dcm-pass'), rates: [], sent: 0 });
+    }
     await new Promise((res) => setTimeout(res, 5_000));
-    const idleAtStart = memoryOf(sim.proc.pid!);
-    console.log(`simulator idle before any traffic: rss ${idleAtStart.rssMb.toFixed(0)} MB`);
-    const c = await WindowedClient.connect(sim.port, 'dcm-pass');
+    for (const v of variants) console.log(`${v.label} idle before any traffic: ${showMemory(memoryOf(v.sim.proc.pid!))}`);
     const bareRates: number[] = [];
-    const simRates: number[] = [];
-    let sent = 0;
     for (let round = 1; round <= rounds; round++) {
       const b = await measureBare(n, window);
-      const s = rate(n, await c.run(sent, sent + n, window));
-      sent += n;
       bareRates.push(b);
-      simRates.push(s);
-      console.log(`round ${round}: bare smpp echo SMSC ${fmt(b)} submits/s   denpa simulator ${fmt(s)} submits/s   (${(s / b).toFixed(2)})   load ${loads()}`);
+      const parts = [`bare smpp echo SMSC ${fmt(b)} submits/s`];
+      for (const v of variants) {
+        const s = rate(n, await v.client.run(v.sent, v.sent + n, window));
+        v.sent += n;
+        v.rates.push(s);
+        parts.push(`${v.label} ${fmt(s)} submits/s (${(s / b).toFixed(2)})`);
+      }
+      console.log(`round ${round}: ${parts.join('   ')}   load ${loads()}`);
     }
     const bareRate = median(bareRates);
-    const simRate = median(simRates);
-    console.log(`median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   denpa simulator ${fmt(simRate)} submits/s   (${(simRate / bareRate).toFixed(2)} of bare)`);
-    if (probes > sent) {
-      const restRate = rate(probes - sent, await c.run(sent, probes, window));
-      console.log(`denpa simulator, ${probes - sent} more probes: ${fmt(restRate).trim()} submits/s   load ${loads()}`);
-      sent = probes;
+    console.log(`median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   ${variants.map((v) => `${v.label} ${fmt(median(v.rates))} submits/s (${(median(v.rates) / bareRate).toFixed(2)} of bare)`).join('   ')}`);
+    for (const v of variants) {
+      if (probes > v.sent) {
+        const restRate = rate(probes - v.sent, await v.client.run(v.sent, probes, window));
+        console.log(`${v.label}, ${probes - v.sent} more probes: ${fmt(restRate).trim()} submits/s   load ${loads()}`);
+        v.sent = probes;
+      }
+      v.client.close();
+      // Memory first: asking for the ledger builds histograms in the simulator.
+      v.after = memoryOf(v.sim.proc.pid!);
+      const held = await ledger(v.sim.controlUrl);
+      console.log(`${v.label} right after ${v.sent} probes: ${showMemory(v.after)}, ledger holds ${held.messages} probes (${held.deliveries} handset deliveries)`);
     }
-    c.close();
-    // Memory first: asking for the ledger builds histograms in the simulator.
-    const after = memoryOf(sim.proc.pid!);
-    const held = await ledger(sim.controlUrl);
-    console.log(`simulator right after ${sent} probes: rss ${after.rssMb.toFixed(0)} MB (peak ${after.peakRssMb.toFixed(0)} MB), ledger holds ${held.messages} probes (${held.deliveries} handset deliveries)`);
     // V8 shrinks its heap once allocation stops (its memory reducer); show where it settles too.
     await new Promise((res) => setTimeout(res, 15_000));
-    const idle = memoryOf(sim.proc.pid!);
-    console.log(`simulator 15 s later, idle:  rss ${idle.rssMb.toFixed(0)} MB (peak ${idle.peakRssMb.toFixed(0)} MB); load average ${loads()}`);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(
-      `targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${sent} probes: right after ${verdict(after.rssMb < 250)}, idle ${verdict(idle.rssMb < 250)}`,
-    );
+    for (const v of variants) {
+      const idle = memoryOf(v.sim.proc.pid!);
+      console.log(`${v.label} 15 s later, idle:  ${showMemory(idle)}; load average ${loads()}`);
+      const simRate = median(v.rates);
+      const after = v.after?.rssMb ?? NaN;
+      console.log(
+        `${v.label} targets: >= 15000 submits/s ${verdict(simRate >= 15_000)}; >= 0.75 of bare ${verdict(simRate / bareRate >= 0.75)}; < 250 MB rss after ${v.sent} probes: right after ${verdict(after < 250)}, idle ${verdict(idle.rssMb < 250)}`,
+      );
+    }
   } finally {
-    await stop(sim.proc);
+    for (const v of variants) v.client.close();
+    await Promise.all(variants.map((v) => stop(v.sim.proc)));
   }
 }
 
