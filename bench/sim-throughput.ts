@@ -79,6 +79,13 @@ function memoryOf(pid: number): Memory {
   return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const showMemory = (m: Memory) => `rss ${m.rssMb.toFixed(0)} MB (anon ${m.anonMb.toFixed(0)}, files ${m.fileMb.toFixed(0)}; peak ${m.peakRssMb.toFixed(0)} MB)`;
 
 async function startSimulatorProcess(nodeFlags: string[], logFile: string | undefined): Promise<SimProcess> {
@@ -244,6 +251,8 @@ interface Variant {
   sim: SimProcess;
   client: WindowedClient;
   rates: number[];
+  /** The simulator's CPU time per submit in each round, µs: a cost that a busy machine disturbs far less than a rate. */
+  cpuPerSubmitUs: number[];
   sent: number;
   after?: Memory;
 }
@@ -265,7 +274,7 @@ async function main(): Promise<void> {
   try {
     for (const [i, flags] of flagSets.entries()) {
       const sim = await startSimulatorProcess(flags, i === 0 ? stringArg('sim-log') : undefined);
-      variants.push({ label: labelOf(flags), sim, client: await WindowedClient.connect(sim.port, 'dcm-pass'), rates: [], sent: 0 });
+      variants.push({ label: labelOf(flags), sim, client: await WindowedClient.connect(sim.port, 'dcm-pass'), rates: [], cpuPerSubmitUs: [], sent: 0 });
     }
     await new Promise((res) => setTimeout(res, 5_000));
     for (const v of variants) console.log(`${v.label} idle before any traffic: ${showMemory(memoryOf(v.sim.proc.pid!))}`);
@@ -275,15 +284,20 @@ async function main(): Promise<void> {
       bareRates.push(b);
       const parts = [`bare smpp echo SMSC ${fmt(b)} submits/s`];
       for (const v of variants) {
+        const cpu0 = cpuSecondsOf(v.sim.proc.pid!);
         const s = rate(n, await v.client.run(v.sent, v.sent + n, window));
+        const cpuUs = ((cpuSecondsOf(v.sim.proc.pid!) - cpu0) / n) * 1e6;
         v.sent += n;
         v.rates.push(s);
-        parts.push(`${v.label} ${fmt(s)} submits/s (${(s / b).toFixed(2)})`);
+        v.cpuPerSubmitUs.push(cpuUs);
+        parts.push(`${v.label} ${fmt(s)} submits/s (${(s / b).toFixed(2)}, cpu ${cpuUs.toFixed(1)} µs/submit)`);
       }
       console.log(`round ${round}: ${parts.join('   ')}   load ${loads()}`);
     }
     const bareRate = median(bareRates);
-    console.log(`median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   ${variants.map((v) => `${v.label} ${fmt(median(v.rates))} submits/s (${(median(v.rates) / bareRate).toFixed(2)} of bare)`).join('   ')}`);
+    console.log(
+      `median:  bare smpp echo SMSC ${fmt(bareRate)} submits/s   ${variants.map((v) => `${v.label} ${fmt(median(v.rates))} submits/s (${(median(v.rates) / bareRate).toFixed(2)} of bare, cpu ${median(v.cpuPerSubmitUs).toFixed(1)} µs/submit)`).join('   ')}`,
+    );
     for (const v of variants) {
       if (probes > v.sent) {
         const restRate = rate(probes - v.sent, await v.client.run(v.sent, probes, window));
