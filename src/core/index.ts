@@ -13,7 +13,7 @@ import { CallbackSender } from './callback/index.ts';
 import type { CoreConfig } from './config/index.ts';
 import { startDelivery, type Delivery, type DeliveryTuning } from './delivery.ts';
 import { CoreMetrics } from './metrics/index.ts';
-import { openSqliteStore, type Carrier, type SqliteStore } from './store/index.ts';
+import { openWorkerStore, type Carrier, type WorkerStore } from './store/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
 export { loadConfigFile, resolveConfig, defaultConfig, ConfigError, type CoreConfig } from './config/index.ts';
@@ -33,7 +33,7 @@ export interface RunningCore {
   readonly url: string;
   readonly port: number;
   readonly app: FastifyInstance;
-  readonly store: SqliteStore;
+  readonly store: WorkerStore;
   readonly delivery: Delivery;
   readonly callbacks: CallbackSender;
   readonly metrics: CoreMetrics;
@@ -47,7 +47,8 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const random = options.random ?? new SeededRandom(Date.now() >>> 0);
   const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, options.logStream ?? process.stdout);
   const metrics = new CoreMetrics({ defaultMetrics: true });
-  const store = await openSqliteStore({
+  // SQLite runs on a thread of its own (see store/sqlite/worker-store.ts).
+  const store = await openWorkerStore({
     dataDir: config.store.dataDir,
     groupCommitRows: config.store.commitBatchMax,
     commitIntervalMs: config.store.commitIntervalMs,

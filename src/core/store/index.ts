@@ -6,4 +6,5 @@ export { callbackBody, callbackEventId, type CallbackSubject } from './callback-
 export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionError, StoreOpenError, InvalidMessageError } from './errors.ts';
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
 export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export { WorkerStore, openWorkerStore } from './sqlite/worker-store.ts';
 export { SCHEMA_VERSION } from './sqlite/schema.ts';

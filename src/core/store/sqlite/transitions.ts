@@ -61,28 +61,29 @@ export class MessageTransitions {
       ),
       pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
       segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, smsc_alt_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
-      segmentCounts: p(
-        `SELECT SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
-                SUM(CASE WHEN state IN ('pending', 'submitted') THEN 0 ELSE 1 END) AS done
-         FROM segments WHERE message_id = ?`,
-      ),
+      // The message is submitted once no segment is left pending: one statement, not a count then an update.
       messageSubmitted: p(
         `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ? WHERE id = ? AND state = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM segments WHERE message_id = messages.id AND state = 'pending')
          RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, notify_submitted`,
       ),
+      segmentsDone: p(`SELECT COUNT(*) AS n FROM segments WHERE message_id = ? AND state NOT IN ('pending', 'submitted')`),
       retry: p(
         `UPDATE messages SET state = 'accepted', due_at = ?, attempts = attempts + ?, error_code = ?, error_description = ?
          WHERE id = ? AND state = 'queued' AND expires_at > ?
          RETURNING queued_at`,
       ),
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
+      // With the message's segment count: a single-segment message's outcome is its segment's (no second read).
       findSegment: p(
-        `SELECT message_id, seq, state FROM segments WHERE carrier = ? AND smsc_id = ?
-         ORDER BY CASE WHEN state = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC LIMIT 1`,
+        `SELECT s.message_id, s.seq, s.state, m.segments FROM segments s JOIN messages m ON m.id = s.message_id
+         WHERE s.carrier = ? AND s.smsc_id = ?
+         ORDER BY CASE WHEN s.state = 'submitted' THEN 0 ELSE 1 END, s.submitted_at DESC LIMIT 1`,
       ),
       findSegmentAlt: p(
-        `SELECT message_id, seq, state FROM segments WHERE carrier = ? AND smsc_alt_id = ?
-         ORDER BY CASE WHEN state = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC LIMIT 1`,
+        `SELECT s.message_id, s.seq, s.state, m.segments FROM segments s JOIN messages m ON m.id = s.message_id
+         WHERE s.carrier = ? AND s.smsc_alt_id = ?
+         ORDER BY CASE WHEN s.state = 'submitted' THEN 0 ELSE 1 END, s.submitted_at DESC LIMIT 1`,
       ),
       segmentDone: p(`UPDATE segments SET state = ?, done_at = ?, error_code = ?, error_description = ? WHERE message_id = ? AND seq = ? AND state = 'submitted'`),
       segmentStates: p(`SELECT state FROM segments WHERE message_id = ?`),
@@ -159,13 +160,12 @@ export class MessageTransitions {
       switch (e.kind) {
         case 'segment_submitted': {
           this.s.segmentSubmitted.run(e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq);
-          const counts = this.s.segmentCounts.get(e.messageId) as { pending: number | null; done: number | null };
-          if ((counts.pending ?? 0) > 0) break;
           const m = this.s.messageSubmitted.get(e.at, e.receiptDueAt, e.messageId) as (OutboxSubject & { notify_submitted: number }) | undefined;
           if (!m) break;
           if (m.notify_submitted === 1) this.writeOutbox(m, 'submitted', e.at);
-          // Receipts may already have come for segments (receipt before response): settle now.
-          if ((counts.done ?? 0) > 0) {
+          // Receipts may already have come for other segments (receipt before response): settle now.
+          // A single segment cannot have one: its receipt is matched by the id written just above.
+          if (m.segments > 1 && (this.s.segmentsDone.get(e.messageId) as { n: number }).n > 0) {
             const f = this.settle(e.messageId, e.at);
             if (f) finals.push(f);
           }
@@ -191,7 +191,7 @@ export class MessageTransitions {
           break;
         }
         case 'receipt': {
-          let seg: { message_id: string; seq: number; state: string } | undefined;
+          let seg: { message_id: string; seq: number; state: string; segments: number } | undefined;
           // Exact readings first, then the alternative readings of ids whose radix was unknown.
           for (const key of e.smscIds) {
             seg = this.s.findSegment.get(e.carrier, key) as typeof seg;
@@ -202,8 +202,12 @@ export class MessageTransitions {
             unmatched.push(e);
             break;
           }
-          this.s.segmentDone.run(e.outcome, e.at, e.error?.code ?? null, e.error?.description ?? null, seg.message_id, seg.seq);
-          const f = this.settle(seg.message_id, e.at, e.error);
+          const changed = this.s.segmentDone.run(e.outcome, e.at, e.error?.code ?? null, e.error?.description ?? null, seg.message_id, seg.seq).changes;
+          // One segment, just settled by this receipt: the message ends as the segment did.
+          const single = seg.segments === 1 && changed === 1 ? combineSegments([e.outcome]) : undefined;
+          const f = single
+            ? this.finalize(seg.message_id, single, e.at, single === 'delivered' ? undefined : e.error)
+            : this.settle(seg.message_id, e.at, e.error);
           if (f) finals.push(f);
           break;
         }

@@ -98,6 +98,28 @@ describe('SqliteStore: dispatch side', () => {
     expect((await store.getMessage(m.id))?.state).toBe('delivered');
   });
 
+  it('a single-segment message ends as its receipt says; a duplicate receipt changes nothing', async () => {
+    const ok = newMessage();
+    const bad = newMessage();
+    await store.insertMessages([ok, bad]);
+    expect(await store.claimDue('docomo', T0, 10)).toHaveLength(2);
+    const out = await store.applyDispatch([
+      { kind: 'segment_submitted', messageId: ok.id, seq: 1, smscId: 's1', at: T0 + 1, receiptDueAt: T0 + 100_000 },
+      { kind: 'segment_submitted', messageId: bad.id, seq: 1, smscId: 's2', at: T0 + 1, receiptDueAt: T0 + 100_000 },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'delivered', at: T0 + 2 },
+      { kind: 'receipt', carrier: 'docomo', smscIds: ['s2'], outcome: 'undeliverable', at: T0 + 3, error: { code: 'UNDELIV', description: 'handset refused' } },
+    ]);
+    expect(out.finals.map((f) => [f.id, f.state])).toEqual([
+      [ok.id, 'delivered'],
+      [bad.id, 'undeliverable'],
+    ]);
+    expect((await store.getMessage(ok.id))?.error).toBeUndefined();
+    expect((await store.getMessage(bad.id))?.error?.code).toBe('UNDELIV');
+    const dupe = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'undeliverable', at: T0 + 9 }]);
+    expect(dupe.finals).toEqual([]);
+    expect((await store.getMessage(ok.id))?.state).toBe('delivered');
+  });
+
   it('one undeliverable segment makes the message undeliverable', async () => {
     const m = newMessage({ segments: 2 });
     await store.insertMessages([m]);

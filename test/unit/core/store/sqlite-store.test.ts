@@ -57,6 +57,20 @@ describe('SqliteStore: API side', () => {
     expect(page.messages).toHaveLength(50);
   });
 
+  it('a failing op in the middle of a group: the others commit exactly once, in one transaction', async () => {
+    const first = newMessage();
+    await store.insertMessages([first]);
+    const before = newMessage();
+    const after = newMessage();
+    // One macrotask: the three inserts land in one group; the middle one repeats an id.
+    const results = await Promise.allSettled([store.insertMessages([before]), store.insertMessages([newMessage(), first]), store.insertMessages([after])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const page = await store.listMessages('default', {}, undefined, 1000);
+    expect(page.messages.map((m) => m.id).sort()).toEqual([first.id, before.id, after.id].sort());
+    // No row of the failed op survived the retry, and nothing ran twice.
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM segments').get() as { n: number }).n).toBe(3);
+  });
+
   it('refuses a message whose parts do not match its segment count', async () => {
     const m = { ...newMessage(), segments: 3 };
     await expect(store.insertMessages([m])).rejects.toBeInstanceOf(InvalidMessageError);
