@@ -283,15 +283,16 @@ async function main(): Promise<void> {
       const b = await measureBare(n, window);
       bareRates.push(b);
       const parts = [`bare smpp echo SMSC ${fmt(b)} submits/s`];
-      for (const v of variants) {
+      // Odd rounds run the simulators in the given order, even rounds in reverse, so none always follows the bare SMSC.
+      for (const v of round % 2 === 1 ? variants : [...variants].reverse()) {
         const cpu0 = cpuSecondsOf(v.sim.proc.pid!);
         const s = rate(n, await v.client.run(v.sent, v.sent + n, window));
         const cpuUs = ((cpuSecondsOf(v.sim.proc.pid!) - cpu0) / n) * 1e6;
         v.sent += n;
         v.rates.push(s);
         v.cpuPerSubmitUs.push(cpuUs);
-        parts.push(`${v.label} ${fmt(s)} submits/s (${(s / b).toFixed(2)}, cpu ${cpuUs.toFixed(1)} µs/submit)`);
       }
+      for (const v of variants) parts.push(`${v.label} ${fmt(v.rates[round - 1] ?? NaN)} submits/s (${((v.rates[round - 1] ?? NaN) / b).toFixed(2)}, cpu ${(v.cpuPerSubmitUs[round - 1] ?? NaN).toFixed(1)} µs/submit)`);
       console.log(`round ${round}: ${parts.join('   ')}   load ${loads()}`);
     }
     const bareRate = median(bareRates);
