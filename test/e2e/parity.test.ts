@@ -125,7 +125,11 @@ describe.skipIf(!k6)('parity: the same scenario on the built-in engine and on k6
     const onK6 = runs.k6 as RunFile;
     const b = figures(builtin);
     const k = figures(onK6);
-    process.stdout.write(`parity (${RATE}/s for ${SECONDS}s through the embedded core and simulator; load average ${loadavg()[0]?.toFixed(1)})\n  k6 ${k6?.version.text}: ${JSON.stringify(k)}\n  built-in: ${JSON.stringify(b)}\n`);
+    const pct = (x: number, ref: number): string => `${((100 * (x - ref)) / ref).toFixed(1)} %`;
+    process.stdout.write(
+      `parity (${RATE}/s for ${SECONDS}s through the embedded core and simulator; load average ${loadavg()[0]?.toFixed(1)})\n  k6 ${k6?.version.text}: ${JSON.stringify(k)}\n  built-in: ${JSON.stringify(b)}\n` +
+        `  built-in vs k6: rate ${pct(b.rate, k.rate)}, p50 ${pct(b.p50, k.p50)}, p99 ${pct(b.p99, k.p99)}\n`,
+    );
 
     expect(builtin.engine).toBe('builtin');
     expect(onK6.engine).toBe('k6');
@@ -138,14 +142,12 @@ describe.skipIf(!k6)('parity: the same scenario on the built-in engine and on k6
     expect(onK6.exitCode).toBe(99);
 
     expect(Math.abs(b.rate - k.rate) / k.rate).toBeLessThanOrEqual(0.03);
-    // Latency: within 25 % (p50) and 50 % (p99) as issue 5 asks, with a floor
-    // in milliseconds. The local core answers in ~4 ms, and the built-in
-    // engine's Node client measures about 1 ms more per request than k6's Go
-    // client (event-loop turns between socket and timer): 27 % of a 4 ms
-    // median, a client difference, not a gateway one. p99 of 200 samples is
-    // the third-largest sample, so it gets a floor of its own.
-    expect(Math.abs(b.p50 - k.p50)).toBeLessThanOrEqual(Math.max(0.25 * k.p50, 1.5));
-    expect(Math.abs(b.p99 - k.p99)).toBeLessThanOrEqual(Math.max(0.5 * k.p99, 15));
+    // Latency: within 25 % (p50) and 50 % (p99), as issue 5 asks. Both
+    // engines time http_req_duration the same way (sending + waiting +
+    // receiving; the wait for a connection is http_req_blocked), so no
+    // allowance for the client is needed.
+    expect(Math.abs(b.p50 - k.p50) / k.p50).toBeLessThanOrEqual(0.25);
+    expect(Math.abs(b.p99 - k.p99) / k.p99).toBeLessThanOrEqual(0.5);
 
     // The ledger saw every accepted message, on both engines, and as many.
     expect(b.ledger).toBe(b.accepted);
