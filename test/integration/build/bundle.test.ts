@@ -1,7 +1,7 @@
 // denpa runs from its esbuild bundle with plain node: the rebuild-when-stale
 // wiring of scripts/build.js on a scratch tree, and the real CLI started the
 // way a user starts it (bin/denpa.js), answering from dist/.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,5 +120,42 @@ describe('bin/denpa.js runs the CLI from dist/', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^denpa: /);
     expect(r.stderr).toMatch(/simulator\/\S+\.ts:\d+/);
+  });
+});
+
+describe('dist/service-host.js (what a bundled harness forks)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child = undefined;
+  });
+
+  it('starts a simulator with plain node, reports ready over IPC and exits 0 when told to stop', async () => {
+    await ensureBundle();
+    const options = { seed: 3, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 };
+    const host = fork(join(REPO_ROOT, 'dist', 'service-host.js'), ['sim', JSON.stringify(options)], {
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    child = host;
+    let output = '';
+    host.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    host.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    const message = await new Promise<{ type: string; endpoints?: { controlUrl?: string; smppPorts?: Record<string, number> } }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no IPC message within 30 s: ${output}`)), 30_000);
+      host.once('message', (m) => {
+        clearTimeout(timer);
+        resolve(m as { type: string });
+      });
+      host.once('exit', (code) => reject(new Error(`service host exited with ${code}: ${output}`)));
+    });
+    expect(message.type).toBe('ready');
+    expect(Object.keys(message.endpoints?.smppPorts ?? {}).sort()).toEqual(['au', 'docomo', 'softbank']);
+    const health = await fetch(`${message.endpoints?.controlUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => host.once('exit', (code) => resolve(code)));
+    host.send({ type: 'stop' });
+    expect(await exited).toBe(0);
   });
 });
