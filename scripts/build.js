@@ -27,15 +27,17 @@ export const DIST_DIR = join(REPO_ROOT, 'dist');
 
 /**
  * Every process entry point, in ONE list: `name` becomes dist/<name>.js.
- * To add an entry, add one line. `optional` entries are built when their
- * source exists (an entry still being written in the shared tree); drop the
- * flag once the file is committed.
+ * To add an entry, add one line here (and load it as dist/<name>.js, e.g.
+ * through src/harness/installation.ts's bundledEntry, or `new URL('./<name>.js',
+ * import.meta.url)` from bundled code). Mark an entry `optional: true` while
+ * its source is still being written in the shared tree: it is built once the
+ * file exists; drop the flag when the file is committed.
  */
 export const ENTRY_POINTS = [
   { name: 'denpa', source: 'src/cli.ts' },
   { name: 'service-host', source: 'src/harness/orchestrate/service-host.ts' },
   // The core's SQLite store thread; worker-store.ts loads it as ./store-worker.js beside its own chunk.
-  { name: 'store-worker', source: 'src/core/store/sqlite/store-worker.ts', optional: true },
+  { name: 'store-worker', source: 'src/core/store/sqlite/store-worker.ts' },
 ];
 
 /** The folders (and files) whose contents go into the bundle; a change in any of them makes it stale. */
@@ -44,9 +46,9 @@ export const SOURCE_ROOTS = ['src', 'simulator', 'scripts/build.js'];
 /** Written last by every build; its mtime is the build's start time. */
 export const BUILD_STAMP = join(DIST_DIR, '.built');
 
-/** The entries that exist in this tree (optional ones whose source is absent are left out). */
-export function presentEntries(root = REPO_ROOT) {
-  return ENTRY_POINTS.filter((e) => !e.optional || existsSync(join(root, e.source)));
+/** The entries to build in this tree (optional ones whose source is absent are left out). */
+export function presentEntries(root = REPO_ROOT, entries = ENTRY_POINTS) {
+  return entries.filter((e) => !e.optional || existsSync(join(root, e.source)));
 }
 
 /**
@@ -84,11 +86,11 @@ export function sourceMtimes(root = REPO_ROOT) {
 }
 
 /** When the current build started, or undefined when dist/ lacks the stamp or any entry's output. */
-export function builtAt(root = REPO_ROOT) {
+export function builtAt(root = REPO_ROOT, entries = ENTRY_POINTS) {
   const dist = join(root, 'dist');
   try {
     const at = statSync(join(dist, '.built')).mtimeMs;
-    for (const e of presentEntries(root)) statSync(join(dist, `${e.name}.js`));
+    for (const e of presentEntries(root, entries)) statSync(join(dist, `${e.name}.js`));
     return at;
   } catch {
     return undefined;
@@ -96,8 +98,8 @@ export function builtAt(root = REPO_ROOT) {
 }
 
 /** Whether dist/ must be rebuilt before it runs. */
-export function needsBuild(root = REPO_ROOT) {
-  return bundleIsStale(sourceMtimes(root), builtAt(root));
+export function needsBuild(root = REPO_ROOT, entries = ENTRY_POINTS) {
+  return bundleIsStale(sourceMtimes(root), builtAt(root, entries));
 }
 
 const CHUNK_FILE = /^.+-[A-Z0-9]{8}\.js(\.map)?$/;
@@ -110,11 +112,11 @@ const OLD_CHUNK_MS = 24 * 3600_000;
  * place, chunks before the entries that import them, the stamp last.
  * @returns {Promise<{ files: string[], ms: number }>}
  */
-export async function buildBundle(root = REPO_ROOT) {
+export async function buildBundle(root = REPO_ROOT, entryPoints = ENTRY_POINTS) {
   const { build } = await import('esbuild');
   const startedMs = Date.now();
   const dist = join(root, 'dist');
-  const entries = presentEntries(root);
+  const entries = presentEntries(root, entryPoints);
   const result = await build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(entries.map((e) => [e.name, e.source])),
@@ -159,12 +161,12 @@ export async function buildBundle(root = REPO_ROOT) {
  * read-only install) does an existing bundle run, with a warning.
  * @returns {Promise<'fresh' | 'built' | 'kept'>}
  */
-export async function ensureBundle(root = REPO_ROOT) {
+export async function ensureBundle(root = REPO_ROOT, entries = ENTRY_POINTS) {
   // An install without the sources (only dist/) has nothing to compare.
   if (!existsSync(join(root, 'src'))) return 'fresh';
-  if (!needsBuild(root)) return 'fresh';
+  if (!needsBuild(root, entries)) return 'fresh';
   try {
-    await buildBundle(root);
+    await buildBundle(root, entries);
     return 'built';
   } catch (err) {
     const code = /** @type {NodeJS.ErrnoException} */ (err).code;

@@ -42,5 +42,7 @@ describe('ENTRY_POINTS', () => {
     expect(ENTRY_POINTS.find((e) => e.name === 'denpa')).toMatchObject({ source: 'src/cli.ts' });
     expect(ENTRY_POINTS.find((e) => e.name === 'service-host')).toMatchObject({ source: 'src/harness/orchestrate/service-host.ts' });
     expect(ENTRY_POINTS.find((e) => e.name === 'service-host')?.optional).toBeUndefined();
+    // worker-store.ts loads it as ./store-worker.js beside its own chunk.
+    expect(ENTRY_POINTS.find((e) => e.name === 'store-worker')).toMatchObject({ source: 'src/core/store/sqlite/store-worker.ts' });
   });
 });
