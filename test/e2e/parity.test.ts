@@ -98,6 +98,10 @@ function figures(run: RunFile): { iterations: number; rate: number; p50: number;
   };
 }
 
+/** Where the time went, phase by phase (k6's definitions on both engines). */
+const phases = (run: RunFile): string =>
+  ['blocked', 'sending', 'waiting', 'receiving'].map((p) => run.summary.metrics[`http_req_${p}`]?.values.med?.toFixed(3) ?? '-').join('/');
+
 const states = (run: RunFile): Record<string, string> =>
   Object.fromEntries(run.verdict.thresholds.map((t) => [`${t.metric}: ${t.expression}`, t.state]));
 
@@ -128,7 +132,8 @@ describe.skipIf(!k6)('parity: the same scenario on the built-in engine and on k6
     const pct = (x: number, ref: number): string => `${((100 * (x - ref)) / ref).toFixed(1)} %`;
     process.stdout.write(
       `parity (${RATE}/s for ${SECONDS}s through the embedded core and simulator; load average ${loadavg()[0]?.toFixed(1)})\n  k6 ${k6?.version.text}: ${JSON.stringify(k)}\n  built-in: ${JSON.stringify(b)}\n` +
-        `  built-in vs k6: rate ${pct(b.rate, k.rate)}, p50 ${pct(b.p50, k.p50)}, p99 ${pct(b.p99, k.p99)}\n`,
+        `  built-in vs k6: rate ${pct(b.rate, k.rate)}, p50 ${pct(b.p50, k.p50)}, p99 ${pct(b.p99, k.p99)}\n` +
+        `  medians (blocked/sending/waiting/receiving ms): k6 ${phases(onK6)}; built-in ${phases(builtin)}\n`,
     );
 
     expect(builtin.engine).toBe('builtin');

@@ -11,7 +11,7 @@ import { parseDuration } from './duration.ts';
 import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';
 import { ScenarioRun, type ScenarioHost } from './executor.ts';
 import { ConnectionPool } from './connection-pool.ts';
-import { MetricRegistry } from './metric-registry.ts';
+import { MetricRegistry, warmUpIntervalClose } from './metric-registry.ts';
 import { initialVUs, plannedScenarioMs, resolveOptions, type ResolvedOptions } from './options.ts';
 import { type ProgressSnapshot, progressSnapshot } from './progress.ts';
 import { type EngineResult, type RunEnd, type ScenarioReport, type SummaryData, buildSummary } from './result.ts';
@@ -214,6 +214,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       setupVu.state.groupPath = '';
     }
 
+    warmUpIntervalClose();
     rt.runStartMs = clock.now();
     registry.begin(rt.runStartMs);
     rt.emit(builtin.vus_max, rt.stats.vusInitialized, {});
