@@ -6,6 +6,7 @@
 import type { Clock, Random, TimerHandle } from '../runtime/index.ts';
 import type { MessageIdRadix } from '../smpp/index.ts';
 import { CarrierLink, type BindState } from './carrier/carrier-link.ts';
+import { DEFAULT_SEND_RATE } from './carrier/send-rate.ts';
 import { readReceiptOutcome } from './carrier/receipt-outcome.ts';
 import type { BackoffPolicy } from './dispatch/backoff.ts';
 import { CarrierQueue } from './dispatch/carrier-queue.ts';
@@ -131,6 +132,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
         responseTimeoutMs: c.responseTimeoutMs,
         enquireLinkMs: c.enquireLinkMs,
         reconnect: { baseMs: c.reconnectMinMs, maxMs: c.reconnectMaxMs, jitter: tuning.reconnectJitter },
+        throttle: { ...DEFAULT_SEND_RATE, backoff: tuning.throttleBackoff },
         clock,
         random: random.fork(`link:${carrier}`),
       },
@@ -154,13 +156,11 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     const queue = new CarrierQueue(
       {
         carrier,
-        tps: c.tps * c.binds,
         sourceAddr: c.sourceAddr,
         messageIdRadix: radix,
         receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000,
         claimIntervalMs: tuning.claimIntervalMs,
         maxTransientAttempts: tuning.maxTransientAttempts,
-        throttleBackoff: tuning.throttleBackoff,
         transientBackoff: tuning.transientBackoff,
         heldLanes,
         clock,
@@ -216,6 +216,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     if (!closed) depthTimer = clock.setTimeout(() => void depths(), tuning.laneDepthIntervalMs);
   };
 
+  metrics?.readSendRates(() => [...links].map(([carrier, link]) => [carrier, link.tps] as const));
   for (const link of links.values()) link.start();
   for (const q of queues.values()) q.start();
   void sweep();

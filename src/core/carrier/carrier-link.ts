@@ -14,6 +14,7 @@ import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
 import { SmppClient, type DeliverAnswer, type ReceivedMessage, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import { backoffDelay, type BackoffPolicy } from '../dispatch/backoff.ts';
 import type { Carrier } from '../store/index.ts';
+import { SendRate, type SendRatePolicy } from './send-rate.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface CarrierLinkOptions {
@@ -25,8 +26,10 @@ export interface CarrierLinkOptions {
   readonly systemType: string;
   readonly binds: number;
   readonly window: number;
-  /** Submits per second for the whole link (all binds together). */
+  /** Submits per second for the whole link (all binds together): the cap; throttling lowers it for a while. */
   readonly tps: number;
+  /** How the rate follows the carrier's throttling (see send-rate.ts). */
+  readonly throttle: SendRatePolicy;
   readonly responseTimeoutMs: number;
   readonly enquireLinkMs: number;
   readonly reconnect: BackoffPolicy;
@@ -66,6 +69,7 @@ export interface SubmitLease {
 export class CarrierLink {
   private readonly bindsState: Bind[];
   private readonly bucket: TokenBucket;
+  private readonly rate: SendRate;
   private pausedUntil = 0;
   private closing = false;
 
@@ -73,7 +77,8 @@ export class CarrierLink {
     private readonly options: CarrierLinkOptions,
     private readonly events: LinkEvents,
   ) {
-    this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 20)), options.clock);
+    this.bucket = new TokenBucket(options.tps, burstFor(options.tps), options.clock);
+    this.rate = new SendRate(options.tps, options.throttle, options.random.fork('send-rate'));
     this.bindsState = Array.from({ length: options.binds }, (_, index) => ({ index, current: { state: 'closed' }, inFlight: 0, timer: undefined }));
   }
 
@@ -111,10 +116,27 @@ export class CarrierLink {
     return Math.max(pause, this.bucket.msUntilToken());
   }
 
-  /** The carrier said slow down (ESME_RTHROTTLED / ESME_RMSGQFUL): send nothing for `ms`. */
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.options.clock.now() + ms);
+  /** Submits per second the link sends at now (the cap, or less while the carrier throttles). */
+  get tps(): number {
+    return this.rate.tps;
+  }
+
+  /**
+   * The carrier said slow down (ESME_RTHROTTLED / ESME_RMSGQFUL) to a submit
+   * sent at `sentAt`: a new episode lowers the rate and pauses the link.
+   */
+  throttled(sentAt: number): void {
+    const now = this.options.clock.now();
+    const pauseMs = this.rate.throttled(sentAt, now);
+    if (pauseMs === 0) return;
+    this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+    this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
     this.bucket.drain();
+  }
+
+  /** The carrier accepted a submit: the rate may climb back towards the cap. */
+  accepted(): void {
+    if (this.rate.accepted(this.options.clock.now())) this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
   }
 
   /**
@@ -224,4 +246,9 @@ export class CarrierLink {
       this.setState(b, { state: 'closed' });
     }
   }
+}
+
+/** A twentieth of a second's worth of submits may leave together. */
+function burstFor(tps: number): number {
+  return Math.max(1, Math.ceil(tps / 20));
 }

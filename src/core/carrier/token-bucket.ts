@@ -11,20 +11,41 @@ export class TokenBucket {
   private last: number;
 
   constructor(
-    readonly ratePerSecond: number,
-    readonly burst: number,
+    private rate: number,
+    private size: number,
     private readonly clock: Clock,
   ) {
+    TokenBucket.check(rate, size);
+    this.tokens = size;
+    this.last = clock.now();
+  }
+
+  private static check(ratePerSecond: number, burst: number): void {
     if (!(ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${ratePerSecond}`);
     if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
-    this.tokens = burst;
-    this.last = clock.now();
+  }
+
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  get burst(): number {
+    return this.size;
+  }
+
+  /** A new rate and burst from now on (tokens already earned are kept, up to the new burst). */
+  setRate(ratePerSecond: number, burst: number): void {
+    TokenBucket.check(ratePerSecond, burst);
+    this.refill();
+    this.rate = ratePerSecond;
+    this.size = burst;
+    this.tokens = Math.min(this.tokens, burst);
   }
 
   private refill(): void {
     const now = this.clock.now();
     if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
+      this.tokens = Math.min(this.size, this.tokens + ((now - this.last) * this.rate) / 1000);
       this.last = now;
     }
   }
@@ -43,7 +64,7 @@ export class TokenBucket {
   msUntilToken(): number {
     this.refill();
     if (this.tokens >= 1 - EPSILON) return 0;
-    return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+    return Math.ceil(((1 - this.tokens) * 1000) / this.rate);
   }
 
   /** Empty the bucket (the carrier said we were too fast): sending resumes at the refill rate. */

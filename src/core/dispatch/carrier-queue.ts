@@ -7,7 +7,7 @@
 // Claim sizing: the OTP lane is claimed every cycle whatever the buffer
 // holds (so an OTP never waits behind claimed promotions); the other lanes
 // only while the buffer is shorter than what the link can take soon
-// (free slots, and at most ~200 ms of the TPS cap).
+// (free slots, and at most ~200 ms at the link's current rate).
 import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
 import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import type { CarrierLink, SubmitLease } from '../carrier/carrier-link.ts';
@@ -23,7 +23,6 @@ import { relativeValidity } from './validity.ts';
 
 export interface CarrierQueueOptions {
   readonly carrier: Carrier;
-  readonly tps: number;
   readonly sourceAddr: string;
   readonly messageIdRadix: MessageIdRadix | undefined;
   readonly receiptTimeoutMs: number;
@@ -31,7 +30,6 @@ export interface CarrierQueueOptions {
   readonly claimIntervalMs: number;
   /** Retries after ESME_RSYSERR / ESME_RX_T_APPN / response timeouts before the message fails. */
   readonly maxTransientAttempts: number;
-  readonly throttleBackoff: BackoffPolicy;
   readonly transientBackoff: BackoffPolicy;
   /** Lanes held in their quiet hours (dunning by default). */
   readonly heldLanes: ReadonlyMap<Category, SendingWindow>;
@@ -69,7 +67,6 @@ export class CarrierQueue {
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private pumpQueued = false;
-  private throttles = 0;
   private lastClaimAt = -Infinity;
   private settledWaiters: Array<() => void> = [];
 
@@ -152,7 +149,7 @@ export class CarrierQueue {
     // back for anything that arrived meanwhile (an OTP waits at most one interval to be claimed).
     if (now - this.lastClaimAt < this.o.claimIntervalMs) return;
     this.lastClaimAt = now;
-    const soon = Math.max(1, Math.ceil(this.o.tps * 0.2));
+    const soon = Math.max(1, Math.ceil(this.link.tps * 0.2));
     const room = Math.min(this.link.freeSlots, soon) - this.buffer.size;
     const lanes = this.lanesOpen(now);
     const otpOnly = room <= 0;
@@ -225,7 +222,7 @@ export class CarrierQueue {
     const verdict = classifySubmitStatus(res.commandStatus);
     this.hooks.onSubmitResult(this.o.carrier, verdict.kind === 'submitted' ? 'ESME_ROK' : verdict.error.code, now - sentAt);
     if (res.ok && verdict.kind === 'submitted') {
-      this.throttles = 0;
+      this.link.accepted();
       // An id of digits only, radix not configured, could be decimal or hex: keep both readings.
       const [smscId = res.messageId, smscAltId] = messageKeys(res.messageId, this.o.messageIdRadix);
       const event: DispatchEvent = {
@@ -245,7 +242,7 @@ export class CarrierQueue {
       return;
     }
     if (verdict.kind === 'throttled') {
-      this.link.pause(backoffDelay(this.o.throttleBackoff, this.throttles++, this.o.random));
+      this.link.throttled(sentAt);
     }
     job.msg.leases.push(lease);
     this.segmentDone(job.msg, verdict);

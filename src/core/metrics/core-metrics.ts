@@ -56,6 +56,9 @@ export class CoreMetrics {
   readonly queueDepth: Gauge<'carrier' | 'category'>;
   /** 1 for the state each link is in, 0 for the others. */
   readonly linkState: Gauge<'carrier' | 'link' | 'state'>;
+  /** Submits per second each carrier link sends at: its cap, or less while the carrier throttles. */
+  readonly linkSendRate: Gauge<'carrier'>;
+  private sendRates: () => ReadonlyArray<readonly [string, number]> = () => [];
   /** submit_sm -> submit_sm_resp. */
   readonly submitLatency: Histogram<'carrier'>;
   /** Accepted -> final state. */
@@ -100,6 +103,16 @@ export class CoreMetrics {
       help: '1 when the SMPP link is in this state',
       labelNames: ['carrier', 'link', 'state'],
       registers,
+    });
+    const rates = (): ReadonlyArray<readonly [string, number]> => this.sendRates();
+    this.linkSendRate = new Gauge({
+      name: 'denpa_link_send_rate',
+      help: 'Submits per second the carrier link sends at (the configured cap, lower while the carrier throttles)',
+      labelNames: ['carrier'],
+      registers,
+      collect() {
+        for (const [carrier, tps] of rates()) this.set({ carrier }, tps);
+      },
     });
     this.submitLatency = new Histogram({
       name: 'denpa_submit_latency_seconds',
@@ -169,6 +182,11 @@ export class CoreMetrics {
   /** One delivery receipt with this outcome. */
   countReceipt(carrier: string, outcome: string): void {
     this.receiptTally.add(carrier, outcome);
+  }
+
+  /** Where denpa_link_send_rate reads the links' current rates when scraped. */
+  readSendRates(read: () => ReadonlyArray<readonly [string, number]>): void {
+    this.sendRates = read;
   }
 
   /** Set the state of one link (exactly one state reads 1). */

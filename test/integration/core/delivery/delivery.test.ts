@@ -82,6 +82,25 @@ describe('delivery against the simulator', () => {
     expect(retried.length).toBeGreaterThan(0);
   });
 
+  it('learns a carrier cap below its configured rate instead of collapsing under ESME_RTHROTTLED', async () => {
+    // The core may send 2,000/s to docomo; the carrier takes 100/s and throttles the rest.
+    const { sim, store, delivery } = await setUp({ throttle: { perBindTps: 0, perCarrierTps: 100 } }, { docomo: { tps: 1000, window: 50 } });
+    await waitUntil(() => delivery.ready(), 5000);
+    const now = clock.now();
+    const ms = Array.from({ length: 600 }, (_, i) => probeMessage({ runId: 'CAP1', seq: i, carrier: 'docomo', now }));
+    const t0 = Date.now();
+    await store.insertMessages(ms);
+    delivery.wake();
+    const states = await allFinal(store, ms, 40_000);
+    const seconds = (Date.now() - t0) / 1000;
+    expect(states.filter((s) => s !== 'delivered')).toEqual([]);
+    expect(sim.simulator.counters().docomo.responsesByStatus['0x00000058'] ?? 0).toBeGreaterThan(0);
+    expect(sim.simulator.run('CAP1')).toMatchObject({ messages: 600, duplicates: 0 });
+    // The cap allows 6 s. Escalating the pause once per throttled answer took 25.6 s here;
+    // the link now cuts its rate once per episode and took 6.0 s.
+    expect(seconds).toBeLessThan(20);
+  });
+
   it('ends ESME_RINVDSTADR rejected at once and ESME_RSYSERR failed after bounded retries', async () => {
     const { sim, store } = await setUp(undefined, {}, { transientBackoff: { baseMs: 10, maxMs: 20, jitter: 0 }, maxTransientAttempts: 3 });
     sim.simulator.patchProfile('au', { errors: [{ status: 'ESME_RINVDSTADR', rate: 1 }] });

@@ -29,6 +29,17 @@ describe('TokenBucket', () => {
     clock.advance(100);
     expect(b.tryTake()).toBe(true);
   });
+  it('setRate changes the refill from now on and trims tokens to the new burst', () => {
+    const clock = new ManualClock();
+    const b = new TokenBucket(100, 10, clock);
+    b.setRate(10, 2);
+    expect(b.available).toBe(2);
+    expect([b.tryTake(), b.tryTake(), b.tryTake()]).toEqual([true, true, false]);
+    expect(b.msUntilToken()).toBe(100);
+    clock.advance(1000);
+    expect(b.available).toBe(2);
+    expect(() => b.setRate(0, 1)).toThrow(RangeError);
+  });
   it('refuses nonsense', () => {
     const clock = new ManualClock();
     expect(() => new TokenBucket(0, 1, clock)).toThrow(RangeError);

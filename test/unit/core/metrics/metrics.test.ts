@@ -37,6 +37,20 @@ describe('CoreMetrics', () => {
     expect(body).toContain('denpa_receipts_total{carrier="au",outcome="delivered"} 1');
   });
 
+  it('reads each link\'s send rate when scraped', async () => {
+    const m = new CoreMetrics();
+    let docomo = 2000;
+    m.readSendRates(() => [
+      ['docomo', docomo],
+      ['au', 30],
+    ]);
+    expect((await m.exposition()).body).toContain('denpa_link_send_rate{carrier="docomo"} 2000');
+    docomo = 140;
+    const body = (await m.exposition()).body;
+    expect(body).toContain('denpa_link_send_rate{carrier="docomo"} 140');
+    expect(body).toContain('denpa_link_send_rate{carrier="au"} 30');
+  });
+
   it('keeps registries apart (two cores in one process)', async () => {
     const a = new CoreMetrics();
     const b = new CoreMetrics({ defaultMetrics: true });
