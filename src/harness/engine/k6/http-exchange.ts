@@ -4,7 +4,7 @@
 // hands the body over as a stream; timing around it adds what k6 leaves out
 // of http_req_duration: building the request and waiting for a connection
 // (k6's http_req_blocked) before, and promise and stream hops after. Those
-// cost ~0.5 ms per request on a 2-core machine (docs/engine.md). Here the
+// cost ~0.5 ms per request on a 2-core machine (docs/k6.md). Here the
 // instants come from the dispatch handler's hooks, called by undici's HTTP/1
 // client where they happen: onConnect (the request got its socket),
 // onRequestSent (the last byte written), onResponseStarted (the first
