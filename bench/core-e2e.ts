@@ -58,7 +58,8 @@ interface Service {
 function spawnService(cliArgs: string[], ready: RegExp, timeoutMs = 60_000): Promise<Service & { match: RegExpMatchArray }> {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each child on exit (for finding hot spots).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As a user starts them: bin/denpa.js, which runs the dist/ bundle with plain node.
+  const child = spawn(process.execPath, [...prof, path.join(ROOT, 'bin/denpa.js'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const svc: Service = { child, output: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms: ${cliArgs.join(' ')}\n${svc.output.slice(-2000)}`)), timeoutMs);
