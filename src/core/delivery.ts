@@ -69,6 +69,8 @@ export interface DeliveryDeps {
   readonly tuning?: Partial<DeliveryTuning>;
   /** Carriers to connect (default all three). */
   readonly carriers?: readonly Carrier[];
+  /** Final states with a status callback were committed: the callback sender can look now instead of at its next poll. */
+  readonly onCallbacksQueued?: () => void;
 }
 
 export interface Delivery {
@@ -100,6 +102,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   if (recovered > 0) log.warn({ recovered }, 'messages in flight at the last stop were put back in their lanes; unanswered segments will be sent again');
 
   const onFinals = (finals: DispatchOutcome['finals']): void => {
+    if (deps.onCallbacksQueued && finals.some((f) => f.callback)) deps.onCallbacksQueued();
     if (!metrics) return;
     const now = clock.now();
     for (const f of finals) {

@@ -66,6 +66,8 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       metrics,
       ...(options.carriers ? { carriers: options.carriers } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
+      // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
+      onCallbacksQueued: () => callbacks?.wake(),
     });
     const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
     const callbackLog = logger.child({ room: 'callback' });

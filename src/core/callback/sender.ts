@@ -68,6 +68,7 @@ export class CallbackSender {
   private readonly post: CallbackPost;
   private inFlight = 0;
   private claiming = false;
+  private wokenWhileClaiming = false;
   private closed = false;
   private timer: TimerHandle | undefined;
   private gaugeAt = -Infinity;
@@ -92,6 +93,8 @@ export class CallbackSender {
   /** Look for due callbacks now (e.g. after a state change wrote one). */
   wake(): void {
     if (this.closed) return;
+    // A claim running now may have read before the new row was committed: look again after it.
+    if (this.claiming) this.wokenWhileClaiming = true;
     this.opts.clock.clearTimeout(this.timer);
     this.timer = undefined;
     void this.pump();
@@ -144,13 +147,15 @@ export class CallbackSender {
     } finally {
       this.claiming = false;
     }
+    const again = this.wokenWhileClaiming;
+    this.wokenWhileClaiming = false;
     for (const job of jobs) {
       void this.track(job).then(() => {
         if (!this.closed) void this.pump();
       });
     }
     if (this.closed) return;
-    if (jobs.length === free) {
+    if (jobs.length === free || again) {
       void this.pump(); // more may be due
     } else if (this.timer === undefined && this.inFlight < this.opts.policy.concurrency) {
       this.timer = this.opts.clock.setTimeout(() => {

@@ -241,7 +241,15 @@ export interface DispatchOutcome {
   /** Receipts whose SMSC id matched no segment (yet): the caller may hold and retry them. */
   readonly unmatched: readonly ReceiptEvent[];
   /** Messages that reached a final state in this batch. */
-  readonly finals: readonly { readonly id: string; readonly state: FinalState; readonly category: Category; readonly carrier: Carrier; readonly acceptedAt: number }[];
+  readonly finals: readonly {
+    readonly id: string;
+    readonly state: FinalState;
+    readonly category: Category;
+    readonly carrier: Carrier;
+    readonly acceptedAt: number;
+    /** A status callback for this final state was written to the outbox (the message has a callback_url). */
+    readonly callback: boolean;
+  }[];
 }
 
 export interface LaneDepth {

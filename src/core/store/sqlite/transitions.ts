@@ -115,7 +115,7 @@ export class MessageTransitions {
     const m = this.s.finalize.get(state, at, error?.code ?? null, error?.description ?? null, id) as OutboxSubject | undefined;
     if (!m) return undefined;
     this.writeOutbox(m, state, at, error);
-    return { id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at };
+    return { id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at, callback: m.callback_url !== null };
   }
 
   claim(carrier: Carrier, now: number, limit: number, lanes: readonly Category[]): ClaimedMessage[] {

@@ -115,7 +115,8 @@ describe('startCore', () => {
       http: { port: 0, logLevel: 'silent' },
       store: { dataDir: tempDir() },
       carriers: { docomo: carrier('docomo'), au: carrier('au'), softbank: carrier('softbank') },
-      callbacks: { pollIntervalMs: 20 },
+      // Far beyond the test's wait: final-state callbacks must leave because delivery wakes the sender.
+      callbacks: { pollIntervalMs: 60_000 },
     });
     core = await startCore(config, { random: new SeededRandom(2) });
     expect(await waitFor(async () => (await request(`${core!.url}/readyz`)).statusCode === 200, 10_000)).toBe(true);

@@ -221,6 +221,37 @@ describe('CallbackSender', () => {
     expect(await s.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
   });
 
+  it('wake() sends a callback committed while a claim was running, without waiting for the next poll', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let claims = 0;
+    // The first claim reads (nothing is owed yet), then is held until the row below is committed.
+    const gated = new Proxy(store, {
+      get(target, key) {
+        if (key === 'claimDueCallbacks') {
+          return async (...args: Parameters<SqliteStore['claimDueCallbacks']>) => {
+            claims++;
+            const jobs = await target.claimDueCallbacks(...args);
+            if (claims === 1) await gate;
+            return jobs;
+          };
+        }
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const s = sender({ store: gated });
+    s.start();
+    for (let i = 0; i < 200 && claims === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(claims).toBe(1);
+    const id = await owedCallback();
+    s.wake();
+    release();
+    // The ManualClock never moves: the poll timer cannot fire, only the wake can bring the callback.
+    for (let i = 0; i < 400 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(received.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([id]);
+  });
+
   it('runs in the background with bounded concurrency until closed', async () => {
     for (let i = 0; i < 10; i++) await owedCallback('default', `r${i}`);
     let concurrent = 0;

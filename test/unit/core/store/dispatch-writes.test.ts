@@ -100,7 +100,7 @@ describe('SqliteStore: dispatch side', () => {
 
   it('a single-segment message ends as its receipt says; a duplicate receipt changes nothing', async () => {
     const ok = newMessage();
-    const bad = newMessage();
+    const bad = newMessage({ callbackUrl: undefined });
     await store.insertMessages([ok, bad]);
     expect(await store.claimDue('docomo', T0, 10)).toHaveLength(2);
     const out = await store.applyDispatch([
@@ -109,9 +109,9 @@ describe('SqliteStore: dispatch side', () => {
       { kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'delivered', at: T0 + 2 },
       { kind: 'receipt', carrier: 'docomo', smscIds: ['s2'], outcome: 'undeliverable', at: T0 + 3, error: { code: 'UNDELIV', description: 'handset refused' } },
     ]);
-    expect(out.finals.map((f) => [f.id, f.state])).toEqual([
-      [ok.id, 'delivered'],
-      [bad.id, 'undeliverable'],
+    expect(out.finals.map((f) => [f.id, f.state, f.callback])).toEqual([
+      [ok.id, 'delivered', true],
+      [bad.id, 'undeliverable', false],
     ]);
     expect((await store.getMessage(ok.id))?.error).toBeUndefined();
     expect((await store.getMessage(bad.id))?.error?.code).toBe('UNDELIV');
