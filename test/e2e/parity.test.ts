@@ -115,7 +115,10 @@ describe.skipIf(!k6)('parity: the same scenario on the built-in engine and on k6
     await writeFile(scenario, SCENARIO);
   });
   afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
+    // DENPA_KEEP_PARITY_RUNS=1 keeps both run directories (summary.json with
+    // per-second intervals, reports) to see where a disagreement came from.
+    if (process.env.DENPA_KEEP_PARITY_RUNS === '1') process.stdout.write(`parity runs kept in ${out}\n`);
+    else await rm(out, { recursive: true, force: true });
   });
 
   it('agrees on thresholds, rate, latency and ledger counts', async () => {
