@@ -123,7 +123,8 @@ export class CarrierLink {
 
   /**
    * The carrier said slow down (ESME_RTHROTTLED / ESME_RMSGQFUL) to a submit
-   * sent at `sentAt`: a new episode lowers the rate and pauses the link.
+   * sent at `sentAt`: the link pauses, and lowers its rate when throttling
+   * is dense (see send-rate.ts).
    */
   throttled(sentAt: number): void {
     const now = this.options.clock.now();
@@ -134,9 +135,9 @@ export class CarrierLink {
     this.bucket.drain();
   }
 
-  /** The carrier accepted a submit: the rate may climb back towards the cap. */
-  accepted(): void {
-    if (this.rate.accepted(this.options.clock.now())) this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
+  /** The carrier accepted a submit sent at `sentAt`: the rate may climb back towards the cap. */
+  accepted(sentAt: number): void {
+    if (this.rate.accepted(sentAt, this.options.clock.now())) this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
   }
 
   /**

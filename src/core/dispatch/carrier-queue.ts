@@ -222,7 +222,7 @@ export class CarrierQueue {
     const verdict = classifySubmitStatus(res.commandStatus);
     this.hooks.onSubmitResult(this.o.carrier, verdict.kind === 'submitted' ? 'ESME_ROK' : verdict.error.code, now - sentAt);
     if (res.ok && verdict.kind === 'submitted') {
-      this.link.accepted();
+      this.link.accepted(sentAt);
       // An id of digits only, radix not configured, could be decimal or hex: keep both readings.
       const [smscId = res.messageId, smscAltId] = messageKeys(res.messageId, this.o.messageIdRadix);
       const event: DispatchEvent = {
