@@ -16,8 +16,12 @@ import { findK6, REPO_ROOT } from '../../src/harness/k6/binary.ts';
 const lookup = await findK6();
 const k6 = lookup.state === 'found' ? lookup : undefined;
 
-const RATE = 20;
-const SECONDS = 10;
+// 1,200 samples per engine: p99 is the twelfth-largest, so one stretch
+// without a CPU or one GC pause on a shared machine no longer decides it (at
+// 20/s for 10 s it was the third-largest of 200, and the test passed 6 of 13
+// runs; see docs/k6.md). 60/s stays inside the local links (3 x 30/s).
+const RATE = 60;
+const SECONDS = 20;
 
 // A steady OTP scenario built from the release suite's own library. Its
 // thresholds are chosen far from the figures a healthy run gives, some to
