@@ -28,7 +28,7 @@ export const DIST_DIR = join(REPO_ROOT, 'dist');
 /**
  * Every process entry point, in ONE list: `name` becomes dist/<name>.js.
  * To add an entry, add one line here (and load it as dist/<name>.js, e.g.
- * through src/harness/installation.ts's bundledEntry, or `new URL('./<name>.js',
+ * through src/runtime/installation.ts's bundledEntry, or `new URL('./<name>.js',
  * import.meta.url)` from bundled code). Mark an entry `optional: true` while
  * its source is still being written in the shared tree: it is built once the
  * file exists; drop the flag when the file is committed.

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { REPO_ROOT } from '../installation.ts';
+import { REPO_ROOT } from '../../runtime/index.ts';
 
 /** Keep in step with K6_VERSION in scripts/install-k6.sh (a unit test checks). */
 export const PINNED_K6_VERSION = 'v1.8.1';

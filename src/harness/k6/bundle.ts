@@ -11,7 +11,7 @@
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { sourceFile } from '../installation.ts';
+import { sourceFile } from '../../runtime/index.ts';
 import { K6Error } from './errors.ts';
 
 /** Module names k6 provides; they stay imports in the bundle. */

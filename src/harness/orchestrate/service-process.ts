@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RunFailure } from '../../runtime/index.ts';
-import { RUNS_BUNDLED, bundledEntry } from '../installation.ts';
+import { RUNS_BUNDLED, bundledEntry } from '../../runtime/index.ts';
 import type { ServiceEndpoints, ServiceKind, ServiceMessage } from './service-protocol.ts';
 
 /**

@@ -3,12 +3,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile } from '../../../src/harness/installation.ts';
+import { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile } from '../../../src/runtime/index.ts';
 import { serviceHostLaunch } from '../../../src/harness/orchestrate/service-process.ts';
 
 describe('installationFrom', () => {
-  it('from source: the module is src/harness/installation.ts, the root two folders up', () => {
-    expect(installationFrom(pathToFileURL('/opt/denpa/src/harness/installation.ts').href)).toEqual({ repoRoot: '/opt/denpa', bundled: false });
+  it('from source: the module is src/runtime/installation.ts, the root two folders up', () => {
+    expect(installationFrom(pathToFileURL('/opt/denpa/src/runtime/installation.ts').href)).toEqual({ repoRoot: '/opt/denpa', bundled: false });
   });
 
   it('bundled: the module is inlined into a file of dist/, the root is its parent', () => {

@@ -13,6 +13,7 @@
 // A call resolves when the worker's store resolves it (for inserts: after
 // the durable commit), so nothing about durability changes.
 import { Worker } from 'node:worker_threads';
+import { RUNS_BUNDLED, bundledEntry } from '../../../runtime/index.ts';
 import { StoreError } from '../errors.ts';
 import type {
   CallbackJob,
@@ -44,10 +45,9 @@ interface Pending {
  * plain JavaScript. From source (tests, tsx), the worker registers tsx's
  * loader first, which costs the thread about 30 MB more.
  */
-function workerScript(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./store-worker.js', here), eval: false };
-  const entry = new URL('./store-worker.ts', here).href;
+function workerScript(): { script: string; eval: boolean } {
+  if (RUNS_BUNDLED) return { script: bundledEntry('store-worker'), eval: false };
+  const entry = new URL('./store-worker.ts', import.meta.url).href;
   return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, eval: true };
 }
 

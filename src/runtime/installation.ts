@@ -2,9 +2,10 @@
 // bundle (dist/*.js, plain node; see scripts/build.js) or from the
 // TypeScript sources (vitest, tsx). Paths that used to be relative to a
 // source file's own URL go through here, because once bundled that URL is a
-// file in dist/, not the .ts file.
+// file in dist/, not the .ts file. In src/runtime so that the core (its store
+// thread's script) and the harness (its service children) decide alike.
 //
-//   from source   this module is src/harness/installation.ts  -> root is two folders up
+//   from source   this module is src/runtime/installation.ts  -> root is two folders up
 //   bundled       this module is inlined into dist/<file>.js  -> root is dist/..
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
