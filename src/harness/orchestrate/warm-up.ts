@@ -7,9 +7,14 @@
 import { withProbe } from '../../probe/index.ts';
 import type { TrafficFixture } from '../../../scenarios/lib/fixture.ts';
 
-/** The warm-up's run id: the run's with a 'W' in front, never judged. */
+/**
+ * The warm-up's run id, never judged: the run's with another first
+ * character, 'W' (or 'X' when the run's own id starts with 'W': run ids come
+ * from the clock, and one starting with 'W' once made the warm-up's 40
+ * messages count as 40 duplicates of the run's first 40).
+ */
 export function warmUpRunId(runId: string): string {
-  return `W${runId.slice(1)}`;
+  return `${runId.startsWith('W') ? 'X' : 'W'}${runId.slice(1)}`;
 }
 
 export interface WarmUpOptions {

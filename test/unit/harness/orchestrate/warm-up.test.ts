@@ -34,6 +34,8 @@ describe('warm-up before a run', () => {
     expect(seen).toHaveLength(12);
     expect(accepted).toBe(9);
     expect(warmUpRunId('AB12')).toBe('WB12');
+    // A run id that starts with W still gets a warm-up id of its own.
+    expect(warmUpRunId('W3EX')).toBe('X3EX');
     expect(new Set(seen.map((s) => s.client_ref)).size).toBe(12);
     for (const s of seen) {
       expect(s.client_ref).toMatch(/^WB12-\d+$/);
