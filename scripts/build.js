@@ -6,6 +6,7 @@
 //   src/cli.ts                             ─▶ dist/denpa.js          (bin/denpa.js imports it)
 //   src/harness/orchestrate/service-host.ts ─▶ dist/service-host.js  (the harness forks it)
 //   src/core/store/sqlite/store-worker.ts  ─▶ dist/store-worker.js   (the core's store thread)
+//   src/core/delivery-thread/worker.ts     ─▶ dist/delivery-worker.js (the core's delivery thread)
 //   code shared by them, dynamic imports   ─▶ dist/<name>-<hash>.js  (chunks, in the same folder)
 //
 // npm packages stay imports (`packages: 'external'`), resolved from the
@@ -38,6 +39,8 @@ export const ENTRY_POINTS = [
   { name: 'service-host', source: 'src/harness/orchestrate/service-host.ts' },
   // The core's SQLite store thread; worker-store.ts loads it as ./store-worker.js beside its own chunk.
   { name: 'store-worker', source: 'src/core/store/sqlite/store-worker.ts' },
+  // The core's delivery thread (carrier links, dispatch, callbacks); delivery-thread/host.ts loads it.
+  { name: 'delivery-worker', source: 'src/core/delivery-thread/worker.ts' },
 ];
 
 /** The folders (and files) whose contents go into the bundle; a change in any of them makes it stale. */

@@ -77,6 +77,13 @@ export const coreCommand: CommandModule<object, CoreArgs> = {
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+      // A dead delivery thread would leave the core accepting and never delivering: stop, and let the supervisor restart it.
+      void core.deliveryFailed.then((err) => {
+        if (stopping) return;
+        process.stderr.write(`denpa core: the delivery thread failed (${err.message}); shutting down\n`);
+        process.exitCode = 1;
+        stop('SIGTERM');
+      });
     });
     process.stderr.write('denpa core stopped\n');
   },

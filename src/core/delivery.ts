@@ -71,6 +71,8 @@ export interface DeliveryDeps {
   readonly carriers?: readonly Carrier[];
   /** Final states with a status callback were committed: the callback sender can look now instead of at its next poll. */
   readonly onCallbacksQueued?: () => void;
+  /** A bind changed state (linkStates() reads differently now). */
+  readonly onLinkStatesChanged?: () => void;
 }
 
 export interface Delivery {
@@ -151,6 +153,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
         onCapacity: () => ref.queue?.wake(),
         onBindState: (index, state, detail) => {
           metrics?.setLinkState(carrier, index, state);
+          deps.onLinkStatesChanged?.();
           if (state === 'reconnecting') log.warn({ carrier, bind: index, detail }, 'SMPP bind lost; reconnecting');
           else if (state === 'bound') log.info({ carrier, bind: index }, 'SMPP bind up');
         },

@@ -1,17 +1,23 @@
-// The delivery core as a process: store, delivery (carrier links and
-// dispatch), the callback sender and the HTTP API, started together and
-// stopped in the order that loses nothing:
+// The delivery core as a process: three threads, started together and
+// stopped in the order that loses nothing.
+//
+//   main thread      the HTTP API (accepts, looks up, cancels), /metrics, logs
+//   store thread     SQLite: every read and write (store/sqlite/worker-store.ts)
+//   delivery thread  carrier links, dispatch, receipts, status callbacks
+//                    (delivery-thread/host.ts)
+//
+// Shutdown:
 //   1. HTTP stops accepting (new requests get 503) and finishes in-flight ones,
-//   2. delivery drains in-flight submits and unbinds,
-//   3. the callback sender finishes in-flight POSTs,
-//   4. the store flushes and closes.
+//   2. delivery drains in-flight submits and unbinds, then the callback
+//      sender finishes in-flight POSTs (both in the delivery thread),
+//   3. the store flushes and closes.
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { SeededRandom, SystemClock, type Clock, type Random } from '../runtime/index.ts';
 import { buildApp } from './app.ts';
-import { CallbackSender } from './callback/index.ts';
 import type { CoreConfig } from './config/index.ts';
-import { startDelivery, type Delivery, type DeliveryTuning } from './delivery.ts';
+import type { DeliveryTuning } from './delivery.ts';
+import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { openWorkerStore, type Carrier, type WorkerStore } from './store/index.ts';
 
@@ -19,12 +25,14 @@ export { buildApp, type AppDeps } from './app.ts';
 export { loadConfigFile, resolveConfig, defaultConfig, ConfigError, type CoreConfig } from './config/index.ts';
 
 export interface StartCoreOptions {
+  /** The API's clock (accepted_at, TTLs); the delivery thread runs on the system clock. */
   readonly clock?: Clock;
+  /** Seeds the delivery thread's jitter (forks 'delivery' and 'callbacks'). */
   readonly random?: Random;
   /** Carriers to connect (default all three; [] = API only, for tests). */
   readonly carriers?: readonly Carrier[];
   readonly tuning?: Partial<DeliveryTuning>;
-  /** Log destination (default stdout); level comes from config.http.logLevel. */
+  /** Log destination (default stdout); level comes from config.http.logLevel. Every thread's lines go here. */
   readonly logStream?: NodeJS.WritableStream;
 }
 
@@ -34,18 +42,20 @@ export interface RunningCore {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly store: WorkerStore;
-  readonly delivery: Delivery;
-  readonly callbacks: CallbackSender;
+  readonly delivery: DeliveryThread;
   readonly metrics: CoreMetrics;
+  /** Resolves with the error if the delivery thread dies: the API still accepts (durably), nothing is delivered until a restart. */
+  readonly deliveryFailed: Promise<Error>;
   /** Graceful shutdown (idempotent). */
   close(): Promise<void>;
 }
 
 export async function startCore(config: CoreConfig, options: StartCoreOptions = {}): Promise<RunningCore> {
   const clock = options.clock ?? new SystemClock();
-  // Jitter only: a fresh seed per process is fine, and is logged for replay.
+  // Jitter only: a fresh seed per process is fine.
   const random = options.random ?? new SeededRandom(Date.now() >>> 0);
-  const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, options.logStream ?? process.stdout);
+  const logStream = options.logStream ?? process.stdout;
+  const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, logStream);
   const metrics = new CoreMetrics({ defaultMetrics: true });
   // SQLite runs on a thread of its own (see store/sqlite/worker-store.ts).
   const store = await openWorkerStore({
@@ -53,35 +63,25 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     groupCommitRows: config.store.commitBatchMax,
     commitIntervalMs: config.store.commitIntervalMs,
   });
-  let delivery: Delivery | undefined;
-  let callbacks: CallbackSender | undefined;
+  let reportFailure: (err: Error) => void = () => {};
+  const deliveryFailed = new Promise<Error>((resolve) => (reportFailure = resolve));
+  let delivery: DeliveryThread | undefined;
   let app: FastifyInstance | undefined;
   try {
-    delivery = await startDelivery({
-      store,
+    delivery = await DeliveryThread.start({
       config,
-      clock,
-      random: random.fork('delivery'),
-      logger: logger.child({ room: 'delivery' }),
-      metrics,
+      store,
+      random,
       ...(options.carriers ? { carriers: options.carriers } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
-      // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
-      onCallbacksQueued: () => callbacks?.wake(),
+      writeLog: (line) => logStream.write(line),
+      onFailure: (err) => {
+        logger.error({ err }, 'the delivery thread failed: messages are accepted and stored but not delivered until the core restarts');
+        reportFailure(err);
+      },
     });
-    const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
-    const callbackLog = logger.child({ room: 'callback' });
-    callbacks = new CallbackSender({
-      store,
-      clock,
-      random: random.fork('callbacks'),
-      policy: config.callbacks,
-      secretFor: (tenant) => secrets.get(tenant),
-      metrics,
-      log: { warn: (obj, msg) => callbackLog.warn(obj, msg) },
-    });
-    callbacks.start();
     const running = delivery;
+    metrics.addSource(() => running.metrics());
     app = await buildApp({
       config,
       store,
@@ -90,21 +90,19 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       loggerInstance: logger,
       readiness: () => {
         const checks: Record<string, { ok: boolean; detail: string }> = {};
+        if (running.failed) checks.delivery = { ok: false, detail: running.failed.message };
         for (const [carrier, states] of Object.entries(running.linkStates())) {
           const bound = states.filter((s) => s === 'bound').length;
           checks[`carrier:${carrier}`] = { ok: bound > 0, detail: `${bound}/${states.length} binds bound (${states.join(', ')})` };
         }
         return checks;
       },
-      onAccepted: (messages) => {
-        for (const carrier of new Set(messages.map((m) => m.carrier))) running.wake(carrier);
-      },
+      onAccepted: (messages) => running.wake(messages.map((m) => m.carrier)),
     });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await app?.close().catch(() => undefined);
     await delivery?.close().catch(() => undefined);
-    await callbacks?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }
@@ -113,7 +111,6 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const readyApp = app;
   const readyDelivery = delivery;
-  const readyCallbacks = callbacks;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -121,14 +118,16 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     app: readyApp,
     store,
     delivery: readyDelivery,
-    callbacks: readyCallbacks,
     metrics,
+    deliveryFailed,
     close() {
       closing ??= (async () => {
         await readyApp.close();
-        await readyDelivery.close();
-        await readyCallbacks.close();
-        await store.close();
+        try {
+          await readyDelivery.close();
+        } finally {
+          await store.close();
+        }
         logger.info('denpa core stopped');
         logger.flush?.();
       })();

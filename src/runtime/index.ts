@@ -1,4 +1,5 @@
 export { type Clock, type TimerHandle, SystemClock, ManualClock } from './clock.ts';
 export { type Random, SeededRandom, hashString, unitFor } from './random.ts';
 export { RunFailure } from './failure.ts';
-export { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile } from './installation.ts';
+export { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile, threadScript } from './installation.ts';
+export { firstMessage } from './thread-start.ts';

@@ -37,3 +37,14 @@ export function bundledEntry(name: string): string {
 export function sourceFile(relativePath: string): string {
   return join(REPO_ROOT, relativePath);
 }
+
+/**
+ * How to start one of denpa's worker threads (the core's store and delivery
+ * threads). Bundled, the entry `name` sits in dist/ as plain JavaScript.
+ * From source (tests, tsx), the thread registers tsx's loader first and then
+ * imports `source` (the .ts file's URL), which costs it about 30 MB more.
+ */
+export function threadScript(name: string, source: URL): { script: string; eval: boolean } {
+  if (RUNS_BUNDLED) return { script: bundledEntry(name), eval: false };
+  return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); })`, eval: true };
+}

@@ -1,7 +1,10 @@
 // The core's Prometheus metrics, one registry per core (tests build many).
 // The API and the callback sender feed some; dispatch and the carrier links
-// feed the rest through the same object.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// feed the rest through the same object. Each of the core's threads keeps
+// its own CoreMetrics; the main thread's /metrics adds in the others' at
+// scrape time (addSource), summed per series as prom-client's cluster
+// aggregation does.
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -59,6 +62,7 @@ export class CoreMetrics {
   /** Submits per second each carrier link sends at: its cap, or less while the carrier throttles. */
   readonly linkSendRate: Gauge<'carrier'>;
   private sendRates: () => ReadonlyArray<readonly [string, number]> = () => [];
+  private readonly sources: Array<() => Promise<MetricObjectWithValues<MetricValue<string>>[]>> = [];
   /** submit_sm -> submit_sm_resp. */
   readonly submitLatency: Histogram<'carrier'>;
   /** Accepted -> final state. */
@@ -200,8 +204,15 @@ export class CoreMetrics {
     for (const s of samples) this.queueDepth.set({ carrier: s.carrier, category: s.category }, s.depth);
   }
 
-  /** The text exposition for /metrics. */
+  /** Another thread's metrics (its registry's getMetricsAsJSON), added to this one's at every scrape. */
+  addSource(read: () => Promise<MetricObjectWithValues<MetricValue<string>>[]>): void {
+    this.sources.push(read);
+  }
+
+  /** The text exposition for /metrics: this registry, plus the sources' series summed in. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    if (this.sources.length === 0) return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const all = await Promise.all([this.registry.getMetricsAsJSON(), ...this.sources.map((read) => read())]);
+    return { contentType: this.registry.contentType, body: await AggregatorRegistry.aggregate(all).metrics() };
   }
 }

@@ -7,4 +7,5 @@ export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionErro
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
 export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export { WorkerStore, openWorkerStore } from './sqlite/worker-store.ts';
+export { RemoteStore } from './sqlite/remote-store.ts';
 export { SCHEMA_VERSION } from './sqlite/schema.ts';

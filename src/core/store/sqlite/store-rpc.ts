@@ -1,6 +1,7 @@
 // The messages between the core's event loop and the store's worker thread
 // (see worker-store.ts). Pure: shapes, the method list, and how errors and
 // byte arrays cross the thread boundary.
+import type { MessagePort } from 'node:worker_threads';
 import { StoreError } from '../errors.ts';
 import type { Store } from '../types.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
@@ -45,7 +46,15 @@ export interface SerializedError {
   readonly code?: string;
 }
 
-export type ToWorker = { readonly kind: 'calls'; readonly calls: readonly StoreCall[] } | { readonly kind: 'close' };
+/**
+ * To the store thread. `connect` hands it one end of a MessageChannel whose
+ * other end serves another thread (the delivery thread) with calls and
+ * answers of its own; only the parent port may send `close`.
+ */
+export type ToWorker =
+  | { readonly kind: 'calls'; readonly calls: readonly StoreCall[] }
+  | { readonly kind: 'connect'; readonly port: MessagePort }
+  | { readonly kind: 'close' };
 
 export type FromWorker =
   | { readonly kind: 'ready' }

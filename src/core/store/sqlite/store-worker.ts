@@ -1,30 +1,40 @@
 // The store's worker thread: owns the SQLite connection and its group
-// commit, and serves the Store methods to the core's event loop (see
-// worker-store.ts for why the store lives here). Answers leave in batches,
-// one message per turn of this thread's event loop.
-import { parentPort, workerData } from 'node:worker_threads';
+// commit, and serves the Store methods to the core's threads (see
+// worker-store.ts for why the store lives here): the parent (the HTTP API)
+// over its own port, the delivery thread over a port it was given with
+// `connect`. Each port's answers leave in batches, one message per turn of
+// this thread's event loop; all ports' writes share one group commit.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ClaimedMessage } from '../types.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { isStoreMethod, ownBytes, serializeError, type FromWorker, type StoreAnswer, type StoreCall, type StoreWorkerData, type ToWorker } from './store-rpc.ts';
 
-const port = parentPort;
-if (!port) throw new Error('store-worker.ts runs as a worker thread (see worker-store.ts)');
+const parent = parentPort;
+if (!parent) throw new Error('store-worker.ts runs as a worker thread (see worker-store.ts)');
 
-const post = (m: FromWorker): void => port.postMessage(m);
+type Port = Pick<MessagePort, 'postMessage'>;
 
-let answers: StoreAnswer[] = [];
-let answerScheduled = false;
+/** Answers for one port, sent together at the end of the turn. */
+class Answers {
+  private batch: StoreAnswer[] = [];
+  private scheduled = false;
 
-function answer(a: StoreAnswer): void {
-  answers.push(a);
-  if (answerScheduled) return;
-  answerScheduled = true;
-  setImmediate(() => {
-    answerScheduled = false;
-    const batch = answers;
-    answers = [];
-    post({ kind: 'answers', answers: batch });
-  });
+  constructor(private readonly port: Port) {}
+
+  push(a: StoreAnswer): void {
+    this.batch.push(a);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.batch.length === 0) return;
+    const answers = this.batch;
+    this.batch = [];
+    this.port.postMessage({ kind: 'answers', answers } satisfies FromWorker);
+  }
 }
 
 /** Claimed segments leave with buffers of their own (see ownBytes). */
@@ -33,49 +43,63 @@ function outgoing(method: string, value: unknown): unknown {
   return (value as ClaimedMessage[]).map((m) => ({ ...m, parts: m.parts.map((p) => ({ ...p, bytes: ownBytes(p.bytes) })) }));
 }
 
-function serve(store: SqliteStore, [id, method, args]: StoreCall): void {
+function serve(store: SqliteStore, answers: Answers, [id, method, args]: StoreCall): void {
   if (!isStoreMethod(method)) {
-    answer([id, 0, { name: 'TypeError', message: `not a store method: ${String(method)}` }]);
+    answers.push([id, 0, { name: 'TypeError', message: `not a store method: ${String(method)}` }]);
     return;
   }
   let result: Promise<unknown>;
   try {
     result = (store[method] as (...a: unknown[]) => Promise<unknown>)(...args);
   } catch (err) {
-    answer([id, 0, serializeError(err)]);
+    answers.push([id, 0, serializeError(err)]);
     return;
   }
   result.then(
-    (value) => answer([id, 1, outgoing(method, value)]),
-    (err: unknown) => answer([id, 0, serializeError(err)]),
+    (value) => answers.push([id, 1, outgoing(method, value)]),
+    (err: unknown) => answers.push([id, 0, serializeError(err)]),
   );
 }
 
-async function main(): Promise<void> {
+async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { options } = workerData as StoreWorkerData;
   let store: SqliteStore;
   try {
     store = openSqliteStore(options);
   } catch (err) {
-    post({ kind: 'open_failed', error: serializeError(err) });
-    port?.close();
+    port.postMessage({ kind: 'open_failed', error: serializeError(err) } satisfies FromWorker);
+    port.close();
     return;
   }
   await store.checkpointerStarting;
-  port?.on('message', (m: ToWorker) => {
+  const parentAnswers = new Answers(port);
+  const connected = new Set<MessagePort>();
+  port.on('message', (m: ToWorker) => {
     if (m.kind === 'calls') {
-      for (const call of m.calls) serve(store, call);
+      for (const call of m.calls) serve(store, parentAnswers, call);
+      return;
+    }
+    if (m.kind === 'connect') {
+      const other = m.port;
+      const answers = new Answers(other);
+      connected.add(other);
+      other.on('message', (c: ToWorker) => {
+        // A connected port only calls; connect and close are the parent's.
+        if (c.kind === 'calls') for (const call of c.calls) serve(store, answers, call);
+      });
+      other.on('close', () => connected.delete(other));
       return;
     }
     const closed = (error?: unknown): void => {
       // The last answers (writes flushed by close) go out before 'closed'.
-      if (answers.length > 0) post({ kind: 'answers', answers: answers.splice(0) });
-      post(error === undefined ? { kind: 'closed' } : { kind: 'closed', error: serializeError(error) });
+      parentAnswers.flush();
+      for (const other of connected) other.close();
+      port.postMessage((error === undefined ? { kind: 'closed' } : { kind: 'closed', error: serializeError(error) }) satisfies FromWorker);
       port.close();
     };
     store.close().then(() => closed(), closed);
   });
-  post({ kind: 'ready' });
+  port.postMessage({ kind: 'ready' } satisfies FromWorker);
 }
 
-await main();
+await main(parent);

@@ -153,6 +153,13 @@ describe('startCore', () => {
     const ledger = await request(`${sim.controlUrl}/v1/ledger/runs/E2E1`);
     expect(await ledger.body.json()).toMatchObject({ messages: 3, deliveries: 3, duplicates: 0, corrupted: 0 });
     expect(decodeProbe(texts[2]!, Date.now())?.intact).toBe(true);
+    // /metrics on the API thread includes the delivery thread's series (dispatch, links, callbacks).
+    const scrape = await (await request(`${core.url}/metrics`)).body.text();
+    const delivered = [...scrape.matchAll(/^denpa_messages_total\{[^}]*state="delivered"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(delivered).toBe(3);
+    expect(scrape).toMatch(/^denpa_messages_total\{carrier="docomo",category="otp",state="accepted"\} 1$/m);
+    expect(scrape).toMatch(/^denpa_link_state\{carrier="au",link="0",state="bound"\} 1$/m);
+    expect(scrape).toMatch(/^denpa_callbacks_total\{outcome="delivered"\} 3$/m);
   });
 });
 

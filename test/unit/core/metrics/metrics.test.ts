@@ -51,6 +51,28 @@ describe('CoreMetrics', () => {
     expect(body).toContain('denpa_link_send_rate{carrier="au"} 30');
   });
 
+  it('adds another thread\'s metrics in at scrape time: same series summed, its own series as they are', async () => {
+    const api = new CoreMetrics();
+    const delivery = new CoreMetrics();
+    api.countMessage('au', 'otp', 'accepted');
+    api.httpRequests.observe({ route: '/v1/messages', method: 'POST', status: '202' }, 0.003);
+    delivery.countMessage('au', 'otp', 'delivered');
+    delivery.countMessage('au', 'otp', 'delivered');
+    delivery.setLinkState('au', 1, 'bound');
+    delivery.submitLatency.observe({ carrier: 'au' }, 0.002);
+    delivery.submitLatency.observe({ carrier: 'au' }, 0.02);
+    api.addSource(() => delivery.registry.getMetricsAsJSON());
+    const { body } = await api.exposition();
+    expect(body).toContain('denpa_messages_total{carrier="au",category="otp",state="accepted"} 1');
+    expect(body).toContain('denpa_messages_total{carrier="au",category="otp",state="delivered"} 2');
+    expect(body).toContain('denpa_link_state{carrier="au",link="1",state="bound"} 1');
+    expect(body).toContain('denpa_submit_latency_seconds_count{carrier="au"} 2');
+    expect(body).toContain('denpa_http_request_duration_seconds_count{route="/v1/messages",method="POST",status="202"} 1');
+    // Counted again on the other thread: the next scrape sums the new total.
+    delivery.countMessage('au', 'otp', 'delivered');
+    expect((await api.exposition()).body).toContain('denpa_messages_total{carrier="au",category="otp",state="delivered"} 3');
+  });
+
   it('keeps registries apart (two cores in one process)', async () => {
     const a = new CoreMetrics();
     const b = new CoreMetrics({ defaultMetrics: true });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, openWorkerStore, type WorkerStore } from '../../../../src/core/store/index.ts';
+import { openSqliteStore, openWorkerStore, RemoteStore, type WorkerStore } from '../../../../src/core/store/index.ts';
 import { deserializeError, ownBytes, serializeError } from '../../../../src/core/store/sqlite/store-rpc.ts';
 import { DuplicateMessageIdError } from '../../../../src/core/store/index.ts';
 import { newMessage } from './fixtures.ts';
@@ -90,6 +90,33 @@ describe('WorkerStore', () => {
     await worker.terminate();
     await expect(waiting).rejects.toMatchObject({ code: 'STORE_ERR_CLOSED' });
     await expect(store.insertMessages([newMessage()])).rejects.toMatchObject({ code: 'STORE_ERR_CLOSED' });
+  });
+});
+
+describe('WorkerStore.connect: the store from another thread', () => {
+  it('a connected port calls the same store directly; its writes and the owner\'s share one database', async () => {
+    store = await openWorkerStore({ dataDir: dir });
+    const other = RemoteStore.overPort(store.connect());
+    const a = newMessage();
+    const b = newMessage();
+    await Promise.all([store.insertMessages([a]), other.insertMessages([b])]);
+    // Each side sees the other's committed writes.
+    expect((await other.getMessage(a.id))?.state).toBe('accepted');
+    expect((await store.getMessage(b.id))?.state).toBe('accepted');
+    const claimed = await other.claimDue('docomo', T0, 10);
+    expect(claimed.map((m) => m.id).sort()).toEqual([a.id, b.id].sort());
+    await other.close();
+    // Closing the port leaves the store open for its owner.
+    expect((await store.getMessage(a.id))?.state).toBe('queued');
+    await expect(other.getMessage(a.id)).rejects.toMatchObject({ code: 'STORE_ERR_CLOSED' });
+  });
+
+  it('when the store closes, the connected side\'s waiting and later calls fail with STORE_ERR_CLOSED instead of hanging', async () => {
+    store = await openWorkerStore({ dataDir: dir });
+    const other = RemoteStore.overPort(store.connect());
+    expect(await other.insertMessages([newMessage()])).toEqual({ kind: 'inserted' });
+    await store.close();
+    await expect(other.listMessages('default', {}, undefined, 10)).rejects.toMatchObject({ code: 'STORE_ERR_CLOSED' });
   });
 });
 

@@ -1,0 +1,45 @@
+// What the core's main thread (HTTP API) and its delivery thread say to
+// each other. Pure shapes; see host.ts for why delivery has a thread.
+//
+//   main ── wake(carriers), metrics?, close ──────────────────▶ delivery thread
+//        ◀── started | start_failed, links, log, metrics, closed ──
+//
+// The delivery thread talks to the store thread over a port of its own
+// (WorkerStore.connect), not through main.
+import type { MessagePort } from 'node:worker_threads';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { BindState } from '../carrier/carrier-link.ts';
+import type { CoreConfig } from '../config/index.ts';
+import type { DeliveryTuning } from '../delivery.ts';
+import type { Carrier } from '../store/index.ts';
+import type { SerializedError } from '../store/sqlite/store-rpc.ts';
+
+/** Every bind of every carrier, by state (Delivery.linkStates()). */
+export type LinkStates = Record<string, BindState['state'][]>;
+
+/** prom-client's JSON form of a registry's metrics (Registry.getMetricsAsJSON). */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+export interface DeliveryThreadData {
+  readonly config: CoreConfig;
+  /** Seeds of the delivery's and the callback sender's random sources (jitter), so a run can be replayed. */
+  readonly seeds: { readonly delivery: number; readonly callbacks: number };
+  readonly carriers?: readonly Carrier[];
+  readonly tuning?: Partial<DeliveryTuning>;
+  /** The delivery thread's own connection to the store thread. */
+  readonly storePort: MessagePort;
+}
+
+export type ToDelivery =
+  | { readonly kind: 'wake'; readonly carriers: readonly Carrier[] }
+  | { readonly kind: 'metrics'; readonly id: number }
+  | { readonly kind: 'close' };
+
+export type FromDelivery =
+  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates }
+  | { readonly kind: 'start_failed'; readonly error: SerializedError }
+  | { readonly kind: 'links'; readonly links: LinkStates }
+  /** One log line (pino JSON), written by main to the core's log stream. */
+  | { readonly kind: 'log'; readonly line: string }
+  | { readonly kind: 'metrics'; readonly id: number; readonly metrics: MetricsJson }
+  | { readonly kind: 'closed'; readonly error?: SerializedError };

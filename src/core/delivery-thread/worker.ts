@@ -1,0 +1,101 @@
+// The delivery thread: carrier links, dispatch, receipts and the status
+// callback sender, as startCore ran them on the main thread before (see
+// host.ts for why they moved). It reaches the store thread over its own
+// port and reports to main: link states for /readyz, log lines, metrics
+// when scraped.
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { SeededRandom, SystemClock } from '../../runtime/index.ts';
+import { CallbackSender } from '../callback/index.ts';
+import { startDelivery, type Delivery } from '../delivery.ts';
+import { CoreMetrics } from '../metrics/index.ts';
+import { RemoteStore } from '../store/index.ts';
+import { serializeError } from '../store/sqlite/store-rpc.ts';
+import type { DeliveryThreadData, FromDelivery, ToDelivery } from './messages.ts';
+
+if (!parentPort) throw new Error('delivery-thread/worker.ts runs as a worker thread (see host.ts)');
+const parent = parentPort;
+const post = (m: FromDelivery): void => parent.postMessage(m);
+
+async function main(): Promise<void> {
+  const data = workerData as DeliveryThreadData;
+  const { config } = data;
+  // Log lines go to main, which writes them to the core's one log stream.
+  const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, { write: (line: string) => post({ kind: 'log', line }) });
+  const store = RemoteStore.overPort(data.storePort);
+  const clock = new SystemClock();
+  const metrics = new CoreMetrics();
+  let delivery: Delivery | undefined;
+  let callbacks: CallbackSender | undefined;
+  // Link states reach main once per turn however many binds changed in it.
+  let linksScheduled = false;
+  const linksChanged = (): void => {
+    if (linksScheduled || !delivery) return;
+    linksScheduled = true;
+    setImmediate(() => {
+      linksScheduled = false;
+      if (delivery) post({ kind: 'links', links: delivery.linkStates() });
+    });
+  };
+  try {
+    delivery = await startDelivery({
+      store,
+      config,
+      clock,
+      random: new SeededRandom(data.seeds.delivery),
+      logger: logger.child({ room: 'delivery' }),
+      metrics,
+      ...(data.carriers ? { carriers: data.carriers } : {}),
+      ...(data.tuning ? { tuning: data.tuning } : {}),
+      // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
+      onCallbacksQueued: () => callbacks?.wake(),
+      onLinkStatesChanged: linksChanged,
+    });
+    const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
+    const callbackLog = logger.child({ room: 'callback' });
+    callbacks = new CallbackSender({
+      store,
+      clock,
+      random: new SeededRandom(data.seeds.callbacks),
+      policy: config.callbacks,
+      secretFor: (tenant) => secrets.get(tenant),
+      metrics,
+      log: { warn: (obj, msg) => callbackLog.warn(obj, msg) },
+    });
+    callbacks.start();
+  } catch (err) {
+    await delivery?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    post({ kind: 'start_failed', error: serializeError(err) });
+    return;
+  }
+  const running = delivery;
+  const sender = callbacks;
+  let closing = false;
+  parent.on('message', (m: ToDelivery) => {
+    if (m.kind === 'wake') {
+      for (const carrier of m.carriers) running.wake(carrier);
+    } else if (m.kind === 'metrics') {
+      void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: m.id, metrics: json }));
+    } else if (!closing) {
+      closing = true;
+      // The order that loses nothing: in-flight submits answered and recorded, callbacks finished, then the store port.
+      void (async () => {
+        let error: unknown;
+        for (const step of [() => running.close(), () => sender.close(), () => store.close()]) {
+          try {
+            await step();
+          } catch (err) {
+            error ??= err;
+          }
+        }
+        logger.flush?.();
+        post(error === undefined ? { kind: 'closed' } : { kind: 'closed', error: serializeError(error) });
+        parent.close();
+      })();
+    }
+  });
+  post({ kind: 'started', recovered: running.recovered, links: running.linkStates() });
+}
+
+await main();

@@ -1,0 +1,209 @@
+// The Store, served by the store thread, as another thread calls it.
+//
+//   calling thread ── calls (one postMessage per turn) ──▶ store thread
+//                  ◀── answers (one postMessage per turn) ──
+//
+// The channel is the store Worker itself (the thread that owns it: see
+// worker-store.ts) or a MessagePort connected to it (the delivery thread).
+// A call resolves when the store thread's SqliteStore resolves it (inserts:
+// after the durable commit), so nothing about durability changes. Errors
+// keep their STORE_ERR_* code; once the channel is gone every waiting and
+// later call fails with STORE_ERR_CLOSED.
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { StoreError } from '../errors.ts';
+import type {
+  CallbackJob,
+  CancelOutcome,
+  Carrier,
+  Category,
+  ClaimedMessage,
+  DispatchEvent,
+  DispatchOutcome,
+  IdempotencyEntry,
+  InsertOutcome,
+  LaneDepth,
+  ListFilter,
+  MessageDetail,
+  MessagePage,
+  NewMessage,
+  Store,
+} from '../types.ts';
+import { deserializeError, ownBytes, type FromWorker, type StoreCall, type StoreMethod, type ToWorker } from './store-rpc.ts';
+
+/** What the calls travel over: the store Worker, or a port connected to it. */
+export type StoreChannel = Pick<Worker, 'postMessage' | 'on'> | MessagePort;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+export class RemoteStore implements Store {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private outbox: StoreCall[] = [];
+  private flushScheduled = false;
+  private failure: Error | undefined;
+  private readonly idleWaiters: Array<() => void> = [];
+  /** Set by close(): later calls are refused. */
+  protected closing: Promise<void> | undefined;
+
+  constructor(protected readonly channel: StoreChannel) {
+    channel.on('message', (m: FromWorker) => this.onMessage(m));
+  }
+
+  /** A store over a port from WorkerStore.connect(), in another thread. The port closing fails every waiting call. */
+  static overPort(port: MessagePort): RemoteStore {
+    const store = new RemoteStore(port);
+    port.on('close', () => store.fail(new StoreError('STORE_ERR_CLOSED', 'the store thread closed this connection')));
+    return store;
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.kind !== 'answers') return;
+    for (const a of m.answers) {
+      const p = this.pending.get(a[0]);
+      if (!p) continue;
+      this.pending.delete(a[0]);
+      if (a[1] === 1) p.resolve(a[2]);
+      else p.reject(deserializeError(a[2]));
+    }
+    this.notifyIfIdle();
+  }
+
+  /** The store can no longer answer: fail what waits, and everything after. */
+  protected fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    this.outbox = [];
+    this.notifyIfIdle();
+  }
+
+  protected get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  private call<T>(method: StoreMethod, args: readonly unknown[]): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new StoreError('STORE_ERR_CLOSED', 'the store is closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.outbox.push([id, method, args]);
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      // One message per turn of the event loop: the calls of every request and response handled in it.
+      setImmediate(() => this.flushCalls());
+    });
+  }
+
+  /** Send what is queued now (close() does, so nothing queued is left behind). */
+  protected flushCalls(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0 || this.failure) return;
+    const calls = this.outbox;
+    this.outbox = [];
+    this.channel.postMessage({ kind: 'calls', calls } satisfies ToWorker);
+  }
+
+  /** Resolves when every call made so far has its answer (or has failed). */
+  protected settled(): Promise<void> {
+    this.flushCalls();
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIfIdle(): void {
+    if (this.pending.size > 0 || this.idleWaiters.length === 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  insertMessages(messages: readonly NewMessage[], idempotency?: IdempotencyEntry): Promise<InsertOutcome> {
+    const own = messages.map((m) => ({ ...m, parts: m.parts.map((p) => ({ ...p, bytes: ownBytes(p.bytes) })) }));
+    return this.call('insertMessages', idempotency ? [own, idempotency] : [own]);
+  }
+
+  findIdempotency(tenant: string, key: string): Promise<IdempotencyEntry | undefined> {
+    return this.call('findIdempotency', [tenant, key]);
+  }
+
+  getMessage(id: string): Promise<MessageDetail | undefined> {
+    return this.call('getMessage', [id]);
+  }
+
+  listMessages(tenant: string, filter: ListFilter, cursor: string | undefined, limit: number): Promise<MessagePage> {
+    return this.call('listMessages', [tenant, filter, cursor, limit]);
+  }
+
+  cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
+    return this.call('cancelMessage', [tenant, id, now]);
+  }
+
+  claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]> {
+    return this.call('claimDueCallbacks', leaseMs === undefined ? [now, limit] : [now, limit, leaseMs]);
+  }
+
+  markCallbackDelivered(id: string, at: number): Promise<void> {
+    return this.call('markCallbackDelivered', [id, at]);
+  }
+
+  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void> {
+    return this.call('rescheduleCallback', [id, nextAt, attempts, lastError]);
+  }
+
+  abandonCallback(id: string, at: number, reason: string): Promise<void> {
+    return this.call('abandonCallback', [id, at, reason]);
+  }
+
+  pendingCallbackCount(): Promise<number> {
+    return this.call('pendingCallbackCount', []);
+  }
+
+  claimDue(carrier: Carrier, now: number, limit: number, lanes?: readonly Category[]): Promise<ClaimedMessage[]> {
+    return this.call('claimDue', lanes === undefined ? [carrier, now, limit] : [carrier, now, limit, lanes]);
+  }
+
+  applyDispatch(events: readonly DispatchEvent[]): Promise<DispatchOutcome> {
+    if (events.length === 0) return Promise.resolve({ unmatched: [], finals: [] });
+    return this.call('applyDispatch', [events]);
+  }
+
+  expireDue(now: number, limit: number): Promise<DispatchOutcome['finals']> {
+    return this.call('expireDue', [now, limit]);
+  }
+
+  timeoutReceipts(now: number, limit: number): Promise<DispatchOutcome['finals']> {
+    return this.call('timeoutReceipts', [now, limit]);
+  }
+
+  recoverInFlight(now: number): Promise<number> {
+    return this.call('recoverInFlight', [now]);
+  }
+
+  laneDepths(): Promise<LaneDepth[]> {
+    return this.call('laneDepths', []);
+  }
+
+  nextDueAt(carrier: Carrier): Promise<number | undefined> {
+    return this.call('nextDueAt', [carrier]);
+  }
+
+  /** Resolves when every write handed to the store so far is committed and synced. */
+  flushed(): Promise<void> {
+    return this.call('flushed', []);
+  }
+
+  /**
+   * Over a port: waits for the answers to every call already made, then
+   * closes this thread's end (the store itself stays open for its owner).
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.settled();
+      (this.channel as MessagePort).close();
+    })();
+    return this.closing;
+  }
+}
