@@ -181,6 +181,7 @@ export function isFinalStat(stat: ReceiptStat): boolean {
 /** TLV tags (SMPP 3.4 section 5.3.2) that denpa reads or writes. */
 export const TlvTag = {
   receipted_message_id: 0x001e,
+  user_message_reference: 0x0204,
   sar_msg_ref_num: 0x020c,
   sar_total_segments: 0x020e,
   sar_segment_seqnum: 0x020f,

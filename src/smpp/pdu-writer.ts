@@ -26,7 +26,7 @@ const MESSAGE_TLVS: Record<string, { tag: number; kind: TlvKind }> = {
   sar_total_segments: { tag: TlvTag.sar_total_segments, kind: 'int8' },
   sar_segment_seqnum: { tag: TlvTag.sar_segment_seqnum, kind: 'int8' },
   message_payload: { tag: TlvTag.message_payload, kind: 'buffer' },
-  user_message_reference: { tag: 0x0204, kind: 'int16' },
+  user_message_reference: { tag: TlvTag.user_message_reference, kind: 'int16' },
 };
 
 const MESSAGE_BODY_KEYS = new Set([

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { CommandId, type CommandName, PDU_MAX_LENGTH, RESPONSE_BIT } from './constants.ts';
 import { SmppMessageTooLongError, SmppParseError } from './errors.ts';
+import { readHotPdu } from './pdu-reader.ts';
 import { isPlainMessage, writeMessagePdu, writeSimpleResponse } from './pdu-writer.ts';
 import { checkShortMessageLength } from './short-message.ts';
 
@@ -114,6 +115,12 @@ export function decodePdu(frame: Buffer): Pdu {
   if (frame.length < 16 || frame.length > PDU_MAX_LENGTH || frame.readUInt32BE(0) !== frame.length) {
     throw new SmppParseError(`frame of ${frame.length} octets does not match its command_length`);
   }
+  // The hot PDUs are read by hand when they are plain (see pdu-reader.ts); the rest, and anything odd, by the package.
+  return readHotPdu(frame) ?? decodeWithPackage(frame);
+}
+
+/** decodePdu's general path: the package's codec plus our length checks. Exported for the tests that hold pdu-reader.ts to it. */
+export function decodeWithPackage(frame: Buffer): Pdu {
   const raw = Object.create(PackagePDU.prototype) as PackagePdu;
   raw._filter = noFilter;
   try {
