@@ -175,8 +175,7 @@ function checkRequestLength(raw: PackagePdu, frame: Buffer): void {
  * only, as the package does and as peers expect (sharp edge 2).
  */
 export function encodePdu(command: CommandName, sequenceNumber: number, fields: object = {}, commandStatus = 0): Buffer {
-  const options: Record<string, unknown> = { ...fields, sequence_number: sequenceNumber, command_status: commandStatus };
-  const sm = options.short_message;
+  const sm = (fields as { short_message?: unknown }).short_message;
   if (sm !== undefined) {
     if (!Buffer.isBuffer(sm)) throw new TypeError('short_message must be a Buffer (edge 4: never let the package encode text)');
     checkShortMessageLength(sm);
@@ -190,7 +189,7 @@ export function encodePdu(command: CommandName, sequenceNumber: number, fields: 
   if ((command === 'submit_sm' || command === 'deliver_sm') && isPlainMessage(fields)) {
     return writeMessagePdu(command, sequenceNumber, fields as MessageFields);
   }
-  const pdu = new PackagePDU(command, options);
+  const pdu = new PackagePDU(command, { ...fields, sequence_number: sequenceNumber, command_status: commandStatus });
   pdu._filter = noFilter;
   if (!commandStatus && 'data_coding' in pdu && pdu.data_coding == null) pdu.data_coding = 0;
   try {
