@@ -17,12 +17,25 @@ if (!parentPort) throw new Error('delivery-thread/worker.ts runs as a worker thr
 const parent = parentPort;
 const post = (m: FromDelivery): void => parent.postMessage(m);
 
+/**
+ * How long the delivery thread's store calls (claims, submit outcomes,
+ * receipts) gather before they leave. The store thread is on the accept
+ * path: each message from here woke it and cost it a deserialization, about
+ * a thousand times a second at 3,000 messages/s. Gathering for 3 ms cut the
+ * core's CPU per message by ~6 % (0.376 -> 0.353 ms) and the accept p99 from
+ * 21.5-30.6 ms to 20.1-21.0 ms (bench/core-e2e.ts, 30 s runs, three each);
+ * what it costs is up to 3 ms more per store round trip of a delivery,
+ * against an OTP deadline of seconds.
+ */
+const STORE_BATCH_MS = 3;
+
 async function main(): Promise<void> {
   const data = workerData as DeliveryThreadData;
   const { config } = data;
   // Log lines go to main, which writes them to the core's one log stream.
   const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, { write: (line: string) => post({ kind: 'log', line }) });
-  const store = RemoteStore.overPort(data.storePort);
+  // Claims and outcomes gather for STORE_BATCH_MS before they go to the store thread (see the constant).
+  const store = RemoteStore.overPort(data.storePort, { batchMs: STORE_BATCH_MS });
   const clock = new SystemClock();
   const metrics = new CoreMetrics();
   let delivery: Delivery | undefined;

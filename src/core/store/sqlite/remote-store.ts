@@ -48,13 +48,23 @@ export class RemoteStore implements Store {
   /** Set by close(): later calls are refused. */
   protected closing: Promise<void> | undefined;
 
-  constructor(protected readonly channel: StoreChannel) {
+  /**
+   * `batchMs`: how long calls may gather before they leave (0: at the end
+   * of the event-loop turn). Every message wakes the store thread and costs
+   * both sides a serialization; for callers not on the accept path a few
+   * milliseconds of gathering cost them little and the store thread a lot
+   * less (see delivery-thread/worker.ts).
+   */
+  constructor(
+    protected readonly channel: StoreChannel,
+    private readonly batchMs = 0,
+  ) {
     channel.on('message', (m: FromWorker) => this.onMessage(m));
   }
 
   /** A store over a port from WorkerStore.connect(), in another thread. The port closing fails every waiting call. */
-  static overPort(port: MessagePort): RemoteStore {
-    const store = new RemoteStore(port);
+  static overPort(port: MessagePort, options: { batchMs?: number } = {}): RemoteStore {
+    const store = new RemoteStore(port, options.batchMs);
     port.on('close', () => store.fail(new StoreError('STORE_ERR_CLOSED', 'the store thread closed this connection')));
     return store;
   }
@@ -93,8 +103,9 @@ export class RemoteStore implements Store {
       this.outbox.push([id, method, args]);
       if (this.flushScheduled) return;
       this.flushScheduled = true;
-      // One message per turn of the event loop: the calls of every request and response handled in it.
-      setImmediate(() => this.flushCalls());
+      // One message per turn of the event loop (the calls of every request and response handled in it), or per batchMs.
+      if (this.batchMs > 0) setTimeout(() => this.flushCalls(), this.batchMs);
+      else setImmediate(() => this.flushCalls());
     });
   }
 
