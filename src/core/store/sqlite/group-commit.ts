@@ -97,17 +97,21 @@ export class GroupCommit {
         // everything that arrived meanwhile into one transaction (fewer
         // commits, fewer WAL pages written again and again). Non-durable
         // writes (claims) resolve at COMMIT, so they are not held back.
-      } else if (!this.scheduled) {
-        this.scheduled = true;
-        const run = (): void => {
-          this.scheduled = false;
-          this.flush();
-        };
-        // A real timer, not the injected clock: this batches I/O, it decides nothing.
-        if (this.options.intervalMs > 0) setTimeout(run, this.options.intervalMs);
-        else setImmediate(run);
-      }
+      } else this.schedule(this.options.intervalMs);
     });
+  }
+
+  /** Flush after `delayMs` (0: in the next turn); one pending flush at a time. */
+  private schedule(delayMs: number): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = (): void => {
+      this.scheduled = false;
+      this.flush();
+    };
+    // A real timer, not the injected clock: this batches I/O, it decides nothing.
+    if (delayMs > 0) setTimeout(run, delayMs);
+    else setImmediate(run);
   }
 
   /** Run everything queued now (synchronously), then fsync. */
@@ -213,8 +217,10 @@ export class GroupCommit {
     const finish = (err?: Error | null): void => {
       this.syncing = false;
       for (const w of waiters) w(err ?? undefined);
-      // Writes queued while the fsync ran (submit defers them): commit now, which starts the next fsync.
-      if (!this.scheduled && !this.closed && this.queue.length > 0) this.flush();
+      // Writes queued while the sync ran (submit defers them) get the next group, in the next turn: the
+      // answers to the writes just synced leave first (their callers resolve in this turn's microtasks),
+      // rather than after the next group's commit and sync.
+      if (!this.closed && this.queue.length > 0) this.schedule(0);
       if (this.syncWaiters.length > 0 && !this.syncing) this.startSync();
     };
     const fd = this.walFd ?? this.openWal();

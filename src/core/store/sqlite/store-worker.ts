@@ -14,7 +14,12 @@ if (!parent) throw new Error('store-worker.ts runs as a worker thread (see worke
 
 type Port = Pick<MessagePort, 'postMessage'>;
 
-/** Answers for one port, sent together at the end of the turn. */
+/**
+ * Answers for one port, sent together once the microtasks of the current
+ * task have run: the callers a group commit resolves together (one
+ * resolution each, queued at once) share one message, and it leaves before
+ * the thread takes up its next task (the next group's commit and sync).
+ */
 class Answers {
   private batch: StoreAnswer[] = [];
   private scheduled = false;
@@ -25,7 +30,7 @@ class Answers {
     this.batch.push(a);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    queueMicrotask(() => this.flush());
   }
 
   flush(): void {
