@@ -77,10 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    deps.metrics.httpRequests.observe(
-      { route: request.routeOptions.url ?? 'unknown', method: request.method, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    deps.metrics.observeHttp(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

@@ -78,6 +78,7 @@ export class CoreMetrics {
   /** Callbacks still owed in the outbox. */
   readonly callbackOutbox: Gauge;
 
+  private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
   private readonly submitResponseTally = new CounterTally<'carrier' | 'status'>(['carrier', 'status']);
   private readonly receiptTally = new CounterTally<'carrier' | 'outcome'>(['carrier', 'outcome']);
@@ -171,6 +172,17 @@ export class CoreMetrics {
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });
+  }
+
+  /** One HTTP answer (the hot-path form of httpRequests.observe: one labelled child per route, method and status, not a label hash per answer). */
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpRequests.labels({ route, method, status: String(status) });
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   /** One message reached `state` (the hot-path form of messages.inc). */

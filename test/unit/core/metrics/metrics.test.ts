@@ -73,6 +73,18 @@ describe('CoreMetrics', () => {
     expect((await api.exposition()).body).toContain('denpa_messages_total{carrier="au",category="otp",state="delivered"} 3');
   });
 
+  it('observeHttp counts answers per route, method and status, as httpRequests.observe does', async () => {
+    const m = new CoreMetrics();
+    m.observeHttp('/v1/messages', 'POST', 202, 0.004);
+    m.observeHttp('/v1/messages', 'POST', 202, 0.03);
+    m.observeHttp('/v1/messages', 'POST', 429, 0.001);
+    m.httpRequests.observe({ route: '/v1/messages', method: 'POST', status: '202' }, 0.002);
+    const { body } = await m.exposition();
+    expect(body).toContain('denpa_http_request_duration_seconds_count{route="/v1/messages",method="POST",status="202"} 3');
+    expect(body).toContain('denpa_http_request_duration_seconds_bucket{le="0.005",route="/v1/messages",method="POST",status="202"} 2');
+    expect(body).toContain('denpa_http_request_duration_seconds_count{route="/v1/messages",method="POST",status="429"} 1');
+  });
+
   it('keeps registries apart (two cores in one process)', async () => {
     const a = new CoreMetrics();
     const b = new CoreMetrics({ defaultMetrics: true });
