@@ -17,7 +17,7 @@
 // states (pushed on every change, for /readyz), a wake() per accepted
 // carrier, and the delivery metrics fetched at scrape time.
 import { Worker } from 'node:worker_threads';
-import { SeededRandom, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
+import { SeededRandom, WORKER_RESOURCE_LIMITS, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery.ts';
 import type { Carrier, WorkerStore } from '../store/index.ts';
@@ -81,7 +81,7 @@ export class DeliveryThread {
       storePort,
     };
     const { script, eval: isEval } = threadScript('delivery-worker', new URL('./worker.ts', import.meta.url));
-    const worker = new Worker(script, { eval: isEval, workerData, transferList: [storePort] });
+    const worker = new Worker(script, { eval: isEval, workerData, transferList: [storePort], resourceLimits: WORKER_RESOURCE_LIMITS });
     // Log lines may come before 'started' (crash recovery logs a warning).
     const outcome = await firstMessage<FromDelivery>(worker, options.startTimeoutMs ?? 30_000, 'the delivery thread', (m) => {
       if (m.kind !== 'log') return false;

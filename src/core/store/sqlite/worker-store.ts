@@ -10,7 +10,7 @@
 // in a worker thread, and RemoteStore (remote-store.ts) forwards the Store
 // methods to it.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { firstMessage, threadScript } from '../../../runtime/index.ts';
+import { WORKER_RESOURCE_LIMITS, firstMessage, threadScript } from '../../../runtime/index.ts';
 import { StoreError } from '../errors.ts';
 import { RemoteStore } from './remote-store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
@@ -27,7 +27,7 @@ export class WorkerStore extends RemoteStore {
   static async open(options: SqliteStoreOptions, readyTimeoutMs = 30_000): Promise<WorkerStore> {
     const { script, eval: isEval } = threadScript('store-worker', new URL('./store-worker.ts', import.meta.url));
     const workerData: StoreWorkerData = { options };
-    const worker = new Worker(script, { eval: isEval, workerData });
+    const worker = new Worker(script, { eval: isEval, workerData, resourceLimits: WORKER_RESOURCE_LIMITS });
     const outcome = await firstMessage<FromWorker>(worker, readyTimeoutMs, 'the store thread');
     if (outcome instanceof Error || outcome.kind !== 'ready') {
       await worker.terminate();
