@@ -2,4 +2,4 @@ export { type Clock, type TimerHandle, SystemClock, ManualClock } from './clock.
 export { type Random, SeededRandom, hashString, unitFor } from './random.ts';
 export { RunFailure } from './failure.ts';
 export { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile, threadScript } from './installation.ts';
-export { firstMessage, WORKER_RESOURCE_LIMITS } from './thread-start.ts';
+export { closeThread, firstMessage, WORKER_RESOURCE_LIMITS } from './thread-start.ts';

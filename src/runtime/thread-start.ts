@@ -1,6 +1,7 @@
-// Waiting for a new worker thread's first word: the message that says it
-// started (or why it did not), its 'error', or a timeout. The core's store
-// and delivery threads start this way.
+// A worker thread's first and last words: waiting for the message that says
+// it started (or why it did not), and asking it to close and waiting for the
+// one that says it did. The core's store and delivery threads start and end
+// this way.
 import type { Worker } from 'node:worker_threads';
 
 /**
@@ -33,3 +34,38 @@ export function firstMessage<T>(worker: Worker, timeoutMs: number, what: string,
  * (bench/core-e2e.ts; 12 MB saved more but cost 3 % CPU).
  */
 export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 } as const;
+
+/**
+ * The other end of a thread's life, as the core's threads end: posts
+ * `{ kind: 'close' }`, waits for the thread's `{ kind: 'closed' }` (its
+ * last words, with the error it closed on if any), then terminates it.
+ * Rejects with `exited()` if the thread exits before saying it closed, or
+ * after `timeoutMs` (none when undefined); the thread is terminated either way.
+ */
+export async function closeThread<T extends { readonly kind: string }>(
+  worker: Worker,
+  what: string,
+  options: { readonly timeoutMs?: number; readonly exited?: () => Error | undefined } = {},
+): Promise<Extract<T, { kind: 'closed' }>> {
+  let onMessage: (m: T) => void = () => {};
+  let onExit: () => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<Extract<T, { kind: 'closed' }>>((resolve, reject) => {
+    onMessage = (m) => {
+      if (m.kind === 'closed') resolve(m as Extract<T, { kind: 'closed' }>);
+    };
+    onExit = () => reject(options.exited?.() ?? new Error(`${what} exited before closing`));
+    if (options.timeoutMs !== undefined) timer = setTimeout(() => reject(new Error(`${what} did not close in ${options.timeoutMs} ms`)), options.timeoutMs);
+  });
+  worker.on('message', onMessage);
+  worker.once('exit', onExit);
+  worker.postMessage({ kind: 'close' });
+  try {
+    return await closed;
+  } finally {
+    clearTimeout(timer);
+    worker.off('message', onMessage);
+    worker.off('exit', onExit);
+    await worker.terminate();
+  }
+}

@@ -11,34 +11,15 @@
 // undefined, and decodePdu decodes that frame with the package and checks it
 // as before. Tests compare both paths on fixtures and on random frames.
 //
-// submit_sm / deliver_sm body (SMPP 3.4 sections 4.4.1, 4.6.1; C = C-Octet String):
-//   service_type C | source_addr_ton 1 | source_addr_npi 1 | source_addr C |
-//   dest_addr_ton 1 | dest_addr_npi 1 | destination_addr C | esm_class 1 |
-//   protocol_id 1 | priority_flag 1 | schedule_delivery_time C |
-//   validity_period C | registered_delivery 1 | replace_if_present_flag 1 |
-//   data_coding 1 | sm_default_msg_id 1 | sm_length 1 | short_message |
-//   TLVs: tag 2 | length 2 | value
-// submit_sm_resp / deliver_sm_resp body: message_id C
+// The body layouts are in pdu-writer.ts's header; the TLVs read are the
+// ones it writes (MESSAGE_TLVS).
 
-import { CommandId, type CommandName, TlvTag } from './constants.ts';
+import { CommandId, type CommandName } from './constants.ts';
 import type { Pdu } from './pdu.ts';
+import { MESSAGE_TLVS, type TlvKind } from './pdu-writer.ts';
 
-/** The TLVs this reader knows, by tag: their field name and how the package reads them. */
-const TLVS = new Map<number, { name: string; kind: 'cstring' | 'int8' | 'int16' | 'buffer' }>([
-  [TlvTag.receipted_message_id, { name: 'receipted_message_id', kind: 'cstring' }],
-  [TlvTag.message_state, { name: 'message_state', kind: 'int8' }],
-  [TlvTag.network_error_code, { name: 'network_error_code', kind: 'buffer' }],
-  [TlvTag.sar_msg_ref_num, { name: 'sar_msg_ref_num', kind: 'int16' }],
-  [TlvTag.sar_total_segments, { name: 'sar_total_segments', kind: 'int8' }],
-  [TlvTag.sar_segment_seqnum, { name: 'sar_segment_seqnum', kind: 'int8' }],
-  [TlvTag.message_payload, { name: 'message_payload', kind: 'buffer' }],
-  [TlvTag.user_message_reference, { name: 'user_message_reference', kind: 'int16' }],
-]);
-
-/** Index of the NUL ending a C-Octet String that starts at `from`, or -1 when the frame ends first. */
-function cstringEnd(frame: Buffer, from: number): number {
-  return frame.indexOf(0, from);
-}
+/** MESSAGE_TLVS by tag. */
+const TLVS = new Map<number, { name: string; kind: TlvKind }>(Object.entries(MESSAGE_TLVS).map(([name, { tag, kind }]) => [tag, { name, kind }]));
 
 /**
  * Reads a hot PDU as decodePdu would with the package, or returns undefined
@@ -52,78 +33,54 @@ export function readHotPdu(frame: Buffer): Pdu | undefined {
   if (commandId === CommandId.submit_sm_resp || commandId === CommandId.deliver_sm_resp) {
     const command: CommandName = commandId === CommandId.submit_sm_resp ? 'submit_sm_resp' : 'deliver_sm_resp';
     if (length === 16) return { command, ...header, fields: {} };
-    const end = cstringEnd(frame, 16);
+    const end = frame.indexOf(0, 16);
     // The package would go on to read TLVs after the id; those frames are its to decode.
     if (end !== length - 1) return undefined;
     return { command, ...header, fields: { message_id: frame.toString('ascii', 16, end) } };
   }
   if (commandId !== CommandId.submit_sm && commandId !== CommandId.deliver_sm) return undefined;
   let at = 16;
-  // Each read fails the fast path (undefined) rather than guess when the frame ends early.
-  const cstr = (): string | undefined => {
-    const end = at < length ? cstringEnd(frame, at) : -1;
-    if (end < 0) return undefined;
+  // A read past the frame's end fails the fast path (undefined) rather than guess.
+  let truncated = false;
+  const cstr = (): string => {
+    const end = at < length ? frame.indexOf(0, at) : -1;
+    if (end < 0) {
+      truncated = true;
+      return '';
+    }
     const s = frame.toString('ascii', at, end);
     at = end + 1;
     return s;
   };
-  const u8 = (): number | undefined => (at < length ? frame[at++] : undefined);
-  const service_type = cstr();
-  const source_addr_ton = u8();
-  const source_addr_npi = u8();
-  const source_addr = cstr();
-  const dest_addr_ton = u8();
-  const dest_addr_npi = u8();
-  const destination_addr = cstr();
-  const esm_class = u8();
-  const protocol_id = u8();
-  const priority_flag = u8();
-  const schedule_delivery_time = cstr();
-  const validity_period = cstr();
-  const registered_delivery = u8();
-  const replace_if_present_flag = u8();
-  const data_coding = u8();
-  const sm_default_msg_id = u8();
-  const smLength = u8();
-  if (smLength === undefined || sm_default_msg_id === undefined || at + smLength > length) return undefined;
-  if (
-    service_type === undefined ||
-    source_addr_ton === undefined ||
-    source_addr_npi === undefined ||
-    source_addr === undefined ||
-    dest_addr_ton === undefined ||
-    dest_addr_npi === undefined ||
-    destination_addr === undefined ||
-    esm_class === undefined ||
-    protocol_id === undefined ||
-    priority_flag === undefined ||
-    schedule_delivery_time === undefined ||
-    validity_period === undefined ||
-    registered_delivery === undefined ||
-    replace_if_present_flag === undefined ||
-    data_coding === undefined
-  ) {
-    return undefined;
-  }
-  const fields: Record<string, unknown> = {
-    service_type,
-    source_addr_ton,
-    source_addr_npi,
-    source_addr,
-    dest_addr_ton,
-    dest_addr_npi,
-    destination_addr,
-    esm_class,
-    protocol_id,
-    priority_flag,
-    schedule_delivery_time,
-    validity_period,
-    registered_delivery,
-    replace_if_present_flag,
-    data_coding,
-    sm_default_msg_id,
-    short_message: frame.subarray(at, at + smLength),
+  const u8 = (): number => {
+    if (at >= length) {
+      truncated = true;
+      return 0;
+    }
+    return frame[at++] as number;
   };
+  // In the body's order: an object literal's values are evaluated left to right.
+  const fields: Record<string, unknown> = {
+    service_type: cstr(),
+    source_addr_ton: u8(),
+    source_addr_npi: u8(),
+    source_addr: cstr(),
+    dest_addr_ton: u8(),
+    dest_addr_npi: u8(),
+    destination_addr: cstr(),
+    esm_class: u8(),
+    protocol_id: u8(),
+    priority_flag: u8(),
+    schedule_delivery_time: cstr(),
+    validity_period: cstr(),
+    registered_delivery: u8(),
+    replace_if_present_flag: u8(),
+    data_coding: u8(),
+    sm_default_msg_id: u8(),
+  };
+  const smLength = u8();
+  if (truncated || at + smLength > length) return undefined;
+  fields.short_message = frame.subarray(at, at + smLength);
   at += smLength;
   // Bounded: each pass consumes at least 4 octets.
   while (at < length) {
@@ -137,7 +94,7 @@ export function readHotPdu(frame: Buffer): Pdu | undefined {
     switch (tlv.kind) {
       case 'cstring': {
         // The package reads to the first NUL whatever the TLV's length says; read alike only when that NUL is inside it.
-        const end = cstringEnd(frame, from);
+        const end = frame.indexOf(0, from);
         if (end < 0 || end >= at) return undefined;
         fields[tlv.name] = frame.toString('ascii', from, end);
         break;

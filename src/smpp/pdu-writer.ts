@@ -16,9 +16,10 @@
 import { CommandId, TlvTag } from './constants.ts';
 import type { MessageFields } from './pdu.ts';
 
-type TlvKind = 'cstring' | 'int8' | 'int16' | 'buffer';
+export type TlvKind = 'cstring' | 'int8' | 'int16' | 'buffer';
 
-const MESSAGE_TLVS: Record<string, { tag: number; kind: TlvKind }> = {
+/** The TLVs of submit_sm and deliver_sm that denpa writes and reads by hand (pdu-reader.ts reads the same ones). */
+export const MESSAGE_TLVS: Readonly<Record<string, { tag: number; kind: TlvKind }>> = {
   receipted_message_id: { tag: TlvTag.receipted_message_id, kind: 'cstring' },
   message_state: { tag: TlvTag.message_state, kind: 'int8' },
   network_error_code: { tag: TlvTag.network_error_code, kind: 'buffer' },

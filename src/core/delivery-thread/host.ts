@@ -17,7 +17,7 @@
 // states (pushed on every change, for /readyz), a wake() per accepted
 // carrier, and the delivery metrics fetched at scrape time.
 import { Worker } from 'node:worker_threads';
-import { SeededRandom, WORKER_RESOURCE_LIMITS, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
+import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery.ts';
 import type { Carrier, WorkerStore } from '../store/index.ts';
@@ -171,25 +171,8 @@ export class DeliveryThread {
         await this.worker.terminate();
         return;
       }
-      const closed = new Promise<FromDelivery & { kind: 'closed' }>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the delivery thread did not close in ${timeoutMs} ms`)), timeoutMs);
-        this.worker.on('message', (m: FromDelivery) => {
-          if (m.kind !== 'closed') return;
-          clearTimeout(timer);
-          resolve(m);
-        });
-        this.worker.once('exit', () => {
-          clearTimeout(timer);
-          reject(this.failure ?? new Error('the delivery thread exited before closing'));
-        });
-      });
-      this.worker.postMessage({ kind: 'close' } satisfies ToDelivery);
-      try {
-        const m = await closed;
-        if (m.error) throw deserializeError(m.error);
-      } finally {
-        await this.worker.terminate();
-      }
+      const m = await closeThread<FromDelivery>(this.worker, 'the delivery thread', { timeoutMs, exited: () => this.failure });
+      if (m.error) throw deserializeError(m.error);
     })();
     return this.closing;
   }

@@ -33,10 +33,9 @@ interface OutboxSubject {
   accepted_at: number;
 }
 
-
-
-const OPEN_STATES = "('accepted', 'queued', 'submitted')";
+/** The states a message can still leave: in JS, and as an SQL list. */
 const OPEN: ReadonlySet<string> = new Set(['accepted', 'queued', 'submitted']);
+const OPEN_STATES = `(${[...OPEN].map((state) => `'${state}'`).join(', ')})`;
 /**
  * What a final state needs of its message, read before the update: the
  * state it is in, and the Final's fields. The outbox row's fields are read
@@ -53,9 +52,9 @@ interface FinalSubject {
   has_callback: number;
 }
 
-const FINAL_SUBJECT = 'state, category, carrier, accepted_at, segments, callback_url IS NOT NULL AS has_callback';
-/** FINAL_SUBJECT joined from segments (s) to messages (m). */
-const FINAL_SUBJECT_OF_M = 'm.state, m.category, m.carrier, m.accepted_at, m.segments, m.callback_url IS NOT NULL AS has_callback';
+/** FinalSubject's columns but id, of the messages table under `alias` ('' for none; 'm.' where it is joined). */
+const finalSubject = (alias: string): string =>
+  `${alias}state, ${alias}category, ${alias}carrier, ${alias}accepted_at, ${alias}segments, ${alias}callback_url IS NOT NULL AS has_callback`;
 
 export class MessageTransitions {
   private readonly s;
@@ -66,7 +65,7 @@ export class MessageTransitions {
       transition: p('INSERT INTO transitions (message_id, at, state, detail) VALUES (?, ?, ?, ?)'),
       // RETURNING costs SQLite an ephemeral table per statement (about 4 µs here, half of an UPDATE):
       // the hot statements read what they need with a plain SELECT or from the row they already found.
-      finalSubject: p(`SELECT id, ${FINAL_SUBJECT} FROM messages WHERE id = ?`),
+      finalSubject: p(`SELECT id, ${finalSubject('')} FROM messages WHERE id = ?`),
       outboxSubject: p('SELECT id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at FROM messages WHERE id = ?'),
       finalize: p(`UPDATE messages SET state = ?, final_at = ?, error_code = ?, error_description = ? WHERE id = ? AND state IN ${OPEN_STATES}`),
       outbox: p(
@@ -94,15 +93,14 @@ export class MessageTransitions {
          RETURNING queued_at`,
       ),
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
-      // With the message's segment count: a single-segment message's outcome is its segment's (no second read).
       // With the message's subject: a single-segment message is settled from this row alone.
       findSegment: p(
-        `SELECT s.message_id AS id, s.seq, ${FINAL_SUBJECT_OF_M} FROM segments s JOIN messages m ON m.id = s.message_id
+        `SELECT s.message_id AS id, s.seq, ${finalSubject('m.')} FROM segments s JOIN messages m ON m.id = s.message_id
          WHERE s.carrier = ? AND s.smsc_id = ?
          ORDER BY CASE WHEN s.state = 'submitted' THEN 0 ELSE 1 END, s.submitted_at DESC LIMIT 1`,
       ),
       findSegmentAlt: p(
-        `SELECT s.message_id AS id, s.seq, ${FINAL_SUBJECT_OF_M} FROM segments s JOIN messages m ON m.id = s.message_id
+        `SELECT s.message_id AS id, s.seq, ${finalSubject('m.')} FROM segments s JOIN messages m ON m.id = s.message_id
          WHERE s.carrier = ? AND s.smsc_alt_id = ?
          ORDER BY CASE WHEN s.state = 'submitted' THEN 0 ELSE 1 END, s.submitted_at DESC LIMIT 1`,
       ),

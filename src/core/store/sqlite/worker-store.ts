@@ -10,7 +10,7 @@
 // in a worker thread, and RemoteStore (remote-store.ts) forwards the Store
 // methods to it.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { WORKER_RESOURCE_LIMITS, firstMessage, threadScript } from '../../../runtime/index.ts';
+import { WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript } from '../../../runtime/index.ts';
 import { StoreError } from '../errors.ts';
 import { RemoteStore } from './remote-store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
@@ -56,15 +56,9 @@ export class WorkerStore extends RemoteStore {
         return;
       }
       this.flushCalls();
-      const closed = new Promise<FromWorker & { kind: 'closed' }>((resolve, reject) => {
-        this.worker.on('message', (m: FromWorker) => {
-          if (m.kind === 'closed') resolve(m);
-        });
-        this.worker.once('exit', () => reject(this.failed ?? new StoreError('STORE_ERR_CLOSED', 'the store thread exited before closing')));
+      const m = await closeThread<FromWorker>(this.worker, 'the store thread', {
+        exited: () => this.failed ?? new StoreError('STORE_ERR_CLOSED', 'the store thread exited before closing'),
       });
-      this.worker.postMessage({ kind: 'close' } satisfies ToWorker);
-      const m = await closed;
-      await this.worker.terminate();
       if (m.error) throw deserializeError(m.error);
     })();
     return this.closing;
