@@ -19,7 +19,7 @@ import type { CoreConfig } from './config/index.ts';
 import type { DeliveryTuning } from './delivery.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
-import { openWorkerStore, type Carrier, type WorkerStore } from './store/index.ts';
+import { lockDataDir, openWorkerStore, type Carrier, type WorkerStore } from './store/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
 export { loadConfigFile, resolveConfig, defaultConfig, ConfigError, type CoreConfig } from './config/index.ts';
@@ -56,13 +56,21 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const random = options.random ?? new SeededRandom(Date.now() >>> 0);
   const logStream = options.logStream ?? process.stdout;
   const logger = pino({ level: config.http.logLevel, base: { service: 'denpa-core' } }, logStream);
+  // Before the store opens and recovers: a second core on this directory stops here, having touched nothing.
+  const lock = lockDataDir(config.store.dataDir);
   const metrics = new CoreMetrics({ defaultMetrics: true });
   // SQLite runs on a thread of its own (see store/sqlite/worker-store.ts).
-  const store = await openWorkerStore({
-    dataDir: config.store.dataDir,
-    groupCommitRows: config.store.commitBatchMax,
-    commitIntervalMs: config.store.commitIntervalMs,
-  });
+  let store: WorkerStore;
+  try {
+    store = await openWorkerStore({
+      dataDir: config.store.dataDir,
+      groupCommitRows: config.store.commitBatchMax,
+      commitIntervalMs: config.store.commitIntervalMs,
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   let reportFailure: (err: Error) => void = () => {};
   const deliveryFailed = new Promise<Error>((resolve) => (reportFailure = resolve));
   let delivery: DeliveryThread | undefined;
@@ -104,6 +112,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     await app?.close().catch(() => undefined);
     await delivery?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    lock.release();
     throw err;
   }
   const address = app.server.address();
@@ -126,7 +135,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
         try {
           await readyDelivery.close();
         } finally {
-          await store.close();
+          await store.close().finally(() => lock.release());
         }
         logger.info('denpa core stopped');
         logger.flush?.();

@@ -53,3 +53,12 @@ export class InvalidMessageError extends StoreError {
     this.name = 'InvalidMessageError';
   }
 }
+
+/** Another core holds the data directory: nothing was opened, recovered or sent. */
+export class DataDirLockedError extends StoreError {
+  override readonly code = 'STORE_ERR_LOCKED' as const;
+  constructor(dataDir: string) {
+    super('STORE_ERR_LOCKED', `data dir ${dataDir} is held by another denpa core; one core per data dir`);
+    this.name = 'DataDirLockedError';
+  }
+}
