@@ -2,18 +2,18 @@
 // normalised, the text encoded and segmented, the carrier routed, the
 // deadlines fixed. Pure: the caller supplies the time and the id.
 import type { CoreConfig } from '../config/index.ts';
+import { callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
 import { carrierForNumber, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
 import type { MessagePart, NewMessage } from '../store/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import type { FieldError } from './errors.ts';
 import type { Accepted, MessageRequest } from './schemas.ts';
 
-
 export interface AcceptContext {
   readonly tenant: string;
   readonly now: number;
   readonly id: string;
-  readonly config: Pick<CoreConfig, 'messages' | 'routing' | 'callbacks'>;
+  readonly config: Pick<CoreConfig, 'messages' | 'routing' | 'callbacks' | 'egress'>;
 }
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
@@ -26,18 +26,6 @@ export function parseTime(value: number | string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
-}
-
-function callbackUrlProblem(raw: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'must be an absolute http or https URL';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
-  if (url.username || url.password) return 'must not carry credentials';
-  return undefined;
 }
 
 /** The 8-bit concatenation reference of a message: stable for its id, so a resend reuses it. */
@@ -60,7 +48,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
   if (number.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
 
   if (req.callback_url !== undefined) {
-    const problem = callbackUrlProblem(req.callback_url);
+    const problem = callbackUrlProblem(req.callback_url, egressPolicyOf(ctx.config.egress.allow));
     if (problem) errors.push({ field: `${prefix}callback_url`, message: problem });
   }
 

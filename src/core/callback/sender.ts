@@ -7,6 +7,7 @@
 import { Agent, request } from 'undici';
 import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
+import { checkedConnector, egressPolicy, type EgressPolicy } from '../egress/index.ts';
 import type { CallbackJob, Store } from '../store/index.ts';
 import { decideRetry, type BackoffPolicy } from './backoff.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signBody } from './signature.ts';
@@ -34,6 +35,8 @@ export interface CallbackSenderOptions {
   readonly metrics?: CoreMetrics;
   readonly post?: CallbackPost;
   readonly log?: { warn(obj: object, msg: string): void };
+  /** Which addresses POSTs may reach, checked after DNS (default: loopback only). */
+  readonly egress?: EgressPolicy;
 }
 
 export interface RoundResult {
@@ -80,7 +83,7 @@ export class CallbackSender {
     if (opts.post) {
       this.post = opts.post;
     } else {
-      this.agent = new Agent({ connect: { timeout: opts.policy.timeoutMs }, connections: opts.policy.concurrency });
+      this.agent = new Agent({ connect: checkedConnector(opts.egress ?? egressPolicy(), { timeout: opts.policy.timeoutMs }), connections: opts.policy.concurrency });
       this.post = undiciPost(this.agent);
     }
   }

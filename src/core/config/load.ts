@@ -3,6 +3,7 @@
 // without reading code; nothing starts on a bad file.
 import { readFileSync } from 'node:fs';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import { allowEntryProblem } from '../egress/index.ts';
 import { CoreConfigSchema, type CoreConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -83,6 +84,10 @@ function crossChecks(config: CoreConfig, source: string): string[] {
   if (config.callbacks.initialDelayMs > config.callbacks.maxDelayMs) {
     problems.push(`${source}: callbacks.initialDelayMs: must not exceed callbacks.maxDelayMs (${config.callbacks.maxDelayMs})`);
   }
+  config.egress.allow.forEach((entry, i) => {
+    const problem = allowEntryProblem(entry);
+    if (problem) problems.push(`${source}: egress.allow.${i}: ${problem}`);
+  });
   for (const [cat, ttl] of Object.entries(config.messages.ttlSeconds)) {
     if (ttl > config.messages.maxTtlSeconds) {
       problems.push(`${source}: messages.ttlSeconds.${cat}: must not exceed messages.maxTtlSeconds (${config.messages.maxTtlSeconds})`);

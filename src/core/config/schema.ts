@@ -2,6 +2,7 @@
 // default, so an empty file (or no file) gives a core wired to the
 // simulator's default ports and credentials. Unknown keys are errors.
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_EGRESS_ALLOW } from '../egress/index.ts';
 import { defaultRoutingTable } from '../message/index.ts';
 
 const Strict = { additionalProperties: false } as const;
@@ -114,6 +115,16 @@ export const CoreConfigSchema = Type.Object(
         maxAgeSeconds: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
         pollIntervalMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
         sendSubmitted: Type.Boolean({ default: false, description: 'also POST the submitted state' }),
+      },
+      { ...Strict, default: {} },
+    ),
+    egress: Type.Object(
+      {
+        allow: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+          maxItems: 1000,
+          default: [...DEFAULT_EGRESS_ALLOW],
+          description: 'host names, addresses and CIDR ranges the core may call although they are internal (loopback, private, link-local ...)',
+        }),
       },
       { ...Strict, default: {} },
     ),

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { SeededRandom, SystemClock } from '../../runtime/index.ts';
 import { CallbackSender } from '../callback/index.ts';
+import { egressPolicyOf } from '../egress/index.ts';
 import { startDelivery, type Delivery } from '../delivery.ts';
 import { CoreMetrics } from '../metrics/index.ts';
 import { RemoteStore } from '../store/index.ts';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
       random: new SeededRandom(data.seeds.callbacks),
       policy: config.callbacks,
       secretFor: (tenant) => secrets.get(tenant),
+      egress: egressPolicyOf(config.egress.allow),
       metrics,
       log: { warn: (obj, msg) => callbackLog.warn(obj, msg) },
     });
