@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Clock } from '../runtime/index.ts';
-import { auth, frameworkErrorHandler, jsonBody, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
+import { auth, clientErrorHandler, frameworkErrorHandler, jsonBody, queryEncoding, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
 import type { CoreConfig } from './config/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
 import { createMessageId, type NewMessage, type Store } from './store/index.ts';
@@ -42,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !config.http.requestLogging }),
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(problem);
   await app.register(jsonBody);
+  await app.register(queryEncoding);
   await app.register(auth, { keys: new TenantKeys(config.tenants) });
   await app.register(swagger, {
     openapi: {

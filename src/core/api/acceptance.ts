@@ -8,6 +8,7 @@ import type { MessagePart, NewMessage } from '../store/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import type { FieldError } from './errors.ts';
 import type { Accepted, MessageRequest } from './schemas.ts';
+import { parseTime } from './time-input.ts';
 
 export interface AcceptContext {
   readonly tenant: string;
@@ -18,16 +19,6 @@ export interface AcceptContext {
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
 
-/** Parse a time given as ms since epoch or an RFC 3339 string. */
-export function parseTime(value: number | string): number | undefined {
-  if (typeof value === 'number') return value;
-  // Query strings carry numbers as text.
-  if (/^\d{1,16}$/.test(value)) return Number(value);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
 /** The 8-bit concatenation reference of a message: stable for its id, so a resend reuses it. */
 export function concatReference(id: string): number {
   let h = 0;
@@ -35,34 +26,49 @@ export function concatReference(id: string): number {
   return h & 0xff;
 }
 
+// A lone surrogate (U+D800-U+DFFF without its pair): storing it would repair
+// it to U+FFFD while the PDU carried the raw unit, so it is refused.
+const LONE_SURROGATE = /\p{Cs}/u;
+const SURROGATE_MESSAGE = 'must be well-formed Unicode: it holds a lone surrogate (U+D800-U+DFFF without its pair)';
+
+/**
+ * `req` may have failed the schema in other fields (see valueErrors): every
+ * check looks at its own field's type first, so a schema error in one field
+ * never hides a value error in another.
+ */
 export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = ''): Acceptance {
   const errors: FieldError[] = [];
+  const loose = req as { readonly [K in keyof MessageRequest]?: unknown };
 
-  const number = normalisePhoneNumber(req.to);
-  if (!number.ok) errors.push({ field: `${prefix}to`, message: number.message });
+  const number = typeof loose.to === 'string' ? normalisePhoneNumber(loose.to) : undefined;
+  if (number && !number.ok) errors.push({ field: `${prefix}to`, message: number.message });
 
-  const encoded = segmentMessage(req.text, concatReference(ctx.id));
-  if (!encoded.ok) errors.push({ field: `${prefix}text`, message: encoded.message });
-
-  const carrier = number.ok ? carrierForNumber(number.canonical, ctx.config.routing) : undefined;
-  if (number.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
-
-  if (req.callback_url !== undefined) {
-    const problem = callbackUrlProblem(req.callback_url, egressPolicyOf(ctx.config.egress.allow));
-    if (problem) errors.push({ field: `${prefix}callback_url`, message: problem });
+  let encoded: ReturnType<typeof segmentMessage> | undefined;
+  if (typeof loose.text === 'string') {
+    if (LONE_SURROGATE.test(loose.text)) errors.push({ field: `${prefix}text`, message: SURROGATE_MESSAGE });
+    else encoded = segmentMessage(loose.text, concatReference(ctx.id));
+    if (encoded && !encoded.ok) errors.push({ field: `${prefix}text`, message: encoded.message });
   }
 
+  const carrier = number?.ok ? carrierForNumber(number.canonical, ctx.config.routing) : undefined;
+  if (number?.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
+
+  if (typeof loose.callback_url === 'string') {
+    const problem = LONE_SURROGATE.test(loose.callback_url) ? SURROGATE_MESSAGE : callbackUrlProblem(loose.callback_url, egressPolicyOf(ctx.config.egress.allow));
+    if (problem) errors.push({ field: `${prefix}callback_url`, message: problem });
+  }
+  if (typeof loose.client_ref === 'string' && LONE_SURROGATE.test(loose.client_ref)) errors.push({ field: `${prefix}client_ref`, message: SURROGATE_MESSAGE });
+
   const maxTtl = ctx.config.messages.maxTtlSeconds;
-  const ttl = req.ttl_seconds ?? ctx.config.messages.ttlSeconds[req.category];
-  if (req.ttl_seconds !== undefined && req.ttl_seconds > maxTtl) {
+  if (typeof loose.ttl_seconds === 'number' && loose.ttl_seconds > maxTtl) {
     errors.push({ field: `${prefix}ttl_seconds`, message: `must be at most ${maxTtl}` });
   }
 
   let scheduledAt: number | undefined;
-  if (req.scheduled_at !== undefined) {
-    scheduledAt = parseTime(req.scheduled_at);
+  if (typeof loose.scheduled_at === 'string' || typeof loose.scheduled_at === 'number') {
+    scheduledAt = parseTime(loose.scheduled_at);
     if (scheduledAt === undefined) {
-      errors.push({ field: `${prefix}scheduled_at`, message: 'must be ms since the epoch or an RFC 3339 date-time' });
+      errors.push({ field: `${prefix}scheduled_at`, message: 'must be ms since the epoch or an RFC 3339 date-time that exists in the calendar' });
     } else if (scheduledAt > ctx.now + maxTtl * 1000) {
       errors.push({ field: `${prefix}scheduled_at`, message: `must be within ${maxTtl} s from now` });
     } else if (scheduledAt <= ctx.now) {
@@ -71,7 +77,8 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     }
   }
 
-  if (errors.length > 0 || !number.ok || !encoded.ok || !carrier) return { ok: false, errors };
+  if (errors.length > 0 || !number?.ok || !encoded?.ok || !carrier) return { ok: false, errors };
+  const ttl = req.ttl_seconds ?? ctx.config.messages.ttlSeconds[req.category];
 
   const parts: MessagePart[] = encoded.parts.map((p) => ({
     bytes: p.shortMessage,
@@ -109,4 +116,11 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     ...(req.client_ref !== undefined ? { client_ref: req.client_ref } : {}),
   };
   return { ok: true, message, answer };
+}
+
+/** The value errors of a body that failed the schema, to report with the schema's own (every field at once). */
+export function valueErrors(body: unknown, ctx: AcceptContext, prefix = ''): FieldError[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+  const a = acceptMessage(body as MessageRequest, ctx, prefix);
+  return a.ok ? [] : a.errors;
 }

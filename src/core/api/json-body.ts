@@ -13,6 +13,16 @@ declare module 'fastify' {
   }
 }
 
+/** Only on the error path: fastify reports a prototype key as "not valid JSON"; plain JSON.parse tells the two apart. */
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function jsonBodyPlugin(app: FastifyInstance): Promise<void> {
   // __proto__ and constructor.prototype keys are errors, not silently dropped.
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -30,8 +40,12 @@ async function jsonBodyPlugin(app: FastifyInstance): Promise<void> {
     const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const text = bytes.toString('utf8', start);
     parseJson(request, text, (err, value) => {
-      if (err) done(new ApiError('API_ERR_BAD_JSON', `the request body is not valid JSON: ${err.message}`), undefined);
-      else done(null, value);
+      if (!err) done(null, value);
+      else if (isValidJson(text)) {
+        // Valid JSON, refused for what it says: name the key, not a syntax error.
+        const key = /"__proto__"\s*:/.test(text) ? '__proto__' : 'constructor.prototype';
+        done(new ApiError('API_ERR_VALIDATION', `${key} is not allowed: it would set an object's prototype`, [{ field: key, message: "is not allowed: it would set an object's prototype" }]), undefined);
+      } else done(new ApiError('API_ERR_BAD_JSON', `the request body is not valid JSON: ${err.message}`), undefined);
     });
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);

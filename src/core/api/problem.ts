@@ -1,6 +1,8 @@
 // Rendering every error as application/problem+json (RFC 9457). Errors
 // raised by fastify itself (body too large, wrong media type, bad JSON) are
 // mapped to our codes so that a client sees one catalogue.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { API_ERRORS, ApiError, problemType, type ApiErrorCode, type FieldError } from './errors.ts';
@@ -87,6 +89,28 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.setNotFoundHandler((request, reply) => {
     return sendProblem(reply, new ApiError('API_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), request);
   });
+}
+
+/**
+ * For fastify's `clientErrorHandler` option: errors Node's HTTP parser raises
+ * before there is a request (headers too large, request timeout, bytes that
+ * are not HTTP) get the same problem+json as everything else.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiErr =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('API_ERR_HEADERS_TOO_LARGE', 'the request headers exceed the server limit')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('API_ERR_TIMEOUT', 'the request was not received in time')
+        : new ApiError('API_ERR_MALFORMED', `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`);
+  const body = JSON.stringify(problemOf(apiErr));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${apiErr.statusCode} ${STATUS_CODES[apiErr.statusCode] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** For fastify's `frameworkErrors` option: router-level errors (bad URL encoding) never reach the error handler. */

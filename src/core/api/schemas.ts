@@ -125,6 +125,16 @@ export const ListQuerySchema = Type.Object(
 );
 export type ListQuery = Static<typeof ListQuerySchema>;
 
+/** Declared for the OpenAPI document; idempotency.ts checks the value (1-255 visible ASCII). */
+export const IdempotencyHeadersSchema = Type.Object(
+  {
+    'idempotency-key': Type.Optional(
+      Type.String({ description: 'makes a retry safe: the same key and the same body get the first answer again; 1-255 visible ASCII characters' }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 export const IdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export const CanceledSchema = Type.Object({ id: Type.String(), status: Type.Literal('canceled') });

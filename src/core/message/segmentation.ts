@@ -115,12 +115,14 @@ export function planMessage(text: string): PlanResult {
 function planOf({ encoding, characters, total, groups }: Layout): PlanResult {
   if (characters === 0) return { ok: false, reason: 'empty', message: 'must not be empty', encoding, units: 0 };
   if (groups.length > MAX_SEGMENTS) {
-    const limit = SEGMENT_LIMITS[encoding].concatenated * MAX_SEGMENTS;
-    const what = encoding === 'GSM-7' ? 'GSM-7 septets' : 'UCS-2 characters';
+    const per = SEGMENT_LIMITS[encoding].concatenated;
+    const what = encoding === 'GSM-7' ? 'GSM-7 septets' : 'UCS-2 units';
+    // Say what the text needs and what the limit is; the septet total alone can be under
+    // 10 x 153 and still need 11 segments, because no character is split across two.
     return {
       ok: false,
       reason: 'too_long',
-      message: `needs ${groups.length} segments (${total} ${what}); the limit is ${MAX_SEGMENTS} segments (${limit} ${what})`,
+      message: `is ${characters} characters (${total} ${what}) and needs ${groups.length} segments of at most ${per} ${what} each (a character is never split across two); the limit is ${MAX_SEGMENTS} segments`,
       encoding,
       units: total,
     };

@@ -2,7 +2,10 @@
 // wrong types, huge bodies, bad JSON, bad numbers, bad UTF-8, prototype
 // pollution keys, deep nesting, bad headers. Every answer must be a 4xx
 // problem+json, the process must keep answering, and nothing is stored.
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientErrorHandler } from '../../../src/core/api/index.ts';
 import { SeededRandom, type Random } from '../../../src/runtime/index.ts';
 import { auth, startTestCore, testConfig, type TestCore } from './api/harness.ts';
 
@@ -108,9 +111,35 @@ function pollution(r: Random): string {
   ]);
 }
 
+/** Internal addresses in the spellings a prober tries first. */
+const INTERNAL_URLS = [
+  'http://169.254.169.254/latest/meta-data/',
+  'http://2852039166/x',
+  'http://0251.0376.0251.0376/x',
+  'http://0xa9fea9fe/x',
+  'http://169.254.43518/x',
+  'http://10.0.0.1/x',
+  'http://192.168.1.10:8080/x',
+  'http://172.16.5.5/x',
+  'http://100.64.0.9/x',
+  'http://0.0.0.0/x',
+  'http://[::]/x',
+  'http://[fe80::1]/x',
+  'http://[fd00::1]/x',
+  'http://[::ffff:169.254.169.254]/x',
+  'http://[::ffff:10.0.0.1]/x',
+];
+const CONTROL_URLS = ['http://a.example/x\r\nX-Evil: 1', 'http://a.example/\nx', 'http://a.exa\tmple/', 'http://a.example/\u0000', ' http://a.example/', 'http://a.example/\u007f'];
+const LONE_SURROGATES = ['a\ud800b', '\udc00', 'x\udbff', '\ud83d', 'ok \ude00 no'];
+const IMPOSSIBLE_DATES = ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-04-31T12:00:00+09:00', '2026-06-01T24:00:00Z', '2026-06-01T23:60:00Z', '2026-06-01T23:59:60Z', '2026-00-10T00:00:00Z', '2026-06-01T09:00:00+24:00'];
+const BAD_QUERIES = ['client_ref=%ZZ', 'client_ref=%E0%A4%A', 'to=%', 'state=%G1', 'since=%C0%AF', 'cli%ZZent_ref=1'];
+
 function generate(r: Random, bodyLimit: number): Hostile {
   const json = { ...auth(), 'content-type': 'application/json' };
-  const kind = pick(r, ['wrong-type', 'bad-number', 'bad-json', 'bad-utf8', 'pollution', 'deep', 'huge', 'headers', 'batch', 'urls', 'missing', 'extra']);
+  const kind = pick(r, [
+    'wrong-type', 'bad-number', 'bad-json', 'bad-utf8', 'pollution', 'deep', 'huge', 'headers', 'batch', 'urls', 'missing', 'extra',
+    'internal-url', 'control-url', 'surrogate', 'bad-date', 'bad-query',
+  ]);
   const url = r.next() < 0.8 ? '/v1/messages' : '/v1/messages/batch';
   const wrap = (m: unknown) => (url.endsWith('batch') ? { messages: [VALID, m] } : m);
   switch (kind) {
@@ -172,6 +201,18 @@ function generate(r: Random, bodyLimit: number): Hostile {
       ]);
       return { kind, method, url: path, headers: auth() };
     }
+    case 'internal-url':
+      return { kind, method: 'POST', url, headers: json, payload: JSON.stringify(wrap({ ...VALID, callback_url: pick(r, INTERNAL_URLS) })) };
+    case 'control-url':
+      return { kind, method: 'POST', url, headers: json, payload: JSON.stringify(wrap({ ...VALID, callback_url: pick(r, CONTROL_URLS) })) };
+    case 'surrogate':
+      // JSON.stringify writes a lone surrogate as a \ud800 escape: valid JSON, ill-formed text.
+      return { kind, method: 'POST', url, headers: json, payload: JSON.stringify(wrap({ ...VALID, text: pick(r, LONE_SURROGATES) })) };
+    case 'bad-date':
+      if (r.next() < 0.3) return { kind, method: 'GET', url: `/v1/messages?${pick(r, ['since', 'until'])}=${encodeURIComponent(pick(r, IMPOSSIBLE_DATES))}`, headers: auth() };
+      return { kind, method: 'POST', url, headers: json, payload: JSON.stringify(wrap({ ...VALID, scheduled_at: pick(r, IMPOSSIBLE_DATES) })) };
+    case 'bad-query':
+      return { kind, method: 'GET', url: `/v1/messages?${pick(r, BAD_QUERIES)}`, headers: auth() };
     case 'missing': {
       const m: Record<string, unknown> = { ...VALID };
       delete m[pick(r, ['to', 'text', 'category'])];
@@ -208,7 +249,7 @@ describe('fuzz: hostile requests', () => {
       const isProblem = /^application\/problem\+json/.test(String(res.headers['content-type']));
       const okStatus = res.statusCode >= 400 && res.statusCode < 500;
       // A GET listing that happens to be well-formed is a 200 with an empty list: allowed, and checked.
-      const emptyListing = res.statusCode === 200 && h.method === 'GET' && JSON.parse(res.body).messages?.length === 0;
+      const emptyListing = res.statusCode === 200 && h.method === 'GET' && h.kind === 'urls' && JSON.parse(res.body).messages?.length === 0;
       if (!emptyListing && (!okStatus || !isProblem)) {
         failures.push(`#${i} ${h.kind} ${h.method} ${h.url} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
         if (failures.length > 10) break;
@@ -217,7 +258,11 @@ describe('fuzz: hostile requests', () => {
     if (process.env.DENPA_FUZZ_REPORT) console.log(JSON.stringify([...byKind].map(([k, m]) => [k, Object.fromEntries(m)])));
     expect(failures).toEqual([]);
     // Every kind was exercised.
-    expect([...byKind.keys()].sort()).toEqual(['bad-json', 'bad-number', 'bad-utf8', 'batch', 'deep', 'extra', 'headers', 'huge', 'missing', 'pollution', 'urls', 'wrong-type']);
+    expect([...byKind.keys()].sort()).toEqual([
+      'bad-date', 'bad-json', 'bad-number', 'bad-query', 'bad-utf8', 'batch', 'control-url', 'deep', 'extra', 'headers', 'huge',
+      'internal-url', 'missing', 'pollution', 'surrogate', 'urls', 'wrong-type',
+    ]);
+    for (const kind of ['internal-url', 'control-url', 'surrogate', 'bad-date', 'bad-query']) expect([...byKind.get(kind)!.keys()]).toEqual([400]);
     expect(byKind.get('huge')!.get(413)).toBeGreaterThan(0);
     expect(byKind.get('bad-utf8')!.get(400)).toBeGreaterThan(0);
     // Nothing polluted, nothing stored, the app still serves.
@@ -226,5 +271,109 @@ describe('fuzz: hostile requests', () => {
     expect(JSON.parse(list.body).messages).toEqual([]);
     const ok = await core.app.inject({ method: 'POST', url: '/v1/messages', headers: auth(), payload: VALID });
     expect(ok.statusCode).toBe(202);
+  });
+});
+
+describe('hostile probe: each refusal names its field', () => {
+  let core: TestCore;
+  beforeAll(async () => {
+    core = await startTestCore();
+  });
+  afterAll(async () => {
+    await core.close();
+  });
+
+  const post = async (body: unknown, url = '/v1/messages') => {
+    const res = await core.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.statusCode, type: String(res.headers['content-type']), body: JSON.parse(res.body || 'null') as { code?: string; errors?: { field: string; message: string }[] } };
+  };
+  const fields = (b: { errors?: { field: string }[] }) => (b.errors ?? []).map((e) => e.field);
+
+  it.each(INTERNAL_URLS)('callback_url %s is refused at accept (internal address)', async (callback_url) => {
+    const r = await post({ ...VALID, callback_url });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ field: 'callback_url', message: expect.stringMatching(/^must not point at an internal address: /) }]);
+  });
+
+  it.each(CONTROL_URLS)('callback_url %j with control characters is refused', async (callback_url) => {
+    const r = await post({ ...VALID, callback_url });
+    expect(r.status).toBe(400);
+    expect(fields(r.body)).toEqual(['callback_url']);
+  });
+
+  it.each(LONE_SURROGATES)('text %j with a lone surrogate is refused naming text', async (text) => {
+    const r = await post({ ...VALID, text });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ field: 'text', message: expect.stringMatching(/lone surrogate/) }]);
+    const batch = await post({ messages: [VALID, { ...VALID, text }] }, '/v1/messages/batch');
+    expect(fields(batch.body)).toEqual(['messages[1].text']);
+  });
+
+  it.each(IMPOSSIBLE_DATES)('scheduled_at, since and until %s are refused', async (date) => {
+    const r = await post({ ...VALID, scheduled_at: date });
+    expect(r.status).toBe(400);
+    expect(fields(r.body)).toEqual(['scheduled_at']);
+    for (const name of ['since', 'until']) {
+      const res = await core.app.inject({ method: 'GET', url: `/v1/messages?${name}=${encodeURIComponent(date)}`, headers: auth() });
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body).errors.map((e: { field: string }) => e.field)).toEqual([`query.${name}`]);
+    }
+  });
+
+  it('real dates still pass: 2028-02-29 is a leap day', async () => {
+    expect((await post({ ...VALID, scheduled_at: '2028-02-29T00:00:00+09:00' })).status).toBe(400); // beyond maxTtl from 2026-06-01
+    expect((await post({ ...VALID, scheduled_at: '2026-06-02T23:59:59.5+09:00' })).status).toBe(202);
+  });
+
+  it.each(BAD_QUERIES)('GET /v1/messages?%s is a 400 naming the parameter', async (query) => {
+    const res = await core.app.inject({ method: 'GET', url: `/v1/messages?${query}`, headers: auth() });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = JSON.parse(res.body);
+    expect(body.code).toBe('API_ERR_VALIDATION');
+    expect(body.errors).toEqual([{ field: expect.stringMatching(/^query\./), message: 'is not validly percent-encoded UTF-8' }]);
+  });
+
+  it('a __proto__ key is refused by name, not as bad JSON', async () => {
+    const r = await post('{"__proto__":{"polluted":true},"to":"09012345678","text":"x","category":"otp"}');
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('API_ERR_VALIDATION');
+    expect(fields(r.body)).toEqual(['__proto__']);
+  });
+
+  it('a schema error does not hide a value error: every field at once', async () => {
+    const r = await post({ to: '0312345678', text: 'hi', category: 'marketing', callback_url: 'http://10.0.0.1/x' });
+    expect(r.status).toBe(400);
+    expect(fields(r.body).sort()).toEqual(['callback_url', 'category', 'to']);
+    const batch = await post({ messages: [{ ...VALID, to: '0800-123-4567', category: 'sms' }, { ...VALID, ttl_seconds: 'x' }] }, '/v1/messages/batch');
+    expect(fields(batch.body).sort()).toEqual(['messages[0].category', 'messages[0].to', 'messages[1].ttl_seconds']);
+  });
+
+  it('parser-level errors are problem+json over a real socket: 431, bad HTTP; 408 from the same handler', async () => {
+    const address = await core.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = Number(new URL(address).port);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let out = '';
+        socket.on('data', (b) => (out += b.toString()));
+        socket.on('close', () => resolve(out));
+        socket.on('error', reject);
+        socket.end(request);
+      });
+    const big = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(big).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431, code: 'API_ERR_HEADERS_TOO_LARGE' });
+    const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'API_ERR_MALFORMED' });
+    // A 30 s request timeout is too slow for a test: the handler is the one the server runs.
+    const socket = new PassThrough();
+    let written = '';
+    socket.on('data', (b: Buffer) => (written += b.toString()));
+    clientErrorHandler(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+    expect(written).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(written.slice(written.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'API_ERR_TIMEOUT' });
   });
 });

@@ -54,6 +54,15 @@ describe('planMessage: encoding and counts', () => {
     if (!r.ok) expect(r.message).toMatch(/10 segments/);
   });
 
+  it('a refusal says what the text needs and what the limit is, even when the septets fit 10 x 153', () => {
+    // 765 x "{" = 1530 septets, but each segment holds 76 two-septet characters: 11 segments.
+    const r = planMessage('{'.repeat(765));
+    expect(r).toMatchObject({ ok: false, reason: 'too_long', units: 1530 });
+    if (!r.ok) {
+      expect(r.message).toBe('is 765 characters (1530 GSM-7 septets) and needs 11 segments of at most 153 GSM-7 septets each (a character is never split across two); the limit is 10 segments');
+    }
+  });
+
   it('refuses empty text', () => {
     expect(planMessage('')).toMatchObject({ ok: false, reason: 'empty' });
   });
