@@ -158,9 +158,15 @@ export const ReadySchema = Type.Object({
   checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), detail: Type.String() })),
 });
 
-/** The error answers every /v1 route documents. */
-export function problemResponses(...statuses: number[]): Record<number, typeof ProblemSchema> {
-  const out: Record<number, typeof ProblemSchema> = {};
-  for (const s of statuses) out[s] = ProblemSchema;
+/** An error answer as the OpenAPI document shows it: problem+json, not application/json. */
+export interface ProblemResponse {
+  readonly description: string;
+  readonly content: { readonly 'application/problem+json': { readonly schema: typeof ProblemSchema } };
+}
+
+/** The error answers a route documents, each as application/problem+json. */
+export function problemResponses(...statuses: number[]): Record<number, ProblemResponse> {
+  const out: Record<number, ProblemResponse> = {};
+  for (const s of statuses) out[s] = { description: `application/problem+json (RFC 9457)`, content: { 'application/problem+json': { schema: ProblemSchema } } };
   return out;
 }

@@ -36,7 +36,7 @@ export async function lookupRoutes(plain: FastifyInstance, opts: LookupRoutesOpt
       schema: {
         summary: 'A message, its status and every transition',
         params: IdParamsSchema,
-        response: { 200: MessageDetailSchema, ...problemResponses(401, 403, 404, 429) },
+        response: { 200: MessageDetailSchema, ...problemResponses(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request) => {
@@ -51,7 +51,7 @@ export async function lookupRoutes(plain: FastifyInstance, opts: LookupRoutesOpt
       schema: {
         summary: 'List messages (oldest first) for reconciliation',
         querystring: ListQuerySchema,
-        response: { 200: MessageListSchema, ...problemResponses(400, 401, 429) },
+        response: { 200: MessageListSchema, ...problemResponses(400, 401, 429, 503) },
       },
     },
     async (request) => {
@@ -85,7 +85,7 @@ export async function lookupRoutes(plain: FastifyInstance, opts: LookupRoutesOpt
       schema: {
         summary: 'Cancel a message not yet submitted',
         params: IdParamsSchema,
-        response: { 200: CanceledSchema, ...problemResponses(401, 403, 404, 409, 429) },
+        response: { 200: CanceledSchema, ...problemResponses(400, 401, 403, 404, 409, 429, 503) },
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CoreMetrics } from '../../metrics/index.ts';
 import type { Store } from '../../store/index.ts';
-import { HealthSchema, ReadySchema } from '../schemas.ts';
+import { HealthSchema, problemResponses, ReadySchema } from '../schemas.ts';
 
 export interface ReadinessCheck {
   readonly ok: boolean;
@@ -22,13 +22,19 @@ export interface OperationRoutesOptions {
 export async function operationRoutes(plain: FastifyInstance, opts: OperationRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/healthz', { schema: { summary: 'Liveness: the process answers', response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
+  // No key on these: probes and scrapers call them (security: [] in the document).
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness: the process answers', security: [], response: { 200: HealthSchema, ...problemResponses(503) } } },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
     {
       schema: {
         summary: 'Readiness: the store answers and every carrier has a bound link',
+        security: [],
         response: { 200: ReadySchema, 503: ReadySchema },
       },
     },
@@ -54,10 +60,23 @@ export async function operationRoutes(plain: FastifyInstance, opts: OperationRou
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
-    const { contentType, body } = await opts.metrics.exposition();
-    return reply.type(contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics',
+        security: [],
+        response: {
+          200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...problemResponses(503),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { contentType, body } = await opts.metrics.exposition();
+      return reply.type(contentType).send(body);
+    },
+  );
 
   app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', hide: true } }, async () => app.swagger());
 }
