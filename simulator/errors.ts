@@ -60,8 +60,8 @@ export class FaultNotFoundError extends SimulatorError {
 
 export class InvalidNumberError extends SimulatorError {
   constructor(field: string, value: string) {
-    super('SIM_ERR_INVALID_NUMBER', 400, `${field}: ${JSON.stringify(value)} is not a Japanese mobile number (0[6789]0XXXXXXXX or +81[6789]0XXXXXXXX)`, [
-      { field, message: 'must be a Japanese mobile number 0[6789]0XXXXXXXX or +81[6789]0XXXXXXXX' },
+    super('SIM_ERR_INVALID_NUMBER', 400, `${field}: ${JSON.stringify(value)} is not a Japanese mobile number (0[6789]0XXXXXXXX or +81[6789]0XXXXXXXX, not 0800)`, [
+      { field, message: 'must be a Japanese mobile number 0[6789]0XXXXXXXX or +81[6789]0XXXXXXXX, not 0800 (toll-free)' },
     ]);
     this.name = 'InvalidNumberError';
   }

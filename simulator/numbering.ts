@@ -3,10 +3,13 @@
 //
 //   domestic   0 9 0 D X X X X X X X      international  +81 9 0 D X X X X X X X
 //              └┬┘   └ 4th digit: 0-3 docomo, 4-6 au, 7-9 softbank (home carrier)
-//          060/070/080/090
+//          060/070/080/090, never 0800 (toll-free) or 020 (M2M):
+//          the plan is src/domain/numbering-plan.ts, shared with the core
+//          and the scenario library
 //
 // A share `portedShare` of numbers (chosen by unitFor(seed, number)) has moved
 // to one of the two other carriers (again chosen by the seed).
+import { homeCarrierOf as homeCarrierOfDomestic, isMobileDomestic } from '../src/domain/index.ts';
 import { unitFor } from '../src/runtime/index.ts';
 import { CARRIERS, type CarrierName } from './carrier.ts';
 import type { CarrierProfile } from './profile.ts';
@@ -22,20 +25,17 @@ export interface NumberRecord {
   fate: HandsetFate;
 }
 
-const DOMESTIC = /^0([6789])0(\d{8})$/;
-const INTERNATIONAL = /^\+?81([6789])0(\d{8})$/;
-
-/** The canonical form (81...) of a Japanese mobile number, or undefined for anything else. */
+/** The canonical form (81...) of a Japanese mobile number (the shared plan: no 0800, no 020), or undefined for anything else. */
 export function canonicalNumber(input: string): string | undefined {
   const s = input.replace(/[-\s]/g, '');
-  const m = DOMESTIC.exec(s) ?? INTERNATIONAL.exec(s);
-  return m ? `81${m[1]}0${m[2]}` : undefined;
+  const international = /^\+?81/.test(s) && !s.startsWith('0');
+  const domestic = international ? `0${s.replace(/^\+?81/, '')}` : s;
+  return isMobileDomestic(domestic) ? `81${domestic.slice(1)}` : undefined;
 }
 
 /** Home carrier from the 4th digit of the domestic form (canonical index 4). */
 export function homeCarrierOf(canonical: string): CarrierName {
-  const d = canonical.charCodeAt(4) - 48;
-  return d <= 3 ? 'docomo' : d <= 6 ? 'au' : 'softbank';
+  return homeCarrierOfDomestic(`0${canonical.slice(2)}`);
 }
 
 /** Fate from the shares of the carrier serving the number, deterministic in (seed, number). */

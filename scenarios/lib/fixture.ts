@@ -7,6 +7,7 @@
 // simulator will give them (asked through POST /v1/numbers/lookup by the
 // orchestrator), so each acceptance can be counted as deliverable or not and
 // the OTP on-time rate judges the gateway only on handsets that exist.
+import { mobileNumber, MOBILE_PREFIXES, type MobilePrefix } from '../../src/domain/index.ts';
 import { japaneseFaker, MESSAGE_FACTORIES, type MessageCategory } from './messages.ts';
 
 export const FIXTURE_VERSION = 1;
@@ -43,25 +44,23 @@ export interface TrafficFixture {
 /**
  * Candidate mobile numbers spread over the three carriers' ranges: the 4th
  * domestic digit picks the home carrier (0-3 docomo, 4-6 au, 7-9 softbank),
- * the prefix is 090/080/070 (060 is new and rare; 0800 is toll-free, never
- * drawn). Half of them are written
+ * the prefix is 090/080/070/060 (src/domain/numbering-plan.ts; 0800 is
+ * toll-free, never drawn). Half of them are written
  * in the +81 form, as real senders do.
  */
+/** How often each mobile prefix is drawn: 060 is new and rare. */
+const PREFIX_WEIGHTS: { value: MobilePrefix; weight: number }[] = MOBILE_PREFIXES.map((value) => ({ value, weight: { '090': 5, '080': 4, '070': 2, '060': 1 }[value] }));
+
 export function candidateNumbers(seed: number, count: number): string[] {
   const faker = japaneseFaker(seed ^ 0x5eed);
   const seen = new Set<string>();
   const out: string[] = [];
   // Bounded: the number space is ~10^9 per prefix, collisions are rare.
   for (let attempt = 0; out.length < count && attempt < count * 10; attempt++) {
-    const prefix = faker.helpers.weightedArrayElement([
-      { value: '090', weight: 5 },
-      { value: '080', weight: 4 },
-      { value: '070', weight: 2 },
-      { value: '060', weight: 1 },
-    ]);
-    const domestic = prefix + faker.string.numeric({ length: 8, allowLeadingZeros: true });
-    // 0800 is toll-free (フリーダイヤル), not a mobile range.
-    if (domestic.startsWith('0800') || seen.has(domestic)) continue;
+    const prefix = faker.helpers.weightedArrayElement(PREFIX_WEIGHTS);
+    // The shared plan refuses what is not a mobile (0800 is toll-free, フリーダイヤル).
+    const domestic = mobileNumber(prefix, faker.number.int({ min: 0, max: 99_999_999 }));
+    if (domestic === undefined || seen.has(domestic)) continue;
     seen.add(domestic);
     out.push(faker.number.float() < 0.5 ? domestic : `+81${domestic.slice(1)}`);
   }

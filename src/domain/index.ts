@@ -2,3 +2,4 @@
 // the scenarios must spell alike. Plain ECMAScript, no Node built-ins.
 export { CARRIERS, type Carrier, isCarrier, carrierIndex } from './carriers.ts';
 export { CATEGORIES, type Category, isCategory, categoryPriority } from './categories.ts';
+export { MOBILE_PREFIXES, MOBILE_DIGITS, NON_MOBILE_PREFIXES, isMobileDomestic, hasMobilePrefix, homeCarrierOf, homeCarrierOfDigit, mobileNumber, type MobilePrefix } from './numbering-plan.ts';

@@ -3,6 +3,9 @@
 // international `+819012345678` / `819012345678`. Canonical form: E.164
 // without '+', e.g. `819012345678`. Only 060/070/080/090 are mobiles; every
 // other number is rejected with a reason the API can show to the caller.
+// The plan itself (prefixes, length, 0800) is src/domain/numbering-plan.ts.
+
+import { hasMobilePrefix, isMobileDomestic } from '../../domain/index.ts';
 
 export type PhoneNumberRejection =
   | 'empty'
@@ -18,7 +21,6 @@ export type PhoneNumberResult =
   | { readonly ok: true; readonly canonical: string; readonly domestic: string }
   | { readonly ok: false; readonly reason: PhoneNumberRejection; readonly message: string };
 
-const MOBILE = /^0[6789]0\d{8}$/;
 const SEPARATORS = /[\s\-‐‑‒–—―−ー()]/g;
 
 function reject(reason: PhoneNumberRejection, message: string): PhoneNumberResult {
@@ -54,8 +56,8 @@ function classifyDomestic(domestic: string): PhoneNumberResult {
   if (domestic.startsWith('0120') || domestic.startsWith('0800') || domestic.startsWith('0570')) {
     return reject('toll_free', 'is a toll-free or navi-dial number, not a mobile');
   }
-  if (/^0[6789]0/.test(domestic)) {
-    if (!MOBILE.test(domestic)) {
+  if (hasMobilePrefix(domestic)) {
+    if (!isMobileDomestic(domestic)) {
       return reject('wrong_length', `must have 11 digits in domestic form (got ${domestic.length})`);
     }
     return { ok: true, canonical: `81${domestic.slice(1)}`, domestic };

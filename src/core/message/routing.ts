@@ -1,6 +1,7 @@
 // Prefix routing: the longest configured prefix of the domestic number
 // names the carrier. Number portability makes the prefix only a hint; an
 // MNP lookup replaces this in a later issue.
+import { hasMobilePrefix, homeCarrierOfDigit, MOBILE_PREFIXES } from '../../domain/index.ts';
 import { domesticForm } from './phone-number.ts';
 
 export const CARRIERS = ['docomo', 'au', 'softbank'] as const;
@@ -28,10 +29,10 @@ export function carrierForNumber(canonical: string, table: readonly RoutePrefix[
  */
 export function defaultRoutingTable(): RoutePrefix[] {
   const table: RoutePrefix[] = [];
-  for (const head of ['060', '070', '080', '090']) {
+  for (const head of [...MOBILE_PREFIXES].sort()) {
     for (let d = 0; d <= 9; d++) {
-      const carrier: Carrier = d <= 3 ? 'docomo' : d <= 6 ? 'au' : 'softbank';
-      table.push({ prefix: `${head}${d}`, carrier });
+      if (!hasMobilePrefix(`${head}${d}`)) continue; // 0800 is toll-free
+      table.push({ prefix: `${head}${d}`, carrier: homeCarrierOfDigit(d) });
     }
   }
   return table;
