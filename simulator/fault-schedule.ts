@@ -8,11 +8,14 @@
 //   refuse_binds     bind_* answered ESME_RBINDFAIL
 //   drop_sessions    every session closed at the start; sessions bound while active are closed too
 //   black_hole       submit_sm read and never answered (nor delivered)
-//   slow_answers     every submit_sm_resp delayed by params.delayMs more
+//   slow_answers     every submit_sm_resp delayed by params.delayMs more (default 1000 ms)
 //   receipt_backlog  receipts held; released in one burst when it ends
 //   outage           refuse_binds + drop_sessions
 import type { Clock, TimerHandle } from '../src/runtime/index.ts';
 import type { CarrierName } from './carrier.ts';
+
+/** slow_answers without params.delayMs: one second more per submit_sm_resp (a fault that changes nothing would be a surprise). */
+export const SLOW_ANSWERS_DEFAULT_MS = 1000;
 
 export const FAULT_KINDS = ['refuse_binds', 'drop_sessions', 'black_hole', 'slow_answers', 'receipt_backlog', 'outage'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -80,7 +83,7 @@ export function effectsOf(faults: Iterable<Fault>, carrier: CarrierName, now: nu
         e.blackHole = true;
         break;
       case 'slow_answers':
-        e.slowMs += f.params.delayMs ?? 0;
+        e.slowMs += f.params.delayMs ?? SLOW_ANSWERS_DEFAULT_MS;
         break;
       case 'receipt_backlog':
         e.holdReceipts = true;

@@ -17,7 +17,9 @@ export type FinalState = (typeof FINAL_STATES)[number];
 
 export const InjectedError = Type.Object(
   {
-    status: Type.Union([Type.String({ description: 'spec name (ESME_RTHROTTLED) or hex (0x58)' }), Type.Integer({ minimum: 1, maximum: 0xffffffff })]),
+    status: Type.Union([Type.String({ description: 'spec name (ESME_RTHROTTLED) or hex (0x58)' }), Type.Integer({ minimum: 1, maximum: 0xffffffff })], {
+      errorMessage: 'must name a non-zero command_status (ESME_* name, number or 0x hex)',
+    }),
     rate: share('share of submit_sm answered with this status'),
   },
   { additionalProperties: false },
@@ -162,7 +164,11 @@ export function schemaProblems(schema: TSchema, value: unknown, prefix: string):
     }
     if (seen.has(field)) continue;
     seen.add(field);
-    out.push({ field, message: e.message === 'Unexpected property' ? 'unknown key' : e.message.replace(/^Expected (\w+ to be )?/, 'must be ') });
+    // A union says "Expected union value": say what the field takes instead.
+    const custom = (e.schema as { errorMessage?: unknown }).errorMessage;
+    if (members && typeof custom === 'string') out.push({ field, message: custom });
+    else if (members) out.push({ field, message: 'has the wrong type or value' });
+    else out.push({ field, message: e.message === 'Unexpected property' ? 'unknown key' : e.message.replace(/^Expected (\w+ to be )?/, 'must be ') });
   }
   return out;
 }

@@ -13,8 +13,8 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
-    code: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    code: Type.String({ description: 'stable SIM_ERR_* code' }),
+    errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );
@@ -35,7 +35,7 @@ export const FaultKind = Type.Union([
   Type.Literal('receipt_backlog'),
   Type.Literal('outage'),
 ]) satisfies { anyOf: { const: (typeof FAULT_KINDS)[number] }[] };
-export const FaultParams = Type.Object({ delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'slow_answers: added to every submit_sm_resp' })) }, { additionalProperties: false });
+export const FaultParams = Type.Object({ delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'slow_answers: added to every submit_sm_resp (default 1000)' })) }, { additionalProperties: false });
 
 export const FaultRequest = Type.Object(
   {

@@ -58,6 +58,26 @@ describe('control API', () => {
     expect((await api(sim, 'GET', '/v1/carriers/au/profile')).body).toEqual(before); // nothing changed
   });
 
+  it.each<[string, string, Record<string, string>, string, number, string, string]>([
+    ['bad JSON', '/v1/faults', { 'content-type': 'application/json' }, '{"carrier":', 400, 'SIM_ERR_BAD_JSON', 'body'],
+    ['415', '/v1/faults', { 'content-type': 'application/xml' }, '<fault/>', 415, 'SIM_ERR_UNSUPPORTED_MEDIA_TYPE', 'header.content-type'],
+    ['404', '/v1/nowhere', { 'content-type': 'application/json' }, '{}', 404, 'SIM_ERR_NOT_FOUND', 'url'],
+  ])('%s is a problem with code and errors like every other', async (_name, path, headers, body, status, code, field) => {
+    const res = await fetch(`${sim.controlUrl}${path}`, { method: 'POST', headers, body });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const p = (await res.json()) as Problem & { code: string };
+    expect(p.code).toBe(code);
+    expect(p.type).toBe(`urn:denpa:simulator:${code}`);
+    expect(p.errors?.map((e) => e.field)).toEqual([field]);
+  });
+
+  it('a bad error status in a profile says what the field takes', async () => {
+    const r = await api<Problem>(sim, 'PATCH', '/v1/carriers/au/profile', { errors: [{ status: true, rate: 0.1 }] });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ field: 'errors.0.status', message: 'must name a non-zero command_status (ESME_* name, number or 0x hex)' }]);
+  });
+
   it('PATCH deep-merges and GET shows the live profile', async () => {
     const r = await api<{ throttle: { perBindTps: number; perCarrierTps: number } }>(sim, 'PATCH', '/v1/carriers/docomo/profile', { throttle: { perCarrierTps: 99 } });
     expect(r.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/runtime/index.ts';
-import { FaultSchedule, NO_EFFECTS, type Fault } from '../../../simulator/fault-schedule.ts';
+import { FaultSchedule, NO_EFFECTS, SLOW_ANSWERS_DEFAULT_MS, type Fault } from '../../../simulator/fault-schedule.ts';
 
 function setup() {
   const clock = new ManualClock();
@@ -47,6 +47,14 @@ describe('fault schedule', () => {
     s.add({ carrier: 'softbank', kind: 'receipt_backlog', startInMs: 0, durationMs: 100, params: {} });
     clock.advance(0);
     expect(s.effects('softbank')).toEqual({ refuseBinds: true, dropSessions: true, blackHole: false, slowMs: 250, holdReceipts: true });
+  });
+
+  it('slow_answers without params adds the documented default, 1000 ms', () => {
+    const { clock, s } = setup();
+    s.add({ carrier: 'au', kind: 'slow_answers', startInMs: 0, durationMs: 100, params: {} });
+    clock.advance(0);
+    expect(s.effects('au').slowMs).toBe(SLOW_ANSWERS_DEFAULT_MS);
+    expect(SLOW_ANSWERS_DEFAULT_MS).toBe(1000);
   });
 
   it('removing a fault ends it at once; removing a scheduled one cancels it silently', () => {
