@@ -99,7 +99,7 @@ export interface Transition {
   readonly detail?: string;
 }
 
-export type SegmentState = 'pending' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown';
+export type SegmentState = 'pending' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown' | 'canceled';
 
 export interface SegmentRecord {
   /** 1-based. */

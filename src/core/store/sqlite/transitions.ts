@@ -115,6 +115,8 @@ export class MessageTransitions {
         `UPDATE messages SET state = 'canceled', final_at = ? WHERE id = ? AND tenant = ? AND state = 'accepted'
          RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at`,
       ),
+      // A canceled message's segments say so too, not "pending" for ever.
+      cancelSegments: p(`UPDATE segments SET state = 'canceled', done_at = ? WHERE message_id = ? AND state = 'pending'`),
       exists: p(`SELECT state FROM messages WHERE id = ? AND tenant = ?`),
     };
   }
@@ -289,6 +291,7 @@ export class MessageTransitions {
   cancel(tenant: string, id: string, now: number): 'canceled' | 'not_found' | 'not_cancelable' {
     const m = this.s.cancel.get(now, id, tenant) as OutboxSubject | undefined;
     if (m) {
+      this.s.cancelSegments.run(now, id);
       this.writeOutbox(m, 'canceled', now);
       return 'canceled';
     }

@@ -410,6 +410,10 @@ describe('GET, list and DELETE', () => {
     const d = await c.app.inject({ method: 'DELETE', url: `/v1/messages/${a.id}`, headers: auth() });
     expect(d.statusCode).toBe(200);
     expect(JSON.parse(d.body)).toEqual({ id: a.id, status: 'canceled' });
+    // The segments say canceled too, not pending.
+    const detail = JSON.parse((await c.app.inject({ method: 'GET', url: `/v1/messages/${a.id}`, headers: auth() })).body);
+    expect(detail.status).toBe('canceled');
+    expect(detail.segment_states.map((s: { state: string; done_at: number | null }) => [s.state, s.done_at])).toEqual([['canceled', c.clock.now()]]);
     const again = await c.app.inject({ method: 'DELETE', url: `/v1/messages/${a.id}`, headers: auth() });
     expect(again.statusCode).toBe(409);
     expect(problemOf(again).code).toBe('API_ERR_NOT_CANCELABLE');
