@@ -372,8 +372,11 @@ describe('hostile probe: each refusal names its field', () => {
     const socket = new PassThrough();
     let written = '';
     socket.on('data', (b: Buffer) => (written += b.toString()));
+    // The handler destroys the socket with the error, as Node's server does.
+    const destroyedWith = new Promise<Error>((resolve) => socket.once('error', resolve));
     clientErrorHandler(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
     expect(written).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(written.slice(written.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'API_ERR_TIMEOUT' });
+    expect((await destroyedWith).message).toBe('timeout');
   });
 });
