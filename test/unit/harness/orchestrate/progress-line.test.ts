@@ -51,7 +51,7 @@ describe('OTP on-time so far', () => {
       probe('otp', 80_000, null), // overdue
       probe('otp', 95_000, null), // not yet judged
       probe('promotion', 0, 50_000),
-    ], now, 10_000);
+    ], now, { deadlineMs: 10_000 });
     expect(r).toEqual({ judged: 3, onTime: 1 });
   });
 });
