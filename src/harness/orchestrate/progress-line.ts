@@ -17,7 +17,7 @@ export interface ProgressView {
   inFlight?: number;
   errors?: number;
   /** OTPs to deliverable recipients judged so far (delivered, or overdue) and how many were on time (judgeOtp). */
-  otp?: { judged: number; onTime: number };
+  otp?: { judged: number; onTime: number; failedUnseen?: number };
   /** A phase other than the engine run: 'starting', 'settling', ... */
   phase?: string;
 }
@@ -39,6 +39,8 @@ export function formatProgress(v: ProgressView): string {
   if (v.inFlight !== undefined) parts.push(`in flight ${v.inFlight}`);
   if (v.errors !== undefined) parts.push(`errors ${v.errors}`);
   if (v.otp) parts.push(v.otp.judged > 0 ? `OTP on-time ${(100 * otpOnTimeRate(v.otp.onTime, v.otp.judged).rate).toFixed(1)}% (${v.otp.judged})` : 'OTP on-time -');
+  // Failed before any carrier saw them: outside the live rate, inside the verdict's.
+  if (v.otp?.failedUnseen) parts.push(`failed unseen ${v.otp.failedUnseen}`);
   return parts.join('  ');
 }
 

@@ -101,7 +101,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       if (reading || now - lastRead < 3_000) return;
       reading = true;
       lastRead = now;
-      void readOtpSoFar({ simUrl: stack.simUrl, runId: o.runId, rule: otpRule, now: () => o.clock.now() })
+      void readOtpSoFar({ simUrl: stack.simUrl, runId: o.runId, rule: otpRule, now: () => o.clock.now(), finals: async () => (await sinkSnapshot(stack.sinkUrl, o.runId)).seqs })
         .then((v) => (otp = v))
         .finally(() => (reading = false));
     };
