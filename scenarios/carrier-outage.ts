@@ -23,6 +23,7 @@ export const options: Options = {
     'http_req_duration{category:otp}': ['p(99)<1000'],
     'delivery_latency{carrier:au}': ['p(95)<5000'],
     'delivery_latency{carrier:softbank}': ['p(95)<5000'],
+    'callback_latency{category:otp}': ['p(95)<30000'],
     ...integritySlas,
     // The outage drops docomo's sessions: a submit the simulator took but whose
     // answer died with the session is sent again when the link is back (SMPP

@@ -40,6 +40,7 @@ export const options: Options = {
     'http_req_failed{category:promotion}': ['rate<0.01'],
     otp_on_time: ['rate>=0.99'],
     'delivery_latency{category:otp}': ['p(95)<5000'],
+    'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
     ...acceptanceCounts,
   },

@@ -21,6 +21,7 @@ export const options: Options = {
     'http_req_duration{category:otp}': ['p(99)<1000'],
     otp_on_time: ['rate>=0.99'],
     'delivery_latency{category:otp}': ['p(95)<5000'],
+    'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
     ...acceptanceCounts,
   },

@@ -16,6 +16,7 @@ export const DELIVERY_METRICS = [
   'messages_duplicated',
   'messages_corrupted',
   'delivery_latency',
+  'callback_latency',
 ] as const;
 
 export const otpOnTime = new Rate('otp_on_time');
@@ -24,6 +25,8 @@ export const messagesDuplicated = new Counter('messages_duplicated');
 export const messagesCorrupted = new Counter('messages_corrupted');
 /** Sent -> handset, ms; sub-metrics {category:...} and {carrier:...}. */
 export const deliveryLatency = new Trend('delivery_latency', true);
+/** Sent -> the first final status callback at the sink, ms; sub-metrics {category:...}. */
+export const callbackLatency = new Trend('callback_latency', true);
 
 /** The SLAs every release scenario holds: nothing lost, doubled or garbled. */
 export const integritySlas = {

@@ -21,7 +21,7 @@ function runOptions(y: Argv): Argv {
     .option('sink-host', { type: 'string', default: '127.0.0.1', describe: 'address the callback sink listens on and the gateway calls back to' })
     .option('sink-port', { type: 'number', default: 0, describe: 'callback sink port (0 = any free port)' })
     .option('reset', { type: 'boolean', default: true, describe: 'reset the simulator before each run (--no-reset keeps its state)' })
-    .option('include-ported', { type: 'boolean', default: false, describe: 'send to ported numbers too (judges MNP handling; our core routes by prefix)' })
+    .option('exclude-ported', { type: 'boolean', default: false, describe: "leave ported numbers out of the fixture (by default they are sent, as real traffic has them: a gateway routing by prefix alone fails on them)" })
     .option('warm-up', { type: 'number', default: 40, describe: 'OTPs sent before the run under another run id (not judged) to warm the gateway up; 0 = none' })
     .option('settle-timeout', { type: 'number', default: 30, describe: 'seconds to wait after the run for the delivery tail' })
     .option('otp-deadline', { type: 'number', default: 10, describe: 'seconds within which an OTP counts as on time' })
@@ -55,7 +55,7 @@ function runInput(a: Args): Record<string, unknown> {
     ...pick('sink-host'),
     ...pick('sink-port'),
     ...pick('reset'),
-    ...pick('include-ported'),
+    ...pick('exclude-ported'),
     ...pick('warm-up'),
     ...pick('settle-timeout'),
     ...pick('otp-deadline'),

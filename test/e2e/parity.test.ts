@@ -4,17 +4,17 @@
 // fail, on the achieved iteration rate (within 3 %), on HTTP p50 (within
 // 25 %) and p99 (within 50 %): both measure the same gateway with different
 // clients, and on the message counts in the simulator's ledger.
-// Skipped when no k6 1.x is installed (scripts/install-k6.sh; CI installs it).
+// Skipped, with the reason on stderr, when the user has no k6 1.x (PATH or K6_BIN).
 // Prints the measured figures.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findK6, REPO_ROOT } from '../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../src/harness/k6/binary.ts';
+import { realK6 } from '../support/real-k6.ts';
 
-const lookup = await findK6();
-const k6 = lookup.state === 'found' ? lookup : undefined;
+const k6 = await realK6('parity e2e');
 
 // 1,200 samples per engine: p99 is the twelfth-largest, so one stretch
 // without a CPU or one GC pause on a shared machine no longer decides it (at

@@ -2,20 +2,24 @@ import type { Carrier, DeliveryBreakdown, DeliveryResult, MessageCategory, Summa
 import { FAILURE_STATUSES } from '../sink/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
 import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';
+import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 
 // The measurement model's delivery metrics (DESIGN.md), folded page by page
 // over the simulator's truth ledger so that memory stays bounded: per probe
 // only its seq (in the `seen` set) is kept; latencies go into histograms.
 //
-//   otp_on_time          rate     passes = OTP probes on a handset within the
-//                                 deadline of sentAt; denominator = accepted
-//                                 deliverable OTPs (never delivered = late)
+//   otp_on_time          rate     passes = OTPs to deliverable recipients on
+//                                 a handset within the deadline of sentAt
+//                                 (judgeOtp, as the live line counts them);
+//                                 denominator = accepted deliverable OTPs
+//                                 (never delivered = late)
 //   messages_lost        counter  accepted − |seen ∪ reported-failed|
 //   messages_duplicated  counter  probes with deliveries > 1
 //   messages_corrupted   counter  probes whose checksum failed (intact false)
 //   delivery_latency     trend ms sentAt → handsetAt, {category:x} {carrier:y}
 //   callbacks_*          counters from the sink; callback_latency trend ms
-//                                 sentAt → first final callback's arrival
+//                                 sentAt → first final callback's arrival,
+//                                 {category:x} sub-metrics
 
 export const DEFAULT_OTP_DEADLINE_MS = 10_000;
 
@@ -49,6 +53,8 @@ export interface DeliveryOptions {
   percentiles?: readonly number[];
   /** Run duration, for counters' `rate` (per second). 0 or absent: rate 0. */
   durationMs?: number;
+  /** Canonical numbers whose handset fate is deliverable (the fixture's): otp_on_time counts only OTPs to these. */
+  deliverableNumbers?: ReadonlySet<string>;
 }
 
 class Breakdown {
@@ -58,10 +64,12 @@ class Breakdown {
   duplicated = 0;
   corrupted = 0;
   readonly latency = new LatencyHistogram();
+  readonly callbackLatency = new LatencyHistogram();
 }
 
 export class DeliveryTally {
   private readonly deadlineMs: number;
+  private readonly otpRule: OtpRule;
   private readonly seen = new Set<number>();
   private readonly callbackArrival = new Map<number, number>();
   private readonly failed = new Set<number>();
@@ -80,6 +88,7 @@ export class DeliveryTally {
     private readonly options: DeliveryOptions = {},
   ) {
     this.deadlineMs = options.otpDeadlineMs ?? DEFAULT_OTP_DEADLINE_MS;
+    this.otpRule = { deadlineMs: this.deadlineMs, ...(options.deliverableNumbers ? { deliverable: options.deliverableNumbers } : {}) };
     for (const c of callbacks?.seqs ?? []) {
       this.callbackArrival.set(c.seq, c.arrivedAt);
       if (FAILURE_STATUSES.has(c.status)) this.failed.add(c.seq);
@@ -111,13 +120,16 @@ export class DeliveryTally {
         for (const r of rows) r.corrupted++;
       }
       const arrival = this.callbackArrival.get(p.seq);
-      if (arrival !== undefined) this.callbackLatency.record(arrival - p.sentAt);
+      if (arrival !== undefined) {
+        this.callbackLatency.record(arrival - p.sentAt);
+        (rows[0] as Breakdown).callbackLatency.record(arrival - p.sentAt);
+      }
+      if (judgeOtp(p, this.otpRule) === 'on-time') this.otpOnTime++;
       if (p.handsetAt == null) continue;
       const ms = p.handsetAt - p.sentAt;
       this.delivered++;
       this.latency.record(ms);
       const onTime = ms <= this.deadlineMs;
-      if (onTime && p.category === 'otp') this.otpOnTime++;
       for (const r of rows) {
         r.delivered++;
         r.latency.record(ms);
@@ -141,42 +153,39 @@ export class DeliveryTally {
     // The accepted set is known only by its size (the engine counts
     // acceptances; it does not keep seqs), so lost is a difference of counts.
     const lost = Math.max(0, accepted.total - (this.seen.size + reportedFailedUnseen));
-    const passes = Math.min(this.otpOnTime, accepted.otpDeliverable);
-    const fails = accepted.otpDeliverable - passes;
+    const otp = otpOnTimeRate(this.otpOnTime, accepted.otpDeliverable);
 
     const metrics: Record<string, SummaryMetric> = {
-      otp_on_time: { type: 'rate', contains: 'default', values: { rate: accepted.otpDeliverable > 0 ? passes / accepted.otpDeliverable : 0, passes, fails } },
+      otp_on_time: { type: 'rate', contains: 'default', values: { ...otp } },
       messages_lost: counter(lost),
       messages_duplicated: counter(this.duplicated),
       messages_corrupted: counter(this.corrupted),
       messages_delivered: counter(this.delivered),
-      delivery_latency: trend(this.latency),
       callbacks_received: counter(this.callbacks?.received ?? 0),
       callbacks_duplicated: counter(this.callbacks?.duplicates ?? 0),
       callbacks_out_of_order: counter(this.callbacks?.outOfOrder ?? 0),
       callbacks_bad_signature: counter(this.callbacks?.sink?.badSignatures ?? 0),
-      callback_latency: trend(this.callbackLatency),
     };
-    for (const [c, b] of [...this.byCategory].sort()) metrics[`delivery_latency{category:${c}}`] = trend(b.latency);
-    for (const [c, b] of [...this.byCarrier].sort()) metrics[`delivery_latency{carrier:${c}}`] = trend(b.latency);
+    // A latency with no sample has no figure, so it is left out and its
+    // thresholds are unmeasured (a failure) instead of passing on zeros: a
+    // callback path that never answers must break `callback_latency p(95)<x`.
+    const putTrend = (key: string, h: LatencyHistogram): void => {
+      if (h.size > 0) metrics[key] = trend(h);
+    };
+    putTrend('delivery_latency', this.latency);
+    putTrend('callback_latency', this.callbackLatency);
+    for (const [c, b] of [...this.byCategory].sort()) putTrend(`delivery_latency{category:${c}}`, b.latency);
+    for (const [c, b] of [...this.byCarrier].sort()) putTrend(`delivery_latency{carrier:${c}}`, b.latency);
+    for (const [c, b] of [...this.byCategory].sort()) putTrend(`callback_latency{category:${c}}`, b.callbackLatency);
 
     const table = (map: Map<string, Breakdown>): Record<string, DeliveryBreakdown> => {
       const out: Record<string, DeliveryBreakdown> = {};
       for (const [key, b] of [...map].sort()) {
         const row: DeliveryBreakdown = { seen: b.seen, delivered: b.delivered, onTime: b.onTime, duplicated: b.duplicated, corrupted: b.corrupted };
-        if (b.latency.size > 0) {
-          const v = b.latency.trendValues([90, 95, 99]);
-          row.latencyMs = {
-            count: b.latency.size,
-            min: v.min as number,
-            med: v.med as number,
-            'p(90)': v['p(90)'] as number,
-            'p(95)': v['p(95)'] as number,
-            'p(99)': v['p(99)'] as number,
-            max: v.max as number,
-            avg: v.avg as number,
-          };
-        }
+        const latency = latencyStats(b.latency);
+        if (latency) row.latencyMs = latency;
+        const callback = latencyStats(b.callbackLatency);
+        if (callback) row.callbackLatencyMs = callback;
         out[key] = row;
       }
       return out;
@@ -207,6 +216,22 @@ export class DeliveryTally {
       },
     };
   }
+}
+
+/** The breakdown tables' latency columns; undefined for an empty histogram. */
+function latencyStats(h: LatencyHistogram): DeliveryBreakdown['latencyMs'] {
+  if (h.size === 0) return undefined;
+  const v = h.trendValues([90, 95, 99]);
+  return {
+    count: h.size,
+    min: v.min as number,
+    med: v.med as number,
+    'p(90)': v['p(90)'] as number,
+    'p(95)': v['p(95)'] as number,
+    'p(99)': v['p(99)'] as number,
+    max: v.max as number,
+    avg: v.avg as number,
+  };
 }
 
 export interface DeliveryInputs extends DeliveryOptions {

@@ -18,3 +18,4 @@ export {
 export { collectDeliveryMetrics, forEachLedgerPage, LEDGER_PAGE_LIMIT, type LedgerPage, type LedgerLoadOptions, type CollectDeliveryOptions } from './ledger-loader.ts';
 export { LatencyHistogram, decodeHistogram, percentileKey, DEFAULT_TREND_PERCENTILES, type DecodedHistogram } from './latency-histogram.ts';
 export { LedgerUnreachableError, LedgerAnswerError, LedgerPagingError } from './errors.ts';
+export { judgeOtp, otpOnTimeRate, type OtpJudgement, type OtpRule, type OtpOnTimeRate } from './otp-on-time.ts';

@@ -1,4 +1,4 @@
-import type { RunResult, ThresholdVerdict } from '../report/index.ts';
+import type { DeliveryBreakdown, RunResult, ThresholdVerdict } from '../report/index.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline, type Comparison, type Tolerance } from './baseline.ts';
 
 // The release-judgement sheet (リリース判定) over the suite's runs: GO only
@@ -15,6 +15,8 @@ export type ScenarioJudgement =
       outcome: 'pass' | 'fail';
       exitCode: number;
       thresholds: ThresholdVerdict[];
+      /** The run's delivery breakdown per category (its callback latency goes on the sheet); empty without delivery metrics. */
+      deliveryByCategory: Partial<Record<string, DeliveryBreakdown>>;
       baseline: { state: 'compared'; runId: string; recordedAt: number; comparisons: Comparison[] } | { state: 'missing' };
       regressions: Comparison[];
     }
@@ -78,6 +80,7 @@ export function judgeGate(input: GateInput): GateSheet {
       outcome: run.verdict.outcome,
       exitCode: run.exitCode,
       thresholds: run.verdict.thresholds,
+      deliveryByCategory: run.delivery?.details.byCategory ?? {},
       baseline: baseline ? { state: 'compared', runId: baseline.runId, recordedAt: baseline.recordedAt, comparisons } : { state: 'missing' },
       regressions,
     });

@@ -1,14 +1,20 @@
-// Finding the k6 binary: the repo's pinned one first (scripts/install-k6.sh
-// puts it in .k6/bin/k6), then `k6` on PATH. Only k6 1.x is accepted: the
-// scenarios use native TypeScript-era features and 1.x's handleSummary data.
+// Finding the user's k6 binary: the one K6_BIN names, else `k6` on PATH.
+// denpa never downloads, builds or installs k6 (it is AGPL-licensed; the
+// user brings their own). Only k6 1.x is accepted: the scenarios use native
+// TypeScript-era features and 1.x's handleSummary data.
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from '../../runtime/index.ts';
 
-/** Keep in step with K6_VERSION in scripts/install-k6.sh (a unit test checks). */
-export const PINNED_K6_VERSION = 'v1.8.1';
+/**
+ * The k6 version the parity figures in docs/k6.md were measured with, and
+ * the default image of k6-operator runners. Any 1.x on the user's machine works.
+ */
+export const REFERENCE_K6_VERSION = 'v1.8.1';
 export const SUPPORTED_K6_MAJOR = 1;
+/** An explicit k6 binary; when set, PATH is not searched. */
+export const K6_BIN_ENV = 'K6_BIN';
 
 /** The repository root (also when this file runs bundled in dist/). */
 export { REPO_ROOT };
@@ -22,9 +28,9 @@ export interface K6Version {
 }
 
 export type K6Lookup =
-  | { state: 'found'; path: string; version: K6Version; source: 'repo' | 'path' }
-  /** No k6 binary at all. */
-  | { state: 'absent'; tried: string[] }
+  | { state: 'found'; path: string; version: K6Version; source: 'env' | 'path' }
+  /** No k6 binary at all (`k6Bin`: the K6_BIN that named nothing executable). */
+  | { state: 'absent'; tried: string[]; k6Bin?: string }
   /** A k6 that is not 1.x (or whose version could not be read). */
   | { state: 'unsupported'; path: string; detail: string };
 
@@ -58,24 +64,29 @@ function versionOutput(path: string, timeoutMs: number): Promise<string> {
 }
 
 export interface FindK6Options {
-  repoRoot?: string;
+  /** K6_BIN; defaults to process.env.K6_BIN. An empty string counts as unset. */
+  k6Bin?: string;
   /** PATH to search; defaults to process.env.PATH. */
   pathEnv?: string;
   timeoutMs?: number;
 }
 
-/** Where k6 would be looked for, in order. */
-export function k6Candidates(opts: FindK6Options = {}): { path: string; source: 'repo' | 'path' }[] {
-  const repo = join(opts.repoRoot ?? REPO_ROOT, '.k6', 'bin', 'k6');
+/** Where k6 would be looked for, in order: K6_BIN alone when set, else every PATH entry. */
+export function k6Candidates(opts: FindK6Options = {}): { path: string; source: 'env' | 'path' }[] {
+  const explicit = opts.k6Bin ?? process.env[K6_BIN_ENV] ?? '';
+  // A user who names a binary means that one: falling back to another k6 on
+  // PATH would run a version they did not choose.
+  if (explicit !== '') return [{ path: explicit, source: 'env' }];
   const dirs = (opts.pathEnv ?? process.env.PATH ?? '').split(delimiter).filter((d) => d !== '');
-  return [{ path: repo, source: 'repo' as const }, ...dirs.map((d) => ({ path: join(d, 'k6'), source: 'path' as const }))];
+  return dirs.map((d) => ({ path: join(d, 'k6'), source: 'path' as const }));
 }
 
-/** Finds a usable k6 1.x: the repo's pinned binary, then PATH. */
+/** Finds the user's k6 1.x: K6_BIN, else PATH. */
 export async function findK6(opts: FindK6Options = {}): Promise<K6Lookup> {
   const tried: string[] = [];
   let unsupported: K6Lookup | undefined;
-  for (const candidate of k6Candidates(opts)) {
+  const candidates = k6Candidates(opts);
+  for (const candidate of candidates) {
     tried.push(candidate.path);
     if (!(await isExecutable(candidate.path))) continue;
     let output: string;
@@ -91,12 +102,13 @@ export async function findK6(opts: FindK6Options = {}): Promise<K6Lookup> {
       continue;
     }
     if (version.major !== SUPPORTED_K6_MAJOR) {
-      unsupported ??= { state: 'unsupported', path: candidate.path, detail: `k6 ${version.text} found, k6 ${SUPPORTED_K6_MAJOR}.x needed (scripts/install-k6.sh installs ${PINNED_K6_VERSION})` };
+      unsupported ??= { state: 'unsupported', path: candidate.path, detail: `k6 ${version.text} found, k6 ${SUPPORTED_K6_MAJOR}.x needed` };
       continue;
     }
     return { state: 'found', path: candidate.path, version, source: candidate.source };
   }
-  return unsupported ?? { state: 'absent', tried };
+  const named = candidates[0]?.source === 'env' ? { k6Bin: candidates[0].path } : {};
+  return unsupported ?? { state: 'absent', tried, ...named };
 }
 
 /** One line saying why k6 cannot be used, for logs and errors. */
@@ -105,7 +117,9 @@ export function describeK6Lookup(lookup: K6Lookup): string {
     case 'found':
       return `k6 ${lookup.version.text} at ${lookup.path}`;
     case 'absent':
-      return `no k6 binary (run scripts/install-k6.sh to install ${PINNED_K6_VERSION} into .k6/bin, or put k6 1.x on PATH)`;
+      return lookup.k6Bin !== undefined
+        ? `no k6 binary: ${K6_BIN_ENV}=${lookup.k6Bin} is not an executable file`
+        : `no k6 binary on PATH (denpa does not install k6: put your own k6 1.x on PATH or name it in ${K6_BIN_ENV})`;
     case 'unsupported':
       return `unusable k6 at ${lookup.path}: ${lookup.detail}`;
   }

@@ -1,7 +1,7 @@
 // The k6 room: bundling scenarios for the real k6, finding and running it,
 // and manifests for distributed runs with the k6 operator.
 export {
-  PINNED_K6_VERSION,
+  REFERENCE_K6_VERSION,
   SUPPORTED_K6_MAJOR,
   type K6Version,
   type K6Lookup,

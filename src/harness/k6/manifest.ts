@@ -6,7 +6,7 @@
 // `parallelism` runners.
 //
 // Pure: inputs in, YAML text out.
-import { PINNED_K6_VERSION } from './binary.ts';
+import { REFERENCE_K6_VERSION } from './binary.ts';
 import { K6Error } from './errors.ts';
 import { yamlBlock, yamlString } from './yaml-text.ts';
 
@@ -15,7 +15,7 @@ export const OPERATOR_MOUNT_DIR = '/test';
 /** Kubernetes keeps a ConfigMap under 1 MiB (etcd's value limit). */
 export const CONFIGMAP_LIMIT_BYTES = 1_048_576;
 /** Runner image matching the pinned k6 (Docker tags carry no `v`). */
-export const DEFAULT_RUNNER_IMAGE = `grafana/k6:${PINNED_K6_VERSION.replace(/^v/, '')}`;
+export const DEFAULT_RUNNER_IMAGE = `grafana/k6:${REFERENCE_K6_VERSION.replace(/^v/, '')}`;
 
 export interface ManifestFile {
   /** ConfigMap key and file name under /test/. */

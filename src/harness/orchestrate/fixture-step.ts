@@ -17,11 +17,12 @@ export interface FixtureStepOptions {
   /** Distinct recipients drawn (default 600). */
   recipients?: number;
   /**
-   * Keep ported numbers (default false). A gateway that routes by prefix
-   * alone (ours, until it has an MNP lookup) sends them to the wrong SMSC,
-   * which refuses them (ESME_RINVDSTADR): include them to judge MNP handling.
+   * Leave ported numbers out (default false: they are sent, as real traffic
+   * has them). A gateway that routes by prefix alone sends them to the wrong
+   * SMSC, which refuses them (ESME_RINVDSTADR): that is a finding about the
+   * gateway, so the default judges MNP handling rather than hiding it.
    */
-  includePorted?: boolean;
+  excludePorted?: boolean;
   poolSize?: number;
 }
 
@@ -32,7 +33,7 @@ export async function writeTrafficFixture(sim: SimulatorControl, options: Fixtur
   const recipients: Recipient[] = [];
   found.forEach((r, i) => {
     if (!CARRIERS.has(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
-    if (r.ported && !options.includePorted) return;
+    if (r.ported && options.excludePorted === true) return;
     recipients.push({ to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate });
   });
   if (recipients.length === 0) throw new RunFailure('no recipient left for the fixture after the simulator lookup');

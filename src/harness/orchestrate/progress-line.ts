@@ -3,6 +3,7 @@
 //
 //   otp-steady  12.0s/30.0s  rate 19.8/20.0 /s  in flight 3  errors 0  OTP on-time 100.0% (212)
 import type { Clock } from '../../runtime/index.ts';
+import { otpOnTimeRate } from '../delivery/index.ts';
 
 export interface ProgressView {
   label: string;
@@ -15,8 +16,8 @@ export interface ProgressView {
   achievedRate?: number;
   inFlight?: number;
   errors?: number;
-  /** OTP probes judged so far (delivered, or overdue) and how many were on time. */
-  otp?: { judged: number; onTime: number };
+  /** OTPs to deliverable recipients judged so far (delivered, or overdue) and how many were on time (judgeOtp). */
+  otp?: { judged: number; onTime: number; failedUnseen?: number };
   /** A phase other than the engine run: 'starting', 'settling', ... */
   phase?: string;
 }
@@ -37,7 +38,9 @@ export function formatProgress(v: ProgressView): string {
   }
   if (v.inFlight !== undefined) parts.push(`in flight ${v.inFlight}`);
   if (v.errors !== undefined) parts.push(`errors ${v.errors}`);
-  if (v.otp) parts.push(v.otp.judged > 0 ? `OTP on-time ${((100 * v.otp.onTime) / v.otp.judged).toFixed(1)}% (${v.otp.judged})` : 'OTP on-time -');
+  if (v.otp) parts.push(v.otp.judged > 0 ? `OTP on-time ${(100 * otpOnTimeRate(v.otp.onTime, v.otp.judged).rate).toFixed(1)}% (${v.otp.judged})` : 'OTP on-time -');
+  // Failed before any carrier saw them: outside the live rate, inside the verdict's.
+  if (v.otp?.failedUnseen) parts.push(`failed unseen ${v.otp.failedUnseen}`);
   return parts.join('  ');
 }
 

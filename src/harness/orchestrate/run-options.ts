@@ -27,7 +27,7 @@ export const RunOptionsSchema = Type.Object(
     sinkPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
     reset: Type.Boolean({ default: true, description: 'POST /v1/reset to the simulator before the run' }),
     warmUp: Type.Integer({ minimum: 0, maximum: 10_000, default: 40, description: 'messages sent before the run, under another run id, to warm the gateway up' }),
-    includePorted: Type.Boolean({ default: false, description: 'send to ported numbers too (judges MNP handling)' }),
+    excludePorted: Type.Boolean({ default: false, description: 'leave ported numbers out of the fixture (by default they are sent: MNP handling is judged)' }),
     settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'seconds to wait for the delivery tail' }),
     otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
     progress: Type.Union([Type.Literal('auto'), Type.Literal('tty'), Type.Literal('lines'), Type.Literal('off')], { default: 'auto' }),
@@ -56,7 +56,8 @@ export interface ResolvedRunOptions {
   sinkHost: string;
   sinkPort: number;
   reset: boolean;
-  includePorted: boolean;
+  /** Ported numbers left out of the fixture (default: sent, so MNP handling is judged). */
+  excludePorted: boolean;
   /** Messages sent (and not judged) before the run. */
   warmUp: number;
   settleTimeoutMs: number;
@@ -112,7 +113,7 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     sinkHost: o.sinkHost,
     sinkPort: o.sinkPort,
     reset: o.reset,
-    includePorted: o.includePorted,
+    excludePorted: o.excludePorted,
     warmUp: o.warmUp,
     settleTimeoutMs: o.settleTimeout * 1000,
     otpDeadlineMs: o.otpDeadline * 1000,

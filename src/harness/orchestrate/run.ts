@@ -81,8 +81,11 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const sim = new SimulatorControl(stack.simUrl);
     if (o.reset) await sim.reset();
     const fixturePath = join(o.runDir, 'fixture.json');
-    const { fixture } = await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, includePorted: o.includePorted });
+    const { fixture, recipients } = await writeTrafficFixture(sim, { runId: o.runId, seed: o.seed, path: fixturePath, excludePorted: o.excludePorted });
     phaseDone('fixtureMs');
+    // otp_on_time counts OTPs to deliverable handsets only, live and in the verdict (judgeOtp).
+    const deliverableNumbers: ReadonlySet<string> = new Set(recipients.filter((r) => r.fate === 'deliverable').map((r) => r.number));
+    const otpRule = { deadlineMs: o.otpDeadlineMs, deliverable: deliverableNumbers };
     if (o.warmUp > 0) {
       progress.update({ label, phase: `warming up (${o.warmUp} messages)`, elapsedMs: o.clock.now() - startedAt });
       await warmUp({ coreUrl: stack.coreUrl, apiKey: stack.apiKey, runId: o.runId, fixture, messages: o.warmUp });
@@ -98,7 +101,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       if (reading || now - lastRead < 3_000) return;
       reading = true;
       lastRead = now;
-      void readOtpSoFar({ simUrl: stack.simUrl, runId: o.runId, deadlineMs: o.otpDeadlineMs, now: () => o.clock.now() })
+      void readOtpSoFar({ simUrl: stack.simUrl, runId: o.runId, rule: otpRule, now: () => o.clock.now(), finals: async () => (await sinkSnapshot(stack.sinkUrl, o.runId)).seqs })
         .then((v) => (otp = v))
         .finally(() => (reading = false));
     };
@@ -156,6 +159,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
         accepted,
         callbacks: sink,
         otpDeadlineMs: o.otpDeadlineMs,
+        deliverableNumbers,
         durationMs: runMs,
         percentiles: percentilesNamed(summary.options.thresholds),
       });
@@ -183,7 +187,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, hostname: hostname(), external: stack.external },
       exitCode,
     };
-    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, includePorted: o.includePorted }, null, 2));
+    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, excludePorted: o.excludePorted }, null, 2));
     await renderRunDir(o.runDir, result);
     const failedNames = verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
     progress.done(

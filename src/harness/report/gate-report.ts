@@ -1,7 +1,7 @@
 import { describeRegression, fmt, type Comparison, type GateSheet, type ScenarioJudgement } from '../judge/index.ts';
 import { htmlPage, htmlTable, loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 import { escapeMarkdownCell as cell, escapeMarkup as esc } from './markup.ts';
-import { isoTime, thresholdRow } from './run-figures.ts';
+import { CALLBACK_HEADER, CALLBACK_TITLE, callbackRows, isoTime, thresholdRow } from './run-figures.ts';
 
 // The release-judgement sheet (リリース判定) for `denpa gate`: GO / NO-GO,
 // every SLA of every scenario with figure and limit, and the regressions
@@ -69,6 +69,13 @@ export function renderGateMarkdown(sheet: GateSheet): string {
     }
     out.push(mdTable(['', 'metric', 'threshold', 'figure', 'limit'], s.thresholds.map(thresholdRow).map((t) => [t.status, t.metric, t.expression, t.figure, t.limit])));
     out.push('');
+    const callbacks = callbackRows(s.deliveryByCategory);
+    if (callbacks.length > 0) {
+      out.push(`${CALLBACK_TITLE}:`);
+      out.push('');
+      out.push(mdTable(['', ...CALLBACK_HEADER], callbacks.map((r) => [r.key, ...r.cells])));
+      out.push('');
+    }
     if (s.baseline.state === 'missing') {
       out.push('_No committed baseline for this scenario (`denpa gate --update-baseline` writes one)._');
     } else {
@@ -111,7 +118,9 @@ export function renderGateHtml(sheet: GateSheet, assets: HtmlAssets): string {
         ? '<p class="note">No committed baseline for this scenario.</p>'
         : `<p class="meta">Against baseline run ${esc(s.baseline.runId)} (${esc(isoTime(s.baseline.recordedAt))})</p>` +
           htmlTable(COMPARISON_HEADER, s.baseline.comparisons.map((c) => ({ cells: comparisonCells(c), ...(c.regressed ? { className: 'regressed' } : {}) })), 2);
-    parts.push(`<section><h2>${esc(scenarioTitle(s))}</h2>${sla}<h2 style="margin-top:14px">Regression check</h2>${base}</section>`);
+    const callbacks = callbackRows(s.deliveryByCategory);
+    const cb = callbacks.length > 0 ? `<h2 style="margin-top:14px">${esc(CALLBACK_TITLE)}</h2>${htmlTable(['', ...CALLBACK_HEADER], callbacks.map((r) => ({ cells: [r.key, ...r.cells] })))}` : '';
+    parts.push(`<section><h2>${esc(scenarioTitle(s))}</h2>${sla}${cb}<h2 style="margin-top:14px">Regression check</h2>${base}</section>`);
   }
   parts.push(
     `<section><h2>Tolerance</h2><p>A figure regresses when it is worse than its baseline by more than max(relative × baseline, floor).</p>${htmlTable(

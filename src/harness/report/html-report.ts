@@ -2,7 +2,7 @@ import { fmt } from '../judge/index.ts';
 import { CURVE_PERCENTILES, chartData } from './chart-data.ts';
 import { htmlPage, htmlTable, type HtmlAssets } from './html-page.ts';
 import { escapeMarkup as esc } from './markup.ts';
-import { BREAKDOWN_HEADER, HTTP_HEADER, breakdownRows, headlines, httpByTag, isoTime, thresholdRow } from './run-figures.ts';
+import { BREAKDOWN_HEADER, CALLBACK_HEADER, CALLBACK_TITLE, HTTP_HEADER, breakdownRows, callbackRows, headlines, httpByTag, isoTime, thresholdRow } from './run-figures.ts';
 import type { RunResult } from './types.ts';
 
 // report.html: one self-contained page per run (opens offline). Pure given
@@ -63,6 +63,8 @@ export function renderHtmlReport(result: RunResult, assets: HtmlAssets): string 
       const rs = breakdownRows(table);
       parts.push(section(title, rs.length === 0 ? '<p class="note">Nothing reached the simulator.</p>' : htmlTable(['', ...BREAKDOWN_HEADER], rs.map((r) => ({ cells: [r.key, ...r.cells] })))));
     }
+    const cb = callbackRows(d.byCategory);
+    if (cb.length > 0) parts.push(section(CALLBACK_TITLE, htmlTable(['', ...CALLBACK_HEADER], cb.map((r) => ({ cells: [r.key, ...r.cells] })))));
     parts.push(
       section(
         'Accounting',

@@ -1,5 +1,5 @@
 import { escapeMarkdownCell as cell } from './markup.ts';
-import { BREAKDOWN_HEADER, breakdownRows, headlines, isoTime, thresholdRow } from './run-figures.ts';
+import { BREAKDOWN_HEADER, breakdownRows, CALLBACK_HEADER, CALLBACK_TITLE, callbackRows, headlines, isoTime, thresholdRow } from './run-figures.ts';
 import type { RunResult } from './types.ts';
 
 // summary.md: the run for a pull-request comment. Failures first.
@@ -39,14 +39,15 @@ export function renderSummaryMarkdown(result: RunResult): string {
   );
   out.push('');
   if (result.delivery) {
-    for (const [title, rows] of [
-      ['Delivery by category', breakdownRows(result.delivery.details.byCategory)],
-      ['Delivery by carrier', breakdownRows(result.delivery.details.byCarrier)],
+    for (const [title, header, rows] of [
+      ['Delivery by category', BREAKDOWN_HEADER, breakdownRows(result.delivery.details.byCategory)],
+      ['Delivery by carrier', BREAKDOWN_HEADER, breakdownRows(result.delivery.details.byCarrier)],
+      [CALLBACK_TITLE, CALLBACK_HEADER, callbackRows(result.delivery.details.byCategory)],
     ] as const) {
       if (rows.length === 0) continue;
       out.push(`### ${title}`);
       out.push('');
-      out.push(table(['', ...BREAKDOWN_HEADER], rows.map((r) => [r.key, ...r.cells])));
+      out.push(table(['', ...header], rows.map((r) => [r.key, ...r.cells])));
       out.push('');
     }
   }

@@ -1,6 +1,6 @@
 import { decodeHistogram } from '../delivery/index.ts';
 import { fmt } from '../judge/index.ts';
-import type { DeliveryBreakdown, RunResult, SummaryMetric, ThresholdVerdict } from './types.ts';
+import type { DeliveryBreakdown, LatencyStats, RunResult, SummaryMetric, ThresholdVerdict } from './types.ts';
 
 // What every human-facing report shows first, computed once. Pure.
 
@@ -94,6 +94,19 @@ export function breakdownRows(table: Partial<Record<string, DeliveryBreakdown>>)
         ]
       : [],
   );
+}
+
+/** Callback latency (request -> first final callback) per category, for every SLA table. */
+export const CALLBACK_TITLE = 'Callback latency by category (request → final callback)';
+export const CALLBACK_HEADER = ['callbacks', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
+
+/** One row per category with a final callback; a category without one shows `0` and dashes. */
+export function callbackRows(byCategory: Partial<Record<string, DeliveryBreakdown>>): BreakdownRow[] {
+  return Object.entries(byCategory).flatMap(([key, b]) => {
+    if (!b) return [];
+    const l: LatencyStats | undefined = b.callbackLatencyMs;
+    return [{ key, cells: l ? [String(l.count), fmt(l.med), fmt(l['p(95)']), fmt(l['p(99)']), fmt(l.max)] : ['0', '–', '–', '–', '–'] }];
+  });
 }
 
 /** The engine's per-category HTTP latency, from `http_req_duration{category:x}` sub-metrics when reported. */

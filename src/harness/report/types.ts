@@ -94,7 +94,25 @@ export interface DeliveryBreakdown {
   duplicated: number;
   corrupted: number;
   /** sentAt -> handsetAt, ms. Absent when nothing was delivered. */
-  latencyMs?: { count: number; min: number; med: number; 'p(90)': number; 'p(95)': number; 'p(99)': number; max: number; avg: number };
+  latencyMs?: LatencyStats;
+  /**
+   * sentAt (the request, answered by an acceptance) -> the first final
+   * callback's arrival at the sink, ms. Kept per category only (callbacks
+   * are the sender's view; the carrier is the gateway's business). Absent
+   * when no final callback came.
+   */
+  callbackLatencyMs?: LatencyStats;
+}
+
+export interface LatencyStats {
+  count: number;
+  min: number;
+  med: number;
+  'p(90)': number;
+  'p(95)': number;
+  'p(99)': number;
+  max: number;
+  avg: number;
 }
 
 export interface DeliveryResult {
@@ -103,7 +121,7 @@ export interface DeliveryResult {
    * grammar: otp_on_time (rate), messages_lost, messages_duplicated,
    * messages_corrupted, callbacks_received, callbacks_duplicated (counters),
    * delivery_latency (trend, ms, with `{category:x}` and `{carrier:y}`
-   * sub-metrics), callback_latency (trend, ms).
+   * sub-metrics), callback_latency (trend, ms, with `{category:x}` sub-metrics).
    */
   metrics: Record<string, SummaryMetric>;
   /** The figures behind the metrics, for tables and for explaining a failure. */

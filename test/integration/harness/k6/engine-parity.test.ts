@@ -3,19 +3,19 @@
 // with the real k6 on which thresholds pass and fail, on the achieved
 // iteration rate (within 3 %), on HTTP p50 (within 25 %) and p99 (within
 // 50 %), and on the request count. (The stack-level parity test, with
-// the core and the simulator, is test/e2e/parity.test.ts.) Skipped when no k6
-// 1.x is found. Prints the measured figures.
+// the core and the simulator, is test/e2e/parity.test.ts.) Skipped, with the
+// reason on stderr, when the user has no k6 1.x (PATH or K6_BIN). Prints the
+// measured figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findK6 } from '../../../../src/harness/k6/binary.ts';
+import { realK6 } from '../../../support/real-k6.ts';
 import { runScenarioOnK6 } from '../../../../src/harness/k6/run.ts';
 import { runScript } from '../../../../src/harness/engine/index.ts';
 
-const lookup = await findK6();
-const k6 = lookup.state === 'found' ? lookup : undefined;
+const k6 = await realK6('engine parity');
 
 const RATE = 100;
 const SECONDS = 4;

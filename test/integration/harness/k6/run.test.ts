@@ -1,5 +1,5 @@
-// The real k6 (scripts/install-k6.sh puts it in .k6/bin; CI installs it)
-// against a local HTTP server. Skipped when no k6 1.x is found.
+// The user's real k6 (PATH or K6_BIN) against a local HTTP server. Skipped,
+// with the reason on stderr, when there is no k6 1.x.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,14 +7,14 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as hdr from 'hdr-histogram-js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findK6, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { realK6 } from '../../../support/real-k6.ts';
 import { runScenarioOnK6, type K6RunResult } from '../../../../src/harness/k6/run.ts';
 import { K6Error } from '../../../../src/harness/k6/errors.ts';
 import type { K6Progress } from '../../../../src/harness/k6/progress.ts';
 import { decodeProbe } from '../../../../src/probe/index.ts';
 
-const lookup = await findK6();
-const k6 = lookup.state === 'found' ? lookup : undefined;
+const k6 = await realK6('runK6 on the real k6');
 
 const PROBE = JSON.stringify(join(REPO_ROOT, 'src', 'probe', 'index.ts'));
 

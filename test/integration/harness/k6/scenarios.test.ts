@@ -1,6 +1,7 @@
 // The project's own scenarios on the real k6, unchanged: every one is
 // accepted by k6 (`k6 inspect`), and the steady OTP scenario runs against a
-// stand-in gateway that accepts everything. Skipped when no k6 1.x is found.
+// stand-in gateway that accepts everything. Skipped, with the reason on
+// stderr, when the user has no k6 1.x (PATH or K6_BIN).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -8,14 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findK6, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { realK6 } from '../../../support/real-k6.ts';
 import { bundleForK6 } from '../../../../src/harness/k6/bundle.ts';
 import { runScenarioOnK6 } from '../../../../src/harness/k6/run.ts';
 import { decodeProbe } from '../../../../src/probe/index.ts';
 import { buildFixture, type Recipient } from '../../../../scenarios/lib/fixture.ts';
 
-const lookup = await findK6();
-const k6 = lookup.state === 'found' ? lookup : undefined;
+const k6 = await realK6('the scenarios on the real k6');
 const SCENARIOS = join(REPO_ROOT, 'scenarios');
 
 const recipients: Recipient[] = [

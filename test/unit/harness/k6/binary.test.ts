@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeK6Lookup, findK6, parseK6Version, PINNED_K6_VERSION, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { describeK6Lookup, findK6, parseK6Version, REFERENCE_K6_VERSION, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { DEFAULT_RUNNER_IMAGE } from '../../../../src/harness/k6/manifest.ts';
 
 describe('k6 version', () => {
   it.each([
@@ -20,10 +22,17 @@ describe('k6 version', () => {
     expect(parseK6Version('')).toBeUndefined();
   });
 
-  it('pins the same version as scripts/install-k6.sh', async () => {
-    const script = await readFile(join(REPO_ROOT, 'scripts', 'install-k6.sh'), 'utf8');
-    const m = /K6_VERSION="\$\{DENPA_K6_VERSION:-(v[0-9.]+)\}"/.exec(script);
-    expect(m?.[1]).toBe(PINNED_K6_VERSION);
+  it('names the version the documented parity figures were measured with, and runs k6-operator runners on it', async () => {
+    const doc = await readFile(join(REPO_ROOT, 'docs', 'k6.md'), 'utf8');
+    expect(doc).toContain(`k6 ${REFERENCE_K6_VERSION}`);
+    expect(DEFAULT_RUNNER_IMAGE).toBe(`grafana/k6:${REFERENCE_K6_VERSION.slice(1)}`);
+  });
+
+  it('denpa ships no k6 installer (k6 is AGPL: the user brings their own)', async () => {
+    expect(existsSync(join(REPO_ROOT, 'scripts', 'install-k6.sh'))).toBe(false);
+    for (const file of ['scripts/ensure-test-tools.sh', '.ci/run', 'package.json']) {
+      expect(await readFile(join(REPO_ROOT, file), 'utf8'), file).not.toMatch(/go install|go\.k6\.io\/k6@|install-k6/);
+    }
   });
 });
 
@@ -38,34 +47,40 @@ describe('findK6', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'denpa-findk6-'));
-    await fakeK6(join(root, 'repo', '.k6', 'bin'), 'k6 v1.8.1 (go1.26.8, linux/amd64)');
+    await fakeK6(join(root, 'named'), 'k6 v1.8.1 (go1.26.8, linux/amd64)');
     await fakeK6(join(root, 'path-old'), 'k6 v0.49.0 (2024-01-22, go1.21.6, linux/amd64)');
     await fakeK6(join(root, 'path-new'), 'k6 v1.2.3 (go1.24.0, linux/amd64)');
-    await mkdir(join(root, 'empty-repo'), { recursive: true });
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('prefers the repo\'s pinned binary', async () => {
-    const found = await findK6({ repoRoot: join(root, 'repo'), pathEnv: join(root, 'path-new') });
-    expect(found).toMatchObject({ state: 'found', source: 'repo', path: join(root, 'repo', '.k6', 'bin', 'k6'), version: { text: 'v1.8.1' } });
+  it('takes the binary K6_BIN names, without looking at PATH', async () => {
+    const found = await findK6({ k6Bin: join(root, 'named', 'k6'), pathEnv: join(root, 'path-new') });
+    expect(found).toMatchObject({ state: 'found', source: 'env', path: join(root, 'named', 'k6'), version: { text: 'v1.8.1' } });
   });
 
-  it('falls back to PATH and skips a k6 0.x', async () => {
-    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: `${join(root, 'path-old')}:${join(root, 'path-new')}` });
+  it('does not fall back to PATH when K6_BIN names nothing executable', async () => {
+    const missing = join(root, 'nowhere', 'k6');
+    const found = await findK6({ k6Bin: missing, pathEnv: join(root, 'path-new') });
+    expect(found).toEqual({ state: 'absent', tried: [missing], k6Bin: missing });
+    expect(describeK6Lookup(found)).toBe(`no k6 binary: K6_BIN=${missing} is not an executable file`);
+  });
+
+  it('searches PATH when K6_BIN is unset or empty, and skips a k6 0.x', async () => {
+    const found = await findK6({ k6Bin: '', pathEnv: `${join(root, 'path-old')}:${join(root, 'path-new')}` });
     expect(found).toMatchObject({ state: 'found', source: 'path', version: { text: 'v1.2.3', major: 1, minor: 2, patch: 3 } });
   });
 
   it('says why an old k6 is not used', async () => {
-    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: join(root, 'path-old') });
+    const found = await findK6({ k6Bin: '', pathEnv: join(root, 'path-old') });
     expect(found.state).toBe('unsupported');
     expect(describeK6Lookup(found)).toContain('k6 v0.49.0 found, k6 1.x needed');
   });
 
-  it('reports what it tried when there is no k6', async () => {
-    const found = await findK6({ repoRoot: join(root, 'empty-repo'), pathEnv: join(root, 'nowhere') });
-    expect(found).toEqual({ state: 'absent', tried: [join(root, 'empty-repo', '.k6', 'bin', 'k6'), join(root, 'nowhere', 'k6')] });
-    expect(describeK6Lookup(found)).toContain('scripts/install-k6.sh');
+  it('reports what it tried when there is no k6, and never looks in the repository', async () => {
+    const found = await findK6({ k6Bin: '', pathEnv: join(root, 'nowhere') });
+    expect(found).toEqual({ state: 'absent', tried: [join(root, 'nowhere', 'k6')] });
+    expect(describeK6Lookup(found)).toContain('put your own k6 1.x on PATH or name it in K6_BIN');
   });
 });

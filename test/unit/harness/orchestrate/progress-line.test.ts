@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../../../src/runtime/index.ts';
 import { formatProgress, progressWriter } from '../../../../src/harness/orchestrate/progress-line.ts';
-import { countOtpSoFar } from '../../../../src/harness/orchestrate/otp-watch.ts';
+import { countFailedUnseen, countOtpSoFar } from '../../../../src/harness/orchestrate/otp-watch.ts';
 import type { LedgerProbe } from '../../../../src/harness/delivery/index.ts';
 
 function sink(isTTY: boolean): { stream: Writable & { isTTY?: boolean }; text: () => string } {
@@ -51,7 +51,22 @@ describe('OTP on-time so far', () => {
       probe('otp', 80_000, null), // overdue
       probe('otp', 95_000, null), // not yet judged
       probe('promotion', 0, 50_000),
-    ], now, 10_000);
+    ], now, { deadlineMs: 10_000 });
     expect(r).toEqual({ judged: 3, onTime: 1 });
+  });
+});
+
+describe('failed before any carrier saw them', () => {
+  it('counts failure finals whose seq the ledger lacks, and shows them beside the rate', () => {
+    const finals = [
+      { seq: 1, status: 'delivered' },
+      { seq: 2, status: 'rejected' }, // refused by the SMSC: never in the ledger
+      { seq: 3, status: 'undeliverable' }, // reached a carrier, in the ledger
+      { seq: 4, status: 'delivered' }, // not yet in the ledger read: not a failure
+    ];
+    const n = countFailedUnseen(new Set([1, 3]), finals);
+    expect(n).toBe(1);
+    expect(formatProgress({ label: 'a', elapsedMs: 1000, otp: { judged: 10, onTime: 10, failedUnseen: n } })).toBe('a  1.0s  OTP on-time 100.0% (10)  failed unseen 1');
+    expect(formatProgress({ label: 'a', elapsedMs: 1000, otp: { judged: 10, onTime: 10, failedUnseen: 0 } })).toBe('a  1.0s  OTP on-time 100.0% (10)');
   });
 });

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { baselineFromRun, judgeGate } from '../../../../src/harness/judge/index.ts';
+import { baselineFromRun, fmt, judgeGate } from '../../../../src/harness/judge/index.ts';
 import {
   chartData,
   CURVE_PERCENTILES,
@@ -183,5 +183,16 @@ describe('gate.md', () => {
     expect(md).toContain('| ok | http_req_duration p(95) | 171.9 ms | 171.9 ms | 0 ms (lower is better) | 85.95 ms |');
     expect(md).toContain('| latency | 50 % | 50 |');
     expect(renderGateMarkdown(judgeGate({ runs: [healthy], baselines: {}, generatedAt: 0 })).split('\n')[0]).toBe('# Release judgement: ✅ GO');
+  });
+
+  it("shows each scenario's callback latency (request -> final callback) per category under its SLAs", () => {
+    const otp = healthy.delivery?.details.byCategory.otp?.callbackLatencyMs;
+    expect(otp?.count).toBeGreaterThan(0);
+    const md = renderGateMarkdown(judgeGate({ runs: [healthy, { ...broken, delivery: undefined }], baselines: {}, generatedAt: 0 }));
+    const section = md.slice(md.indexOf('## otp-steady'), md.indexOf('## otp-black-hole'));
+    expect(section).toContain('Callback latency by category (request → final callback):\n\n|  | callbacks | p50 ms | p95 ms | p99 ms | max ms |');
+    expect(section).toContain(`| otp | ${otp?.count} | ${fmt(otp?.med ?? NaN)} | ${fmt(otp?.['p(95)'] ?? NaN)} | ${fmt(otp?.['p(99)'] ?? NaN)} | ${fmt(otp?.max ?? NaN)} |`);
+    // a run without delivery metrics has no table rather than an empty one
+    expect(md.slice(md.indexOf('## otp-black-hole'))).not.toContain('Callback latency');
   });
 });
