@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages, and does nothing for
 # what is already there: Debian's Net::SMPP (an SMPP peer we did not write,
-# for interoperability tests), Chromium (the HTML report is checked in a real
+# for interoperability tests), Kannel (a third-party SMS gateway the
+# end-to-end tests judge), Chromium (the HTML report is checked in a real
 # browser) and the pinned k6 (parity tests). Runs before `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ cd "$(dirname "$0")/.."
 need=()
 perl -MNet::SMPP -e1 2>/dev/null || need+=(libnet-smpp-perl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Kannel (bearerbox + smsbox): a real SMS gateway nobody here wrote, judged end to end.
+{ command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 || need+=(kannel)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
