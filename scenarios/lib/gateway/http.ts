@@ -4,8 +4,8 @@
 // (src/harness/gateway/http-config.ts) and hands it to VU code as JSON in
 // __ENV.GATEWAY_CONFIG.
 //
-// Templates: `{{name}}` with name one of TEMPLATE_FIELDS. In `url` and in a
-// `form` body a value is percent-encoded; in a `json` body it is inserted
+// Templates: `{{name}}` with name one of TEMPLATE_FIELDS. In `url` (but for
+// {{baseUrl}}) and in a `form` body a value is percent-encoded; in a `json` body it is inserted
 // as a JSON string (quotes included: write `"to": {{to}}`); headers take
 // it as it is.
 //
@@ -65,12 +65,17 @@ export function templateValues(m: OutgoingMessage, target: GatewayTarget): Recor
 }
 
 /** Fills `{{field}}` placeholders, each value passed through `escape`. Unknown names throw (the schema check names them first). */
-export function renderTemplate(template: string, values: Record<string, string>, escape: (v: string) => string): string {
+export function renderTemplate(template: string, values: Record<string, string>, escape: (v: string, name: string) => string): string {
   return template.replace(PLACEHOLDER, (_all, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`unknown template field {{${name}}}`);
-    return escape(v);
+    return escape(v, name);
   });
+}
+
+/** In a URL every value is percent-encoded except the base URL the URL starts from. */
+function urlEscape(v: string, name: string): string {
+  return name === 'baseUrl' ? v : encodeURIComponent(v);
 }
 
 /** The placeholder names a template uses (for validation). */
@@ -100,7 +105,7 @@ export function httpAdapter(target: GatewayTarget, config: HttpGatewayConfig): G
       for (const [k, v] of Object.entries(r.headers ?? {})) headers[k] = renderTemplate(v, values, ESCAPES.text);
       return {
         method: r.method,
-        url: renderTemplate(r.url, values, encodeURIComponent),
+        url: renderTemplate(r.url, values, urlEscape),
         body: r.body === undefined ? null : renderTemplate(r.body, values, ESCAPES[bodyFormat]),
         headers,
         name: `${r.method} ${r.url.replace(PLACEHOLDER, '{$1}')}`,
