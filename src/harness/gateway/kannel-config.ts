@@ -82,7 +82,8 @@ export function kannelConfig(l: KannelLayout): string {
       ['access-log', log('kannel-access.log')],
       // Delivery reports are matched in memory: nothing outlives the run.
       ['dlr-storage', 'internal'],
-      ['sms-resend-retry', 3],
+      // sms-resend-retry is left at Kannel's default (retry without end):
+      // the gateway is judged as shipped, not tuned by us.
     ]),
     group('smsbox', [
       ['bearerbox-host', '127.0.0.1'],
