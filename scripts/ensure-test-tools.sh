@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages, and does nothing for
 # what is already there: Debian's Net::SMPP (an SMPP peer we did not write,
-# for interoperability tests) and Chromium (the HTML report is checked in a
-# real browser). Runs before `npm test`.
+# for interoperability tests), Kannel (a third-party SMS gateway the
+# end-to-end tests judge) and Chromium (the HTML report is checked in a real
+# browser). Runs before `npm test`.
 #
 # Never k6: it is AGPL-licensed and denpa does not download, build or install
 # it. The tests that need k6 use the user's own (PATH or K6_BIN) and skip,
@@ -13,6 +14,8 @@ cd "$(dirname "$0")/.."
 need=()
 perl -MNet::SMPP -e1 2>/dev/null || need+=(libnet-smpp-perl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Kannel (bearerbox + smsbox): a real SMS gateway nobody here wrote, judged end to end.
+{ command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 || need+=(kannel)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

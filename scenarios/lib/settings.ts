@@ -10,6 +10,8 @@
 //   FIXTURE         path of the traffic fixture JSON
 //   DURATION_SCALE  multiplies every duration and start time (default 1)
 //   RATE_SCALE      multiplies every arrival rate (default 1; `denpa capacity` steps it)
+//   GATEWAY         the adapter: denpa (default), kannel, jasmin, http (see gateway/)
+//   GATEWAY_CONFIG  the http adapter's config, as JSON text
 
 function env(name: string, fallback: string): string {
   const v = __ENV[name];
@@ -31,6 +33,8 @@ export const settings = {
   fixture: env('FIXTURE', 'fixture.json'),
   durationScale: positive('DURATION_SCALE', 1),
   rateScale: positive('RATE_SCALE', 1),
+  gateway: env('GATEWAY', 'denpa'),
+  gatewayConfig: env('GATEWAY_CONFIG', ''),
 };
 
 /** A k6 duration string for `seconds` of nominal time, scaled by DURATION_SCALE. */

@@ -14,6 +14,7 @@ import { SharedArray } from 'k6/data';
 import { withProbe } from '../../src/probe/index.ts';
 import type { FixtureMessage, TrafficFixture } from './fixture.ts';
 import { settings } from './settings.ts';
+import { gatewayAdapter } from './gateway/index.ts';
 
 export type Category = 'otp' | 'notice' | 'dunning' | 'promotion';
 
@@ -21,7 +22,7 @@ export type Category = 'otp' | 'notice' | 'dunning' | 'promotion';
 export const LANE_SPAN = 5_000_000;
 export const LANES = 12;
 
-/** Acceptances (202), tagged {category, deliverable}: the denominator of the delivery metrics. */
+/** Acceptances, tagged {category, deliverable}: the denominator of the delivery metrics. */
 export const messagesAccepted = new Counter('messages_accepted');
 
 function pool(category: Category): FixtureMessage[] {
@@ -41,10 +42,8 @@ const pools: Record<Category, FixtureMessage[]> = {
   promotion: pool('promotion'),
 };
 
-const headers = {
-  'Content-Type': 'application/json',
-  Authorization: `Bearer ${settings.apiKey}`,
-};
+/** How a message reaches the gateway under test (__ENV.GATEWAY, default denpa): see gateway/. */
+const gateway = gatewayAdapter(settings.gateway, { baseUrl: settings.coreUrl, apiKey: settings.apiKey }, settings.gatewayConfig ? JSON.parse(settings.gatewayConfig) : undefined);
 
 export function sequenceNumber(lane: number): number {
   if (!Number.isInteger(lane) || lane < 0 || lane >= LANES) throw new Error(`lane must be an integer in [0, ${LANES}), got ${lane}`);
@@ -54,26 +53,17 @@ export function sequenceNumber(lane: number): number {
 }
 
 /**
- * Sends one message of `category` through the gateway's POST /v1/messages.
- * Returns whether it was accepted (202).
+ * Sends one message of `category` through the gateway under test.
+ * Returns whether the gateway accepted it.
  */
 export async function sendMessage(category: Category, lane: number): Promise<boolean> {
   const seq = sequenceNumber(lane);
   const list = pools[category];
   const entry = list[seq % list.length] as FixtureMessage;
   const text = withProbe(entry.text, { runId: settings.runId, seq, category, sentAtMs: Date.now() });
-  const body = JSON.stringify({
-    to: entry.to,
-    text,
-    category,
-    client_ref: `${settings.runId}-${seq}`,
-    callback_url: `${settings.sinkUrl}/callbacks/${settings.runId}`,
-  });
-  const res = await http.asyncRequest('POST', `${settings.coreUrl}/v1/messages`, body, {
-    headers,
-    tags: { category, name: 'POST /v1/messages' },
-  });
-  const accepted = check(res, { 'message accepted (202)': (r) => r.status === 202 }, { category });
+  const req = gateway.request({ to: entry.to, text, category, runId: settings.runId, seq, sinkUrl: settings.sinkUrl });
+  const res = await http.asyncRequest(req.method, req.url, req.body, { headers: req.headers, tags: { category, name: req.name } });
+  const accepted = check(res, { 'message accepted': (r) => gateway.accepted({ status: r.status, body: typeof r.body === 'string' ? r.body : '' }) }, { category });
   if (accepted) messagesAccepted.add(1, { category, deliverable: entry.deliverable ? 'true' : 'false' });
   return accepted;
 }

@@ -14,9 +14,11 @@ function runOptions(y: Argv): Argv {
     .option('duration-scale', { type: 'number', default: 1, describe: 'multiply every scenario duration and start time' })
     .option('rate-scale', { type: 'number', default: 1, describe: 'multiply every arrival rate' })
     .option('out', { type: 'string', default: 'reports', describe: 'reports folder (a run writes <out>/<run-id>/)' })
-    .option('target', { type: 'string', describe: 'an existing delivery core (staging), e.g. https://core.stg:8080; needs --sim' })
+    .option('gateway', { choices: ['denpa', 'kannel', 'jasmin', 'http'] as const, default: 'denpa', describe: 'the gateway under test: denpa (our core), kannel (started here unless --target), jasmin, http (--gateway-config); docs/gateways.md' })
+    .option('gateway-config', { type: 'string', describe: "the http adapter's JSON config (request template, callback reading)" })
+    .option('target', { type: 'string', describe: 'a gateway already running (staging), e.g. https://core.stg:8080; needs --sim' })
     .option('sim', { type: 'string', describe: "the simulator's control API the target is wired to, e.g. http://sim.stg:8775" })
-    .option('api-key', { type: 'string', default: 'denpa-dev-key', describe: "the target's API key" })
+    .option('api-key', { type: 'string', default: 'denpa-dev-key', describe: "the target's API key (kannel, jasmin: username:password)" })
     .option('callback-secret', { type: 'string', describe: 'verify callback signatures with this secret (local default: denpa-dev-secret)' })
     .option('sink-host', { type: 'string', default: '127.0.0.1', describe: 'address the callback sink listens on and the gateway calls back to' })
     .option('sink-port', { type: 'number', default: 0, describe: 'callback sink port (0 = any free port)' })
@@ -48,6 +50,8 @@ function runInput(a: Args): Record<string, unknown> {
     ...pick('duration-scale'),
     ...pick('rate-scale'),
     ...pick('out'),
+    ...pick('gateway'),
+    ...pick('gateway-config'),
     ...pick('target'),
     ...pick('sim'),
     ...pick('api-key'),

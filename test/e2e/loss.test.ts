@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunOptions, runScenario, simulatorOptions, liveServiceCount } from '../../src/harness/orchestrate/index.ts';
 import { signBody } from '../../src/harness/sink/index.ts';
 import { startSimulator } from '../../simulator/index.ts';
+import { expectLossOf } from '../support/loss-expectations.ts';
 
 const SECRET = 'stand-in-secret';
 const MESSAGES = 30;
@@ -75,12 +76,7 @@ describe('loss accounting against a gateway that drops messages', () => {
     const outcome = await runScenario(options);
     expect(discarded.size + failed.size).toBe(MESSAGES);
     expect(discarded.size).toBe(10);
-    expect(outcome.result.delivery?.details.lost).toBe(discarded.size);
-    expect(outcome.result.delivery?.metrics.messages_lost?.values.count).toBe(discarded.size);
-    expect(outcome.result.delivery?.details.reportedFailedUnseen).toBe(failed.size);
-    expect(outcome.exitCode).toBe(99);
-    const lost = outcome.result.verdict.thresholds.find((t) => t.metric === 'messages_lost');
-    expect(lost).toMatchObject({ state: 'failed', figure: discarded.size });
+    expectLossOf(outcome, discarded, failed);
     expect(liveServiceCount()).toBe(0);
   });
 });

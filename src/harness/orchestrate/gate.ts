@@ -77,7 +77,7 @@ export async function runGate(o: GateOptions): Promise<GateOutcome> {
   const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now(), regressionsBlock: o.regressionsBlock ?? true });
   await mkdir(sheetDir, { recursive: true });
   const elapsedMs = o.clock.now() - started;
-  await writeFile(join(sheetDir, 'gate.json'), `${JSON.stringify({ ...sheet, suite: suite.name, elapsedMs, runDirs: runs.map((r) => r.runId) }, null, 2)}\n`);
+  await writeFile(join(sheetDir, 'gate.json'), `${JSON.stringify({ ...sheet, suite: suite.name, gateway: o.run.gateway ?? 'denpa', elapsedMs, runDirs: runs.map((r) => r.runId) }, null, 2)}\n`);
   const rendered = renderGateSheet(sheet);
   for (const [name, content] of Object.entries(rendered)) await writeFile(join(sheetDir, name), content);
   if (o.updateBaseline) {

@@ -1,5 +1,6 @@
-// The services a run drives. Locally (no --target): the simulator, our
-// delivery core and the callback sink, each a separate child process on
+// The services a run drives. Locally (no --target): the simulator, the
+// gateway (our delivery core, or a real Kannel with --gateway kannel) and
+// the callback sink, each a separate child process on
 // free loopback ports, the core's data in a fresh directory. Against staging
 // (--target/--sim): the given core and simulator, plus a local sink child
 // the gateway can reach.
@@ -7,6 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from './service-process.ts';
 import { RunFailure } from '../../runtime/index.ts';
+import { startKannel, type KannelOptions } from '../gateway/kannel-process.ts';
+import { CARRIERS } from '../gateway/kannel-config.ts';
 
 export const DEFAULT_API_KEY = 'denpa-dev-key';
 /** The embedded default tenant's callback secret; the sink verifies signatures with it. */
@@ -31,6 +34,8 @@ export interface LocalStackOptions {
   /** Where each child's log goes (sim.log, core.log, sink.log). */
   logDir: string;
   readyTimeoutMs?: number;
+  /** The gateway started here: our core (default) or a real Kannel. */
+  gateway?: 'denpa' | 'kannel';
 }
 
 async function stopAll(children: readonly ServiceProcess[]): Promise<void> {
@@ -87,6 +92,21 @@ export async function startLocalStack(o: LocalStackOptions, shared?: SharedServi
   const own = shared ? undefined : await startSharedServices({ seed: o.seed, logDir: o.logDir, ...(o.readyTimeoutMs ? { readyTimeoutMs: o.readyTimeoutMs } : {}) });
   const services = (shared ?? own) as SharedServices;
   try {
+    if (o.gateway === 'kannel') {
+      const kannel = await startKannel({ logDir: o.logDir, smppPorts: services.smppPorts, carriers: await carrierLinks(services.simUrl), throughput: LOCAL_LINK.binds * LOCAL_LINK.tpsPerBind, ...(o.readyTimeoutMs ? { readyTimeoutMs: o.readyTimeoutMs } : {}) });
+      return {
+        coreUrl: kannel.url,
+        simUrl: services.simUrl,
+        sinkUrl: services.sinkUrl,
+        apiKey: kannel.apiKey,
+        external: false,
+        pids: [...kannel.pids, ...(own ? own.pids : [])],
+        stop: async () => {
+          await kannel.stop().catch(() => undefined);
+          await own?.stop();
+        },
+      };
+    }
     const core = await startService('core', coreConfig(o.dataDir, services.smppPorts), { readyTimeoutMs: o.readyTimeoutMs ?? 30_000, logFile: join(o.logDir, 'core.log') });
     const coreUrl = core.endpoints.url;
     if (!coreUrl) {
@@ -120,13 +140,27 @@ export interface ExternalStackOptions {
   sinkPort: number;
   /** The secret the gateway signs callbacks with; undefined = signatures not checked. */
   callbackSecret?: string;
+  /** The http adapter's callback config, for the sink. */
+  httpCallback?: unknown;
   logDir: string;
+}
+
+/** Each carrier's SMPP credentials and message-id format, as the simulator's live profiles say. */
+async function carrierLinks(simUrl: string): Promise<KannelOptions['carriers']> {
+  const out = {} as KannelOptions['carriers'];
+  for (const c of CARRIERS) {
+    const res = await fetch(`${simUrl}/v1/carriers/${c}/profile`, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new RunFailure(`simulator gave no profile for ${c}: ${res.status}`);
+    const p = (await res.json()) as { credentials: { systemId: string; password: string }; receipts: { messageIdFormat: 'hex' | 'decimal' } };
+    out[c] = { systemId: p.credentials.systemId, password: p.credentials.password, messageIdFormat: p.receipts.messageIdFormat };
+  }
+  return out;
 }
 
 /** Staging: drive the given core and simulator; only the sink runs here. */
 export async function attachExternalStack(o: ExternalStackOptions): Promise<Stack> {
   await mkdir(o.logDir, { recursive: true });
-  const sink = await startService('sink', { host: o.sinkHost, port: o.sinkPort, ...(o.callbackSecret ? { secret: o.callbackSecret } : {}) }, { logFile: join(o.logDir, 'sink.log') });
+  const sink = await startService('sink', { host: o.sinkHost, port: o.sinkPort, ...(o.callbackSecret ? { secret: o.callbackSecret } : {}), ...(o.httpCallback ? { httpCallback: o.httpCallback } : {}) }, { logFile: join(o.logDir, 'sink.log') });
   const sinkUrl = sink.endpoints.url;
   if (!sinkUrl) {
     await sink.stop();

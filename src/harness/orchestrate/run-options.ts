@@ -9,6 +9,8 @@ import { runIdFrom, isRunId } from '../../probe/index.ts';
 import type { ProgressMode } from './progress-line.ts';
 import type { EngineChoice } from './engine-runner.ts';
 import type { SharedServices } from './local-stack.ts';
+import { loadHttpGatewayConfig } from '../gateway/http-config.ts';
+import type { GatewayName, HttpGatewayConfig } from '../../../scenarios/lib/gateway/index.ts';
 
 export const RunOptionsSchema = Type.Object(
   {
@@ -19,6 +21,8 @@ export const RunOptionsSchema = Type.Object(
     durationScale: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
     rateScale: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
     out: Type.String({ minLength: 1, default: 'reports' }),
+    gateway: Type.Union([Type.Literal('denpa'), Type.Literal('kannel'), Type.Literal('jasmin'), Type.Literal('http')], { default: 'denpa', description: 'how messages are sent and callbacks read' }),
+    gatewayConfig: Type.Optional(Type.String({ minLength: 1, description: "the http adapter's JSON config file" })),
     target: Type.Optional(Type.String({ pattern: '^https?://' })),
     sim: Type.Optional(Type.String({ pattern: '^https?://' })),
     apiKey: Type.String({ minLength: 1, default: 'denpa-dev-key' }),
@@ -50,6 +54,10 @@ export interface ResolvedRunOptions {
   rateScale: number;
   outDir: string;
   runDir: string;
+  /** The gateway's adapter; denpa and kannel can be started here, jasmin and http need --target. */
+  gateway: GatewayName;
+  /** The http adapter's validated config. */
+  httpConfig?: HttpGatewayConfig;
   target?: { coreUrl: string; simUrl: string };
   apiKey: string;
   callbackSecret?: string;
@@ -92,6 +100,15 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
   const scenarioPath = resolve(o.scenario);
   if (!existsSync(scenarioPath)) throw new RunFailure(`scenario ${o.scenario} not found`);
   if ((o.target === undefined) !== (o.sim === undefined)) throw new RunFailure('--target and --sim go together: give both (staging) or neither (local)');
+  if ((o.gateway === 'jasmin' || o.gateway === 'http') && o.target === undefined) {
+    throw new RunFailure(`--gateway ${o.gateway} needs --target (and --sim): denpa starts only its own core or Kannel itself`);
+  }
+  if (o.gateway === 'http' && o.gatewayConfig === undefined) throw new RunFailure('--gateway http needs --gateway-config file.json');
+  if (o.gateway !== 'http' && o.gatewayConfig !== undefined) throw new RunFailure(`--gateway-config is for --gateway http, not ${o.gateway}`);
+  if ((o.gateway === 'kannel' || o.gateway === 'jasmin') && o.target !== undefined && !o.apiKey.includes(':')) {
+    throw new RunFailure(`--gateway ${o.gateway} with --target needs --api-key username:password`);
+  }
+  const httpConfig = o.gatewayConfig === undefined ? undefined : loadHttpGatewayConfig(resolve(o.gatewayConfig));
   const clock = extras.clock ?? new SystemClock();
   const runId = o.runId ?? runIdFrom(extras.runIdSource ?? Math.floor(clock.now() / 10));
   if (!isRunId(runId)) throw new RunFailure(`run id ${runId} is not four characters [0-9A-Z]`);
@@ -107,6 +124,8 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     rateScale: o.rateScale,
     outDir,
     runDir: resolve(outDir, runId),
+    gateway: o.gateway,
+    ...(httpConfig ? { httpConfig } : {}),
     ...(o.target && o.sim ? { target: { coreUrl: o.target, simUrl: o.sim } } : {}),
     apiKey: o.apiKey,
     ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}),

@@ -18,6 +18,7 @@ import { SimulatorControl, sinkSnapshot } from './control-client.ts';
 import { resolveEngine, runEngine, type EngineProgress } from './engine-runner.ts';
 import { writeTrafficFixture } from './fixture-step.ts';
 import { warmUp } from './warm-up.ts';
+import { gatewayAdapter } from '../../../scenarios/lib/gateway/index.ts';
 import { attachExternalStack, startLocalStack, type Stack } from './local-stack.ts';
 import { readOtpSoFar, type OtpSoFar } from './otp-watch.ts';
 import { progressWriter } from './progress-line.ts';
@@ -37,9 +38,10 @@ export interface RunOutcome {
 async function openStack(o: ResolvedRunOptions): Promise<Stack> {
   const logDir = join(o.runDir, 'logs');
   if (o.target) {
-    return attachExternalStack({ coreUrl: o.target.coreUrl, simUrl: o.target.simUrl, apiKey: o.apiKey, sinkHost: o.sinkHost, sinkPort: o.sinkPort, logDir, ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}) });
+    return attachExternalStack({ coreUrl: o.target.coreUrl, simUrl: o.target.simUrl, apiKey: o.apiKey, sinkHost: o.sinkHost, sinkPort: o.sinkPort, logDir, ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}), ...(o.httpConfig ? { httpCallback: o.httpConfig.callback } : {}) });
   }
-  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir }, o.shared);
+  if (o.gateway !== 'denpa' && o.gateway !== 'kannel') throw new RunFailure(`--gateway ${o.gateway} needs --target`);
+  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir, gateway: o.gateway }, o.shared);
 }
 
 function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRunSnapshot): TailSnapshot {
@@ -62,7 +64,7 @@ function percentilesNamed(thresholds: Record<string, unknown> | undefined): numb
 
 export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
   const progress = progressWriter(o.stderr, o.progress, o.clock);
-  const label = `${o.scenario} [${o.runId}]`;
+  const label = `${o.scenario}${o.gateway === 'denpa' ? '' : ` on ${o.gateway}`} [${o.runId}]`;
   await mkdir(o.runDir, { recursive: true });
   const engine = await resolveEngine(o.engine, o.preferBuiltin);
   progress.update({ label, phase: 'starting services', elapsedMs: 0 });
@@ -88,7 +90,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
     const otpRule = { deadlineMs: o.otpDeadlineMs, deliverable: deliverableNumbers };
     if (o.warmUp > 0) {
       progress.update({ label, phase: `warming up (${o.warmUp} messages)`, elapsedMs: o.clock.now() - startedAt });
-      await warmUp({ coreUrl: stack.coreUrl, apiKey: stack.apiKey, runId: o.runId, fixture, messages: o.warmUp });
+      await warmUp({ adapter: gatewayAdapter(o.gateway, { baseUrl: stack.coreUrl, apiKey: stack.apiKey }, o.httpConfig), sinkUrl: stack.sinkUrl, runId: o.runId, fixture, messages: o.warmUp });
       phaseDone('warmUpMs');
     }
 
@@ -123,6 +125,8 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
         FIXTURE: fixturePath,
         DURATION_SCALE: String(o.durationScale),
         RATE_SCALE: String(o.rateScale),
+        GATEWAY: o.gateway,
+        ...(o.httpConfig ? { GATEWAY_CONFIG: JSON.stringify(o.httpConfig) } : {}),
       },
       workDir: o.runDir,
       onProgress,
@@ -187,7 +191,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, hostname: hostname(), external: stack.external },
       exitCode,
     };
-    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, excludePorted: o.excludePorted }, null, 2));
+    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ gateway: o.gateway, engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, excludePorted: o.excludePorted }, null, 2));
     await renderRunDir(o.runDir, result);
     const failedNames = verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
     progress.done(

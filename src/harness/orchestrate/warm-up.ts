@@ -6,6 +6,7 @@
 // so nothing of the warm-up is counted in the run.
 import { withProbe } from '../../probe/index.ts';
 import type { TrafficFixture } from '../../../scenarios/lib/fixture.ts';
+import type { GatewayAdapter } from '../../../scenarios/lib/gateway/index.ts';
 
 /**
  * The warm-up's run id, never judged: the run's with another first
@@ -18,8 +19,9 @@ export function warmUpRunId(runId: string): string {
 }
 
 export interface WarmUpOptions {
-  coreUrl: string;
-  apiKey: string;
+  /** The gateway under test, as the scenarios reach it. */
+  adapter: GatewayAdapter;
+  sinkUrl: string;
   runId: string;
   fixture: TrafficFixture;
   messages: number;
@@ -40,16 +42,10 @@ export async function warmUp(o: WarmUpOptions): Promise<number> {
     for (let seq = next++; seq < o.messages; seq = next++) {
       const entry = pool[seq % pool.length];
       if (!entry) continue;
-      const body = JSON.stringify({ to: entry.to, category: 'otp', client_ref: `${runId}-${seq}`, text: withProbe(entry.text, { runId, seq, category: 'otp', sentAtMs: Date.now() }) });
+      const req = o.adapter.request({ to: entry.to, text: withProbe(entry.text, { runId, seq, category: 'otp', sentAtMs: Date.now() }), category: 'otp', runId, seq, sinkUrl: o.sinkUrl });
       try {
-        const res = await fetch(`${o.coreUrl}/v1/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${o.apiKey}` },
-          body,
-          signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
-        });
-        await res.arrayBuffer();
-        if (res.status === 202) accepted++;
+        const res = await fetch(req.url, { method: req.method, headers: req.headers, ...(req.body === null ? {} : { body: req.body }), signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+        if (o.adapter.accepted({ status: res.status, body: await res.text() })) accepted++;
       } catch {
         // A warm-up failure is not the run's business: the run itself will tell.
       }

@@ -6,19 +6,28 @@ import { CallbackLedger, type SinkRunSnapshot } from './callback-ledger.ts';
 import { parseClientRef } from './callback-status.ts';
 import { SinkListenError, SinkOptionError } from './errors.ts';
 import { verifySignature } from './signature.ts';
+import { pathRef, readHttpCallback, readJasminDlr, readKannelDlr, type ShapeResult } from './callback-shapes.ts';
+import type { HttpGatewayConfig } from '../../../scenarios/lib/gateway/http.ts';
 
 // The callback sink: the harness's receiver of the gateway's status
-// callbacks. POST on any path; GET /v1/runs/:runId reports what arrived.
+// callbacks, in each adapter's shape (callback-shapes.ts):
+//
+//   POST /*                                 denpa's signed JSON (client_ref in the body)
+//   GET  /callbacks/kannel/:runId/:seq      Kannel's DLR (?type=%d&reply=%A…)   -> 200
+//   POST /callbacks/jasmin/:runId/:seq      Jasmin's DLR form                   -> 200 ACK/Jasmin
+//   any  /callbacks/http/[:runId/:seq]      the http adapter's configured shape -> 200
+//   GET  /v1/runs/:runId                    what arrived for a run
 //
 //   204  recorded (or well formed but not ours: counted as unmatched)
-//   400  body is not a callback JSON object          (counted: malformed)
-//   401  X-Denpa-Signature missing or wrong          (counted: badSignatures)
+//   400  not a callback of that shape                (counted: malformed)
+//   401  signature missing or wrong                  (counted: badSignatures)
 
 export const SinkOptionsSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8790 }),
     secret: Type.Optional(Type.String({ minLength: 1 })),
+    httpCallback: Type.Optional(Type.Unknown({ description: "the http adapter's callback config (validated with the rest of its file)" })),
     maxRuns: Type.Integer({ minimum: 1, default: 64 }),
     maxSeqsPerRun: Type.Integer({ minimum: 1, default: 2_000_000 }),
   },
@@ -55,13 +64,61 @@ function eventTime(at: unknown): number | undefined {
   return undefined;
 }
 
-export function buildSinkApp(ledger: CallbackLedger, clock: Clock, secret: string | undefined): FastifyInstance {
+type Query = Record<string, string | undefined>;
+
+export function buildSinkApp(ledger: CallbackLedger, clock: Clock, secret: string | undefined, httpCallback?: HttpGatewayConfig['callback']): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
   // Keep the raw bytes: the signature is over the body exactly as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+
+  /** Records a shape's reading and answers as that gateway expects. */
+  const settle = (result: ShapeResult, reply: import('fastify').FastifyReply, ok: { code: number; body?: string }) => {
+    switch (result.kind) {
+      case 'badSignature':
+        ledger.noteBadSignature();
+        return reply.code(401).type('application/problem+json').send(problem(401, 'Bad signature', 'the callback signature does not match the body', 'signature'));
+      case 'malformed':
+        ledger.noteMalformed();
+        return reply.code(400).type('application/problem+json').send(problem(400, 'Malformed callback', result.detail, result.field));
+      case 'unmatched':
+        ledger.noteUnmatched();
+        break;
+      case 'event':
+        ledger.record({ runId: result.runId, seq: result.seq, status: result.status, ...(result.at !== undefined ? { at: result.at } : {}), arrivedAt: clock.now() });
+        break;
+    }
+    return ok.body === undefined ? reply.code(ok.code).send() : reply.code(ok.code).type('text/plain; charset=utf-8').send(ok.body);
+  };
+
+  app.get<{ Params: { runId: string; seq: string }; Querystring: Query }>('/callbacks/kannel/:runId/:seq', async (req, reply) =>
+    settle(readKannelDlr(pathRef(req.params.runId, req.params.seq), req.query), reply, { code: 200, body: 'ok' }),
+  );
+
+  // Jasmin resends a DLR unless the answer is 200 with exactly this body.
+  app.route<{ Params: { runId: string; seq: string }; Querystring: Query }>({
+    method: ['GET', 'POST'],
+    url: '/callbacks/jasmin/:runId/:seq',
+    handler: async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const form = req.method === 'GET' ? new URLSearchParams(req.query as Record<string, string>) : new URLSearchParams(raw.toString('utf8'));
+      return settle(readJasminDlr(pathRef(req.params.runId, req.params.seq), form), reply, { code: 200, body: 'ACK/Jasmin' });
+    },
+  });
+
+  app.route<{ Params: { '*': string }; Querystring: Query }>({
+    method: ['GET', 'POST', 'PUT'],
+    url: '/callbacks/http/*',
+    handler: async (req, reply) => {
+      if (!httpCallback) return settle({ kind: 'malformed', detail: 'this sink was started without an http gateway config', field: 'path' }, reply, { code: 200 });
+      const [runId, seq] = req.params['*'].split('/');
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const result = readHttpCallback(httpCallback, { ref: pathRef(runId, seq), query: req.query, headers: req.headers, raw, contentType: req.headers['content-type'] });
+      return settle(result, reply, { code: 200 });
+    },
+  });
 
   app.get<{ Params: { runId: string } }>('/v1/runs/:runId', async (req, reply) => {
     const { runId } = req.params;
@@ -122,7 +179,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   }
   const resolved = withDefaults as Static<typeof SinkOptionsSchema>;
   const ledger = new CallbackLedger({ maxRuns: resolved.maxRuns, maxSeqsPerRun: resolved.maxSeqsPerRun });
-  const app = buildSinkApp(ledger, clock ?? new SystemClock(), resolved.secret);
+  const app = buildSinkApp(ledger, clock ?? new SystemClock(), resolved.secret, resolved.httpCallback as HttpGatewayConfig['callback'] | undefined);
   try {
     await app.listen({ host: resolved.host, port: resolved.port });
   } catch (err) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp, warmUpRunId } from '../../../../src/harness/orchestrate/warm-up.ts';
 import { decodeProbe } from '../../../../src/probe/index.ts';
 import type { TrafficFixture } from '../../../../scenarios/lib/fixture.ts';
+import { denpaAdapter } from '../../../../scenarios/lib/gateway/denpa.ts';
 
 describe('warm-up before a run', () => {
   let server: Server;
@@ -30,7 +31,7 @@ describe('warm-up before a run', () => {
 
   it('sends the asked number of OTPs under its own run id and counts acceptances', async () => {
     const fixture: TrafficFixture = { version: 1, runId: 'AB12', seed: 1, messages: { otp: [{ to: '09012345678', text: '認証コードは123456です。', carrier: 'docomo', deliverable: true }], notice: [], dunning: [], promotion: [] } };
-    const accepted = await warmUp({ coreUrl: url, apiKey: 'k', runId: 'AB12', fixture, messages: 12, concurrency: 3 });
+    const accepted = await warmUp({ adapter: denpaAdapter({ baseUrl: url, apiKey: 'k' }), sinkUrl: 'http://127.0.0.1:9', runId: 'AB12', fixture, messages: 12, concurrency: 3 });
     expect(seen).toHaveLength(12);
     expect(accepted).toBe(9);
     expect(warmUpRunId('AB12')).toBe('WB12');
@@ -47,7 +48,7 @@ describe('warm-up before a run', () => {
   it('sends nothing when asked for none', async () => {
     const before = seen.length;
     const fixture: TrafficFixture = { version: 1, runId: 'AB12', seed: 1, messages: { otp: [], notice: [], dunning: [], promotion: [] } };
-    expect(await warmUp({ coreUrl: url, apiKey: 'k', runId: 'AB12', fixture, messages: 5 })).toBe(0);
+    expect(await warmUp({ adapter: denpaAdapter({ baseUrl: url, apiKey: 'k' }), sinkUrl: 'http://127.0.0.1:9', runId: 'AB12', fixture, messages: 5 })).toBe(0);
     expect(seen.length).toBe(before);
   });
 });
