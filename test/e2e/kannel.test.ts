@@ -26,7 +26,10 @@ describe.skipIf(!installed)('a real Kannel under test', () => {
   });
 
   it('a healthy scenario on Kannel ends PASS, with Kannel logs in the run folder', async () => {
-    const options = resolveRunOptions({ scenario: 'scenarios/otp-smoke.ts', engine: 'builtin', gateway: 'kannel', out, progress: 'off', settleTimeout: 20 }, { stderr: quiet() });
+    // Without ported numbers: the smsc groups route by number prefix, so
+    // Kannel sends a ported number to the carrier that no longer serves it
+    // (a true finding that the gate reports; this test is about the plumbing).
+    const options = resolveRunOptions({ scenario: 'scenarios/otp-smoke.ts', engine: 'builtin', gateway: 'kannel', out, progress: 'off', settleTimeout: 20, excludePorted: true }, { stderr: quiet() });
     const outcome = await runScenario(options);
     const failed = outcome.result.verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
     expect(failed).toEqual([]);
