@@ -5,7 +5,7 @@
 // its report must name `otp_on_time`. Not part of the release suite.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { faultAt, injectFault } from './lib/faults.ts';
 import { rate, steadyArrivals } from './lib/settings.ts';
 
@@ -20,7 +20,6 @@ export const options: Options = {
     'http_req_failed{category:otp}': ['rate<0.01'],
     otp_on_time: ['rate>=0.99'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -4,7 +4,7 @@
 // and keep au and SoftBank unaffected.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { faultAt, injectFault } from './lib/faults.ts';
 import { rate, steadyArrivals } from './lib/settings.ts';
 
@@ -31,7 +31,6 @@ export const options: Options = {
     // most one submit per bind is on the wire, so more than two per bind means
     // the gateway resent what was already answered.
     messages_duplicated: ['count<=4'],
-    ...acceptanceCounts,
   },
 };
 

@@ -9,7 +9,7 @@
 // blast saturates them.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { seconds, rate, vusFor, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(10);
@@ -42,7 +42,6 @@ export const options: Options = {
     'delivery_latency{category:otp}': ['p(95)<5000'],
     'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -4,7 +4,7 @@
 // the harness's own loss test drives against a gateway that drops messages.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 
 const messages = Math.max(1, Math.floor(Number(__ENV.SMOKE_MESSAGES || '40')));
 
@@ -23,7 +23,6 @@ export const options: Options = {
     'http_req_failed{category:otp}': ['rate<0.01'],
     otp_on_time: ['rate>=0.99'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -3,7 +3,7 @@
 // and nothing may be lost, doubled or garbled.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { rate, steadyArrivals } from './lib/settings.ts';
 
 const otpRate = rate(20);
@@ -20,7 +20,6 @@ export const options: Options = {
     'delivery_latency{category:otp}': ['p(95)<5000'],
     'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -5,7 +5,7 @@
 // lose nothing.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { faultAt, injectFault, patchProfile } from './lib/faults.ts';
 import { rate, steadyArrivals } from './lib/settings.ts';
 
@@ -25,7 +25,6 @@ export const options: Options = {
     'delivery_latency{category:notice}': ['p(95)<5000'],
     'callback_latency{category:otp}': ['p(95)<30000'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -4,7 +4,7 @@
 // carrier must stay on time.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
-import { integritySlas, acceptanceCounts } from './lib/delivery.ts';
+import { integritySlas } from './lib/delivery.ts';
 import { patchProfile } from './lib/faults.ts';
 import { rate, steadyArrivals } from './lib/settings.ts';
 
@@ -23,7 +23,6 @@ export const options: Options = {
     'delivery_latency{category:otp}': ['p(95)<5000'],
     'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
-    ...acceptanceCounts,
   },
 };
 

@@ -34,17 +34,3 @@ export const integritySlas = {
   messages_duplicated: ['count==0'],
   messages_corrupted: ['count==0'],
 };
-
-/**
- * Always-true thresholds that make the engines report the acceptance counts
- * by tag (k6 reports a sub-metric only when a threshold names it). The
- * delivery metrics divide by these: OTPs accepted to deliverable handsets
- * are otp_on_time's denominator.
- */
-export const acceptanceCounts = {
-  'messages_accepted{category:otp,deliverable:true}': ['count>=0'],
-  'messages_accepted{category:otp}': ['count>=0'],
-  'messages_accepted{category:notice}': ['count>=0'],
-  'messages_accepted{category:dunning}': ['count>=0'],
-  'messages_accepted{category:promotion}': ['count>=0'],
-};

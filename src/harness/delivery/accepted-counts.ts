@@ -2,21 +2,24 @@ import { PROBE_CATEGORIES } from '../../probe/index.ts';
 import { findMetric } from '../judge/index.ts';
 import type { K6Summary, MessageCategory } from '../report/index.ts';
 
-// How many messages the API accepted, as the scenario counted them with the
-// Counter `messages_accepted` tagged {category, deliverable}. k6 (and the
-// built-in engine) only report sub-metrics that a threshold names, so a run
-// that wants delivery metrics declares these (ACCEPTED_SUBMETRICS, e.g. as
-// `count>=0` thresholds, which always hold).
+// How many messages the API accepted, as the scenario counted them. The
+// scenario library counts each acceptance under a name of its own per
+// category (`messages_accepted_otp`, ...) and for OTPs to deliverable
+// handsets (`messages_accepted_otp_deliverable`): k6 reports a custom metric
+// whenever it has samples, so no always-true threshold is needed to make
+// them appear. A script of one's own may instead tag the Counter
+// `messages_accepted` {category, deliverable} and name those sub-metrics in
+// a threshold; they are read when the dedicated counters are absent.
 
 export const CATEGORIES: readonly MessageCategory[] = PROBE_CATEGORIES;
 
 export const ACCEPTED_METRIC = 'messages_accepted';
+export const ACCEPTED_OTP_DELIVERABLE_METRIC = 'messages_accepted_otp_deliverable';
 
-/** The sub-metric keys delivery metrics read; add them to options.thresholds with `count>=0`. */
-export const ACCEPTED_SUBMETRICS: readonly string[] = [
-  'messages_accepted{category:otp,deliverable:true}',
-  ...CATEGORIES.map((c) => `messages_accepted{category:${c}}`),
-];
+/** The dedicated counter of one category's acceptances. */
+export function acceptedMetricOf(category: MessageCategory): string {
+  return `${ACCEPTED_METRIC}_${category}`;
+}
 
 export interface AcceptedCounts {
   total: number;
@@ -37,12 +40,16 @@ function countOf(summary: K6Summary, key: string): number | undefined {
 
 export function acceptedCountsFromSummary(summary: K6Summary): AcceptedCounts {
   const total = countOf(summary, ACCEPTED_METRIC) ?? 0;
+  const dedicated = CATEGORIES.some((c) => countOf(summary, acceptedMetricOf(c)) !== undefined);
   const byCategory: Partial<Record<MessageCategory, number>> = {};
   for (const c of CATEGORIES) {
-    const n = countOf(summary, `${ACCEPTED_METRIC}{category:${c}}`);
+    // With the dedicated counters, a category without samples had no acceptances.
+    const n = dedicated ? (countOf(summary, acceptedMetricOf(c)) ?? 0) : countOf(summary, `${ACCEPTED_METRIC}{category:${c}}`);
     if (n !== undefined) byCategory[c] = n;
   }
-  const deliverable = countOf(summary, `${ACCEPTED_METRIC}{category:otp,deliverable:true}`);
+  const deliverable = dedicated
+    ? (countOf(summary, ACCEPTED_OTP_DELIVERABLE_METRIC) ?? 0)
+    : countOf(summary, `${ACCEPTED_METRIC}{category:otp,deliverable:true}`);
   if (deliverable !== undefined) return { total, otpDeliverable: deliverable, byCategory, otpDeliverableSource: 'deliverable-submetric' };
   if (byCategory.otp !== undefined) return { total, otpDeliverable: byCategory.otp, byCategory, otpDeliverableSource: 'all-otp' };
   return { total, otpDeliverable: 0, byCategory, otpDeliverableSource: 'none' };

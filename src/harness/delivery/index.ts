@@ -11,7 +11,8 @@ export {
 export {
   acceptedCountsFromSummary,
   ACCEPTED_METRIC,
-  ACCEPTED_SUBMETRICS,
+  ACCEPTED_OTP_DELIVERABLE_METRIC,
+  acceptedMetricOf,
   CATEGORIES,
   type AcceptedCounts,
 } from './accepted-counts.ts';

@@ -26,5 +26,5 @@ export {
   type ScenarioJudgement,
 } from './gate-sheet.ts';
 export { writeBaseline, readBaseline, readBaselines, DEFAULT_BASELINE_DIR } from './baseline-file.ts';
-export { parseThresholds, parseThresholdExpression, parseMetricKey, ThresholdSyntaxError } from './threshold.ts';
+export { parseThresholds, parseThresholdExpression, parseMetricKey, cannotFail, ThresholdSyntaxError } from './threshold.ts';
 export { BaselineInvalidError, BaselineNameError } from './errors.ts';

@@ -232,3 +232,34 @@ export function evaluateThreshold(expr: ThresholdExpression, values: Readonly<Re
   if (actual === undefined || Number.isNaN(actual)) return true;
   return compare(actual, expr.operator, expr.limit);
 }
+
+// What each aggregation can be at all: a count is never negative, a rate is
+// a share in [0, 1]. (Trend and gauge values have no such bounds: a custom
+// Trend may hold negative samples.)
+const DOMAIN: Readonly<Record<string, readonly [number, number]>> = { count: [0, Infinity], rate: [0, 1] };
+
+/**
+ * Whether no figure can break the expression: it holds for every value its
+ * aggregation can take (`count>=0`, `rate<=1`, `count!=-1`). Such a limit
+ * judges nothing, so a release sheet must not carry it.
+ */
+export function cannotFail(expr: ThresholdExpression): boolean {
+  const domain = DOMAIN[expr.aggregation];
+  if (!domain) return false;
+  const [low, high] = domain;
+  switch (expr.operator) {
+    case '>=':
+      return expr.limit <= low;
+    case '>':
+      return expr.limit < low;
+    case '<=':
+      return expr.limit >= high;
+    case '<':
+      return expr.limit > high;
+    case '!=':
+      return expr.limit < low || expr.limit > high || (expr.aggregation === 'count' && !Number.isInteger(expr.limit));
+    case '==':
+    case '===':
+      return false;
+  }
+}

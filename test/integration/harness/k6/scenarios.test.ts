@@ -88,8 +88,8 @@ describe.skipIf(!k6)('the scenarios on the real k6', () => {
       expect(m.client_ref).toBe(`K6K6-${probe?.seq}`);
     }
     const { metrics } = result.summary;
-    expect(metrics['messages_accepted{category:otp}']?.values.count).toBe(sends.length);
-    const deliverable = metrics['messages_accepted{category:otp,deliverable:true}']?.values.count ?? 0;
+    expect(metrics['messages_accepted_otp']?.values.count).toBe(sends.length);
+    const deliverable = metrics['messages_accepted_otp_deliverable']?.values.count ?? 0;
     expect(deliverable).toBeGreaterThan(0);
     expect(deliverable).toBeLessThanOrEqual(sends.length);
     // k6 judged only its own metrics; the delivery SLAs are left for the harness.

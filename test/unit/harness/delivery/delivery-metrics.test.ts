@@ -184,6 +184,16 @@ describe('acceptedCountsFromSummary', () => {
       metrics: { messages_accepted: counter(10), 'messages_accepted{category:otp}': counter(5) },
       want: { total: 10, otpDeliverable: 5, otpDeliverableSource: 'all-otp' },
     },
+    {
+      name: 'the dedicated counters (what the scenario library reports), a category without samples is 0',
+      metrics: { messages_accepted: counter(12), messages_accepted_otp: counter(7), messages_accepted_otp_deliverable: counter(6), messages_accepted_promotion: counter(5) },
+      want: { total: 12, otpDeliverable: 6, otpDeliverableSource: 'deliverable-submetric', byCategory: { otp: 7, notice: 0, dunning: 0, promotion: 5 } },
+    },
+    {
+      name: 'the dedicated counters win over sub-metrics',
+      metrics: { messages_accepted: counter(3), messages_accepted_otp: counter(3), 'messages_accepted{category:otp}': counter(9), 'messages_accepted{category:otp,deliverable:true}': counter(9) },
+      want: { total: 3, otpDeliverable: 0, byCategory: { otp: 3 } },
+    },
     { name: 'nothing reported', metrics: {}, want: { total: 0, otpDeliverable: 0, otpDeliverableSource: 'none' } },
   ])('$name', ({ metrics, want }) => {
     expect(acceptedCountsFromSummary(base(metrics as K6Summary['metrics']))).toMatchObject(want);
