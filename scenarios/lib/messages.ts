@@ -1,7 +1,7 @@
 // Message factories: realistic Japanese SMS bodies for the four categories.
 //
 // Node side only. faker and its locale are large, and every k6 VU would hold
-// its own copy (notes/k6.md), so the orchestrator calls these once before a
+// its own copy (docs/scenarios.md), so the orchestrator calls these once before a
 // run to write a traffic fixture; VU code reads that fixture through
 // `open()` + `SharedArray` (see traffic.ts) and never imports this file.
 //

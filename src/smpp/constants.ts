@@ -126,7 +126,7 @@ const TEMPORARY_STATUSES: ReadonlySet<number> = new Set([
 
 /**
  * Whether a submit that got this status may succeed if sent again later.
- * Gateways treat exactly these four as temporary (notes/smpp.md); every
+ * Gateways treat exactly these four as temporary (common gateway practice); every
  * other non-zero status is final for that message.
  */
 export function isTemporaryStatus(status: number): boolean {

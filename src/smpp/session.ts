@@ -13,7 +13,7 @@
 // (bounded) for unbind_resp, then end the socket. destroy(err) fails
 // everything in flight at once. Both end in one 'close' event.
 //
-// What the `smpp` package's Session did not do and this does (notes/smpp.md):
+// What the `smpp` package's Session did not do and this does (docs/smpp.md, "sharp edges"):
 // framing that never freezes (edge 1: a bad PDU destroys this session only),
 // a window with a bounded wait queue and a response timeout per request
 // (edge 6), answers to enquire_link / unbind / unknown commands (edge 7),

@@ -154,7 +154,7 @@ describe.skipIf(!k6)('parity: the same scenario on the built-in engine and on k6
     expect(onK6.exitCode).toBe(99);
 
     expect(Math.abs(b.rate - k.rate) / k.rate).toBeLessThanOrEqual(0.03);
-    // Latency: within 25 % (p50) and 50 % (p99), as issue 5 asks. Both
+    // Latency: within 25 % (p50) and 50 % (p99), the parity rule of docs/k6.md. Both
     // engines time http_req_duration the same way (sending + waiting +
     // receiving; the wait for a connection is http_req_blocked), so no
     // allowance for the client is needed.

@@ -1,7 +1,7 @@
 // Hours in which a lane is held (not claimed). Dunning is held outside
 // 08:00-21:00 JST by default: the Money Lending Business Act art. 21 forbids
 // collection contact by phone between 21:00 and 08:00; whether SMS counts is
-// unsettled, so the conservative default holds it (notes/sms-japan.md).
+// unsettled, so the conservative default holds it.
 // A held message keeps waiting in its lane; its TTL still runs, so one
 // that cannot be sent before expiresAt ends expired, never sent late.
 

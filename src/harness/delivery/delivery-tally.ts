@@ -4,7 +4,7 @@ import type { AcceptedCounts } from './accepted-counts.ts';
 import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';
 import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 
-// The measurement model's delivery metrics (DESIGN.md), folded page by page
+// The measurement model's delivery metrics (docs/design.md), folded page by page
 // over the simulator's truth ledger so that memory stays bounded: per probe
 // only its seq (in the `seen` set) is kept; latencies go into histograms.
 //

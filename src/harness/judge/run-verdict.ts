@@ -5,7 +5,7 @@ import { compare, parseMetricKey, parseThresholds, type MetricType } from './thr
 // metrics and the delivery metrics computed after the run, with the figure
 // measured and the limit. Pure.
 
-/** The delivery metrics the harness adds after the run, by type (DESIGN.md). */
+/** The delivery metrics the harness adds after the run, by type (docs/design.md). */
 export const DELIVERY_METRIC_TYPES: Readonly<Record<string, MetricType>> = {
   otp_on_time: 'rate',
   messages_lost: 'counter',

@@ -1,4 +1,4 @@
-// The delivery core's callback statuses (BRIEF, "Status callbacks"), as
+// The delivery core's callback statuses (docs/core-api.md, "Status callbacks"), as
 // small integer codes so a run's per-seq records fit in typed arrays.
 
 export const FINAL_STATUSES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'] as const;
