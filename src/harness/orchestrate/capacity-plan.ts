@@ -4,7 +4,7 @@
 //   scale = start, start·factor, start·factor², ... until a step fails an SLA
 //   or maxSteps ran; then `refine` bisections between the highest passing
 //   and the lowest failing scale.
-import type { UslFit } from './usl.ts';
+import type { UslFit } from '../model/usl.ts';
 
 export interface CapacityStep {
   rateScale: number;

@@ -8,7 +8,7 @@ import { RunFailure, type Clock } from '../../runtime/index.ts';
 import { formatCapacity, highestPassing, nextScale, type CapacityPlan, type CapacityStep } from './capacity-plan.ts';
 import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
 import { runScenario } from './run.ts';
-import { fitUsl, type UslFit } from './usl.ts';
+import { fitUsl, type UslFit } from '../model/usl.ts';
 import type { RunResult } from '../report/index.ts';
 
 export interface CapacityOptions {

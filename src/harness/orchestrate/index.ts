@@ -4,7 +4,7 @@ export { resolveRunOptions, RunOptionsSchema, type RunOptionsInput, type Resolve
 export { runGate, type GateOptions, type GateOutcome } from './gate.ts';
 export { runCapacity, throughputOf, type CapacityOptions, type CapacityOutcome } from './capacity.ts';
 export { nextScale, highestPassing, formatCapacity, type CapacityPlan, type CapacityStep } from './capacity-plan.ts';
-export { fitUsl, uslThroughput, type UslFit, type UslPoint } from './usl.ts';
+export { fitUsl, uslThroughput, type UslFit, type UslPoint } from '../model/usl.ts';
 export { readSuite, parseSuite, DEFAULT_SUITE, type Suite } from './suite.ts';
 export { judgeTail, settleTail, type TailSnapshot, type TailState } from './settle.ts';
 export { formatProgress, progressWriter, type ProgressView, type ProgressMode } from './progress-line.ts';

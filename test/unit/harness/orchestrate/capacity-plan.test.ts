@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { highestPassing, nextScale, type CapacityStep } from '../../../../src/harness/orchestrate/capacity-plan.ts';
-import { fitUsl, uslThroughput } from '../../../../src/harness/orchestrate/usl.ts';
+import { fitUsl, uslThroughput } from '../../../../src/harness/model/usl.ts';
 import { formatCapacity } from '../../../../src/harness/orchestrate/capacity-plan.ts';
 
 const plan = { start: 1, factor: 2, maxSteps: 4, refine: 1 };
