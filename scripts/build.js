@@ -5,7 +5,7 @@
 //
 //   src/cli.ts                             ─▶ dist/denpa.js          (bin/denpa.js imports it)
 //   src/harness/orchestrate/service-host.ts ─▶ dist/service-host.js  (the harness forks it)
-//   src/core/store/sqlite/store-worker.ts  ─▶ dist/store-worker.js   (the core's store thread)
+//   src/core/store-thread/store-worker.ts  ─▶ dist/store-worker.js   (the core's store thread)
 //   src/core/delivery-thread/worker.ts     ─▶ dist/delivery-worker.js (the core's delivery thread)
 //   code shared by them, dynamic imports   ─▶ dist/<name>-<hash>.js  (chunks, in the same folder)
 //
@@ -38,7 +38,7 @@ export const ENTRY_POINTS = [
   { name: 'denpa', source: 'src/cli.ts' },
   { name: 'service-host', source: 'src/harness/orchestrate/service-host.ts' },
   // The core's SQLite store thread; worker-store.ts loads it as ./store-worker.js beside its own chunk.
-  { name: 'store-worker', source: 'src/core/store/sqlite/store-worker.ts' },
+  { name: 'store-worker', source: 'src/core/store-thread/store-worker.ts' },
   // The core's delivery thread (carrier links, dispatch, callbacks); delivery-thread/host.ts loads it.
   { name: 'delivery-worker', source: 'src/core/delivery-thread/worker.ts' },
 ];

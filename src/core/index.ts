@@ -2,7 +2,7 @@
 // stopped in the order that loses nothing.
 //
 //   main thread      the HTTP API (accepts, looks up, cancels), /metrics, logs
-//   store thread     SQLite: every read and write (store/sqlite/worker-store.ts)
+//   store thread     SQLite: every read and write (store-thread/)
 //   delivery thread  carrier links, dispatch, receipts, status callbacks
 //                    (delivery-thread/host.ts)
 //
@@ -19,7 +19,8 @@ import type { CoreConfig } from './config/index.ts';
 import type { DeliveryTuning } from './delivery.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
-import { lockDataDir, openWorkerStore, type Carrier, type WorkerStore } from './store/index.ts';
+import { lockDataDir, type Carrier } from './store/index.ts';
+import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
 export { loadConfigFile, resolveConfig, defaultConfig, ConfigError, type CoreConfig } from './config/index.ts';
@@ -59,7 +60,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   // Before the store opens and recovers: a second core on this directory stops here, having touched nothing.
   const lock = lockDataDir(config.store.dataDir);
   const metrics = new CoreMetrics({ defaultMetrics: true });
-  // SQLite runs on a thread of its own (see store/sqlite/worker-store.ts).
+  // SQLite runs on a thread of its own (see store-thread/worker-store.ts).
   let store: WorkerStore;
   try {
     store = await openWorkerStore({

@@ -20,8 +20,8 @@ import { Worker } from 'node:worker_threads';
 import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery.ts';
-import type { Carrier, WorkerStore } from '../store/index.ts';
-import { deserializeError } from '../store/sqlite/store-rpc.ts';
+import type { Carrier } from '../store/index.ts';
+import { deserializeError, type WorkerStore } from '../store-thread/index.ts';
 import type { DeliveryThreadData, FromDelivery, LinkStates, MetricsJson, ToDelivery } from './messages.ts';
 
 export interface DeliveryThreadOptions {

@@ -12,7 +12,7 @@ import type { BindState } from '../carrier/carrier-link.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery.ts';
 import type { Carrier } from '../store/index.ts';
-import type { SerializedError } from '../store/sqlite/store-rpc.ts';
+import type { SerializedError } from '../store-thread/index.ts';
 
 /** Every bind of every carrier, by state (Delivery.linkStates()). */
 export type LinkStates = Record<string, BindState['state'][]>;

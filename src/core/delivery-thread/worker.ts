@@ -10,8 +10,7 @@ import { CallbackSender } from '../callback/index.ts';
 import { egressPolicyOf } from '../egress/index.ts';
 import { startDelivery, type Delivery } from '../delivery.ts';
 import { CoreMetrics } from '../metrics/index.ts';
-import { RemoteStore } from '../store/index.ts';
-import { serializeError } from '../store/sqlite/store-rpc.ts';
+import { RemoteStore, serializeError } from '../store-thread/index.ts';
 import type { DeliveryThreadData, FromDelivery, ToDelivery } from './messages.ts';
 
 if (!parentPort) throw new Error('delivery-thread/worker.ts runs as a worker thread (see host.ts)');

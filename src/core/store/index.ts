@@ -1,5 +1,6 @@
 // The store room's door: the Store interface and its types, the SQLite
-// implementation, message ids and the callback body.
+// implementation and how a store is opened, message ids and the callback
+// body. Running a store on a thread of its own is store-thread/'s job.
 export * from './types.ts';
 export { createMessageId, isMessageId, messageIdTime } from './message-id.ts';
 export { callbackBody, callbackEventId, type CallbackSubject } from './callback-body.ts';
@@ -7,6 +8,5 @@ export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionErro
 export { lockDataDir, LOCK_FILE, type DataDirLock } from './data-dir-lock.ts';
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
 export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
-export { WorkerStore, openWorkerStore } from './sqlite/worker-store.ts';
-export { RemoteStore } from './sqlite/remote-store.ts';
+export { openStore, type StoreSpec, type ServedStore } from './open.ts';
 export { SCHEMA_VERSION } from './sqlite/schema.ts';

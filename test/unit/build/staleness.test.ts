@@ -43,6 +43,6 @@ describe('ENTRY_POINTS', () => {
     expect(ENTRY_POINTS.find((e) => e.name === 'service-host')).toMatchObject({ source: 'src/harness/orchestrate/service-host.ts' });
     expect(ENTRY_POINTS.find((e) => e.name === 'service-host')?.optional).toBeUndefined();
     // worker-store.ts loads it as ./store-worker.js beside its own chunk.
-    expect(ENTRY_POINTS.find((e) => e.name === 'store-worker')).toMatchObject({ source: 'src/core/store/sqlite/store-worker.ts' });
+    expect(ENTRY_POINTS.find((e) => e.name === 'store-worker')).toMatchObject({ source: 'src/core/store-thread/store-worker.ts' });
   });
 });

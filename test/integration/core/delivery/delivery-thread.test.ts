@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
 import { resolveConfig } from '../../../../src/core/config/index.ts';
 import { DeliveryThread } from '../../../../src/core/delivery-thread/index.ts';
-import { isFinalState, openWorkerStore, type Carrier, type WorkerStore } from '../../../../src/core/store/index.ts';
+import { isFinalState, type Carrier } from '../../../../src/core/store/index.ts';
+import { openWorkerStore, type WorkerStore } from '../../../../src/core/store-thread/index.ts';
 import type { RunningSimulator } from '../../../../simulator/index.ts';
 import { coreConfigFor, probeMessage, startFastSimulator, tempDir, waitUntil } from './fixture.ts';
 

@@ -1,13 +1,12 @@
-// The store's worker thread: owns the SQLite connection and its group
-// commit, and serves the Store methods to the core's threads (see
+// The store's worker thread: owns the store (for SQLite, the connection
+// and its group commit), and serves the Store methods to the core's threads (see
 // worker-store.ts for why the store lives here): the parent (the HTTP API)
 // over its own port, the delivery thread over a port it was given with
 // `connect`. Each port's answers leave in batches, one message per turn of
 // this thread's event loop; all ports' writes share one group commit.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { ClaimedMessage } from '../types.ts';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
-import { isStoreMethod, ownBytes, serializeError, type FromWorker, type StoreAnswer, type StoreCall, type StoreWorkerData, type ToWorker } from './store-rpc.ts';
+import { openStore, type ClaimedMessage, type ServedStore } from '../store/index.ts';
+import { isStoreMethod, ownBytes, serializeError, type FromWorker, type StoreAnswer, type StoreCall, type StoreWorkerData, type ToWorker } from './rpc.ts';
 
 const parent = parentPort;
 if (!parent) throw new Error('store-worker.ts runs as a worker thread (see worker-store.ts)');
@@ -48,7 +47,7 @@ function outgoing(method: string, value: unknown): unknown {
   return (value as ClaimedMessage[]).map((m) => ({ ...m, parts: m.parts.map((p) => ({ ...p, bytes: ownBytes(p.bytes) })) }));
 }
 
-function serve(store: SqliteStore, answers: Answers, [id, method, args]: StoreCall): void {
+function serve(store: ServedStore, answers: Answers, [id, method, args]: StoreCall): void {
   if (!isStoreMethod(method)) {
     answers.push([id, 0, { name: 'TypeError', message: `not a store method: ${String(method)}` }]);
     return;
@@ -67,16 +66,15 @@ function serve(store: SqliteStore, answers: Answers, [id, method, args]: StoreCa
 }
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const { options } = workerData as StoreWorkerData;
-  let store: SqliteStore;
+  const { spec } = workerData as StoreWorkerData;
+  let store: ServedStore;
   try {
-    store = openSqliteStore(options);
+    store = await openStore(spec);
   } catch (err) {
     port.postMessage({ kind: 'open_failed', error: serializeError(err) } satisfies FromWorker);
     port.close();
     return;
   }
-  await store.checkpointerStarting;
   const parentAnswers = new Answers(port);
   const connected = new Set<MessagePort>();
   port.on('message', (m: ToWorker) => {

@@ -2,9 +2,7 @@
 // (see worker-store.ts). Pure: shapes, the method list, and how errors and
 // byte arrays cross the thread boundary.
 import type { MessagePort } from 'node:worker_threads';
-import { StoreError } from '../errors.ts';
-import type { Store } from '../types.ts';
-import type { SqliteStoreOptions } from './sqlite-store.ts';
+import { StoreError, type Store, type StoreSpec } from '../store/index.ts';
 
 /** The Store methods served by the worker, plus flushed(). close() has its own message. */
 export const STORE_METHODS = [
@@ -63,7 +61,7 @@ export type FromWorker =
   | { readonly kind: 'closed'; readonly error?: SerializedError };
 
 export interface StoreWorkerData {
-  readonly options: SqliteStoreOptions;
+  readonly spec: StoreSpec;
 }
 
 export function serializeError(err: unknown): SerializedError {

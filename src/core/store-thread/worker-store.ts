@@ -10,11 +10,10 @@
 // in a worker thread, and RemoteStore (remote-store.ts) forwards the Store
 // methods to it.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript } from '../../../runtime/index.ts';
-import { StoreError } from '../errors.ts';
+import { WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript } from '../../runtime/index.ts';
+import { StoreError, type SqliteStoreOptions, type StoreSpec } from '../store/index.ts';
 import { RemoteStore } from './remote-store.ts';
-import type { SqliteStoreOptions } from './sqlite-store.ts';
-import { deserializeError, type FromWorker, type StoreWorkerData, type ToWorker } from './store-rpc.ts';
+import { deserializeError, type FromWorker, type StoreWorkerData, type ToWorker } from './rpc.ts';
 
 export class WorkerStore extends RemoteStore {
   private constructor(private readonly worker: Worker) {
@@ -24,9 +23,9 @@ export class WorkerStore extends RemoteStore {
   }
 
   /** Starts the worker and opens the store in it; rejects as openSqliteStore would (StoreOpenError, StoreVersionError codes). */
-  static async open(options: SqliteStoreOptions, readyTimeoutMs = 30_000): Promise<WorkerStore> {
+  static async open(spec: StoreSpec, readyTimeoutMs = 30_000): Promise<WorkerStore> {
     const { script, eval: isEval } = threadScript('store-worker', new URL('./store-worker.ts', import.meta.url));
-    const workerData: StoreWorkerData = { options };
+    const workerData: StoreWorkerData = { spec };
     const worker = new Worker(script, { eval: isEval, workerData, resourceLimits: WORKER_RESOURCE_LIMITS });
     const outcome = await firstMessage<FromWorker>(worker, readyTimeoutMs, 'the store thread');
     if (outcome instanceof Error || outcome.kind !== 'ready') {
@@ -65,7 +64,7 @@ export class WorkerStore extends RemoteStore {
   }
 }
 
-/** Opens the store in its worker thread (see above). */
+/** Opens the SQLite store in its worker thread (see above). */
 export function openWorkerStore(options: SqliteStoreOptions): Promise<WorkerStore> {
-  return WorkerStore.open(options);
+  return WorkerStore.open({ backend: 'sqlite', options });
 }

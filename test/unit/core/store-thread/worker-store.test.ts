@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, openWorkerStore, RemoteStore, type WorkerStore } from '../../../../src/core/store/index.ts';
-import { deserializeError, ownBytes, serializeError } from '../../../../src/core/store/sqlite/store-rpc.ts';
-import { DuplicateMessageIdError } from '../../../../src/core/store/index.ts';
-import { newMessage } from './fixtures.ts';
+import { DuplicateMessageIdError, openSqliteStore } from '../../../../src/core/store/index.ts';
+import { openWorkerStore, RemoteStore, type WorkerStore } from '../../../../src/core/store-thread/index.ts';
+import { deserializeError, ownBytes, serializeError } from '../../../../src/core/store-thread/rpc.ts';
+import { newMessage } from '../store/fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
 let dir: string;

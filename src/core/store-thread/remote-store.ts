@@ -5,30 +5,30 @@
 //
 // The channel is the store Worker itself (the thread that owns it: see
 // worker-store.ts) or a MessagePort connected to it (the delivery thread).
-// A call resolves when the store thread's SqliteStore resolves it (inserts:
+// A call resolves when the store thread's store resolves it (inserts:
 // after the durable commit), so nothing about durability changes. Errors
 // keep their STORE_ERR_* code; once the channel is gone every waiting and
 // later call fails with STORE_ERR_CLOSED.
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { StoreError } from '../errors.ts';
-import type {
-  CallbackJob,
-  CancelOutcome,
-  Carrier,
-  Category,
-  ClaimedMessage,
-  DispatchEvent,
-  DispatchOutcome,
-  IdempotencyEntry,
-  InsertOutcome,
-  LaneDepth,
-  ListFilter,
-  MessageDetail,
-  MessagePage,
-  NewMessage,
-  Store,
-} from '../types.ts';
-import { deserializeError, ownBytes, type FromWorker, type StoreCall, type StoreMethod, type ToWorker } from './store-rpc.ts';
+import {
+  StoreError,
+  type CallbackJob,
+  type CancelOutcome,
+  type Carrier,
+  type Category,
+  type ClaimedMessage,
+  type DispatchEvent,
+  type DispatchOutcome,
+  type IdempotencyEntry,
+  type InsertOutcome,
+  type LaneDepth,
+  type ListFilter,
+  type MessageDetail,
+  type MessagePage,
+  type NewMessage,
+  type Store,
+} from '../store/index.ts';
+import { deserializeError, ownBytes, type FromWorker, type StoreCall, type StoreMethod, type ToWorker } from './rpc.ts';
 
 /** What the calls travel over: the store Worker, or a port connected to it. */
 export type StoreChannel = Pick<Worker, 'postMessage' | 'on'> | MessagePort;
