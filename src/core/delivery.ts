@@ -8,7 +8,7 @@ import type { MessageIdRadix } from '../smpp/index.ts';
 import { CarrierLink, type BindState } from './carrier/carrier-link.ts';
 import { DEFAULT_SEND_RATE } from './carrier/send-rate.ts';
 import { readReceiptOutcome } from './carrier/receipt-outcome.ts';
-import type { BackoffPolicy } from './dispatch/backoff.ts';
+import type { BackoffPolicy } from '../runtime/index.ts';
 import { CarrierQueue } from './dispatch/carrier-queue.ts';
 import { DispatchJournal } from './dispatch/journal.ts';
 import { DUNNING_WINDOW_JST, type SendingWindow } from './dispatch/quiet-hours.ts';

@@ -3,3 +3,4 @@ export { type Random, SeededRandom, hashString, unitFor } from './random.ts';
 export { RunFailure } from './failure.ts';
 export { installationFrom, REPO_ROOT, RUNS_BUNDLED, bundledEntry, sourceFile, threadScript } from './installation.ts';
 export { closeThread, firstMessage, WORKER_RESOURCE_LIMITS } from './thread-start.ts';
+export { type BackoffPolicy, backoffDelay } from './backoff.ts';

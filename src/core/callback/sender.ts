@@ -9,10 +9,10 @@ import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { checkedConnector, egressPolicy, type EgressPolicy } from '../egress/index.ts';
 import type { CallbackJob, Store } from '../store/index.ts';
-import { decideRetry, type BackoffPolicy } from './backoff.ts';
+import { decideRetry, type CallbackRetryPolicy } from './backoff.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signBody } from './signature.ts';
 
-export interface CallbackPolicy extends BackoffPolicy {
+export interface CallbackPolicy extends CallbackRetryPolicy {
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;

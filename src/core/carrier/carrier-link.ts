@@ -10,9 +10,8 @@
 // submit and given back only when the caller says the outcome is durably
 // recorded, so that at any instant at most binds x window submits are on
 // the wire or answered-but-unrecorded: the bound on duplicates after a crash.
-import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
+import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppClient, type DeliverAnswer, type ReceivedMessage, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
-import { backoffDelay, type BackoffPolicy } from '../dispatch/backoff.ts';
 import type { Carrier } from '../store/index.ts';
 import { SendRate, type SendRatePolicy } from './send-rate.ts';
 import { TokenBucket } from './token-bucket.ts';

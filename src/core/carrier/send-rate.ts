@@ -19,8 +19,7 @@
 // the pause to its maximum at once, and a carrier capped at 100/s got 23/s;
 // cutting on every throttle instead made 5 % sporadic throttling at 7/s
 // collapse the rate below the traffic (both measured against the simulator).
-import type { Random } from '../../runtime/index.ts';
-import { backoffDelay, type BackoffPolicy } from '../dispatch/backoff.ts';
+import { backoffDelay, type BackoffPolicy, type Random } from '../../runtime/index.ts';
 
 export interface SendRatePolicy {
   /** The pause after a throttled answer; its attempt counts throttles without an accept between them. */

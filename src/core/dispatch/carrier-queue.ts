@@ -8,13 +8,12 @@
 // holds (so an OTP never waits behind claimed promotions); the other lanes
 // only while the buffer is shorter than what the link can take soon
 // (free slots, and at most ~200 ms at the link's current rate).
-import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
+import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import type { CarrierLink, SubmitLease } from '../carrier/carrier-link.ts';
 import { messageKeys } from '../carrier/receipt-outcome.ts';
 import type { MessageIdRadix } from '../../smpp/index.ts';
 import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type Store } from '../store/index.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { DispatchJournal } from './journal.ts';
 import { LaneBuffer } from './lane-buffer.ts';
 import { isInsideWindow, type SendingWindow } from './quiet-hours.ts';

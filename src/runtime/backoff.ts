@@ -1,7 +1,9 @@
-// Exponential back-off with jitter: attempt n waits base * 2^n, capped,
-// scaled by a factor drawn from [1 - jitter, 1]. The jitter spreads the
-// reconnects and retries of many binds so they do not arrive together.
-import type { Random } from '../../runtime/index.ts';
+// Exponential back-off with jitter, for every retry and reconnect in the
+// core (SMPP reconnects, throttled and failed submits, status callbacks):
+// attempt n waits base * 2^n, capped, scaled by a factor drawn from
+// [1 - jitter, 1]. The jitter spreads the retries of many binds or
+// receivers so they do not arrive together.
+import type { Random } from './random.ts';
 
 export interface BackoffPolicy {
   readonly baseMs: number;
