@@ -16,7 +16,7 @@ import pino from 'pino';
 import { SeededRandom, SystemClock, type Clock, type Random } from '../runtime/index.ts';
 import { buildApp } from './app.ts';
 import type { CoreConfig } from './config/index.ts';
-import type { DeliveryTuning } from './delivery.ts';
+import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';

@@ -19,7 +19,7 @@
 import { Worker } from 'node:worker_threads';
 import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig } from '../config/index.ts';
-import type { DeliveryTuning } from '../delivery.ts';
+import type { DeliveryTuning } from '../delivery/index.ts';
 import type { Carrier } from '../store/index.ts';
 import { deserializeError, type WorkerStore } from '../store-thread/index.ts';
 import type { DeliveryThreadData, FromDelivery, LinkStates, MetricsJson, ToDelivery } from './messages.ts';

@@ -8,9 +8,9 @@
 // (WorkerStore.connect), not through main.
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { BindState } from '../carrier/carrier-link.ts';
+import type { BindState } from '../carrier/index.ts';
 import type { CoreConfig } from '../config/index.ts';
-import type { DeliveryTuning } from '../delivery.ts';
+import type { DeliveryTuning } from '../delivery/index.ts';
 import type { Carrier } from '../store/index.ts';
 import type { SerializedError } from '../store-thread/index.ts';
 

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { SeededRandom, SystemClock } from '../../runtime/index.ts';
 import { CallbackSender } from '../callback/index.ts';
 import { egressPolicyOf } from '../egress/index.ts';
-import { startDelivery, type Delivery } from '../delivery.ts';
+import { startDelivery, type Delivery } from '../delivery/index.ts';
 import { CoreMetrics } from '../metrics/index.ts';
 import { RemoteStore, serializeError } from '../store-thread/index.ts';
 import type { DeliveryThreadData, FromDelivery, ToDelivery } from './messages.ts';

@@ -10,8 +10,7 @@
 // (free slots, and at most ~200 ms at the link's current rate).
 import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
-import type { CarrierLink, SubmitLease } from '../carrier/carrier-link.ts';
-import { messageKeys } from '../carrier/receipt-outcome.ts';
+import { messageKeys, type CarrierLink, type SubmitLease } from '../carrier/index.ts';
 import type { MessageIdRadix } from '../../smpp/index.ts';
 import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type Store } from '../store/index.ts';
 import type { DispatchJournal } from './journal.ts';

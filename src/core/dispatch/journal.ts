@@ -10,7 +10,7 @@
 // the hold before its batch goes out, so a receipt that raced ahead of its
 // submit_sm_resp is matched, not dropped.
 import type { Clock } from '../../runtime/index.ts';
-import { ReceiptHold } from '../carrier/receipt-hold.ts';
+import { ReceiptHold } from '../carrier/index.ts';
 import type { DispatchEvent, DispatchOutcome, ReceiptEvent, Store } from '../store/index.ts';
 
 interface Entry {

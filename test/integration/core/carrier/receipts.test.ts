@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { resolveConfig } from '../../../../src/core/config/index.ts';
-import { startDelivery, type Delivery } from '../../../../src/core/delivery.ts';
+import { startDelivery, type Delivery } from '../../../../src/core/delivery/index.ts';
 import { openSqliteStore, type NewMessage, type SqliteStore } from '../../../../src/core/store/index.ts';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
 import { buildReceipt, CommandStatus, formatMessageId, SmppServer, type ReceivedMessage, type SmppServerSession, type SubmitAnswer } from '../../../../src/smpp/index.ts';

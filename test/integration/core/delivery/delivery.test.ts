@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
-import { startDelivery, type Delivery } from '../../../../src/core/delivery.ts';
+import { startDelivery, type Delivery } from '../../../../src/core/delivery/index.ts';
 import { isFinalState, openSqliteStore, type MessageState, type NewMessage, type SqliteStore } from '../../../../src/core/store/index.ts';
 import type { RunningSimulator } from '../../../../simulator/index.ts';
 import { coreConfigFor, probeMessage, startFastSimulator, tempDir, waitUntil } from './fixture.ts';

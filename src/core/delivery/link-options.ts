@@ -1,0 +1,51 @@
+// What each carrier's link and queue are made with, from the core config
+// and the tuning: pure, so the mapping (per-bind tps to a per-link bucket,
+// reconnect bounds, held lanes) is tested without a socket.
+import type { Clock, Random } from '../../runtime/index.ts';
+import { DEFAULT_SEND_RATE, type CarrierLinkOptions } from '../carrier/index.ts';
+import { DUNNING_WINDOW_JST, type CarrierQueueOptions, type SendingWindow } from '../dispatch/index.ts';
+import type { CoreConfig } from '../config/index.ts';
+import type { Carrier, Category } from '../store/index.ts';
+import type { DeliveryTuning } from './tuning.ts';
+
+/** Lanes held outside a sending window: the tuning's, else dunning 08:00-21:00 JST when the config asks for it. */
+export function heldLanesFor(config: CoreConfig, tuning: DeliveryTuning): ReadonlyMap<Category, SendingWindow> {
+  return tuning.heldLanes ?? (config.messages.dunningQuietHours ? new Map([['dunning', DUNNING_WINDOW_JST]]) : new Map());
+}
+
+export function carrierLinkOptions(carrier: Carrier, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierLinkOptions {
+  const c = config.carriers[carrier];
+  return {
+    carrier,
+    host: c.host,
+    port: c.port,
+    systemId: c.systemId,
+    password: c.password,
+    systemType: c.systemType,
+    binds: c.binds,
+    window: c.window,
+    // The config's tps is per bind; the link's bucket covers all its binds.
+    tps: c.tps * c.binds,
+    responseTimeoutMs: c.responseTimeoutMs,
+    enquireLinkMs: c.enquireLinkMs,
+    reconnect: { baseMs: c.reconnectMinMs, maxMs: c.reconnectMaxMs, jitter: tuning.reconnectJitter },
+    throttle: { ...DEFAULT_SEND_RATE, backoff: tuning.throttleBackoff },
+    clock,
+    random: random.fork(`link:${carrier}`),
+  };
+}
+
+export function carrierQueueOptions(carrier: Carrier, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierQueueOptions {
+  return {
+    carrier,
+    sourceAddr: config.carriers[carrier].sourceAddr,
+    messageIdRadix: tuning.messageIdRadix[carrier],
+    receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000,
+    claimIntervalMs: tuning.claimIntervalMs,
+    maxTransientAttempts: tuning.maxTransientAttempts,
+    transientBackoff: tuning.transientBackoff,
+    heldLanes: heldLanesFor(config, tuning),
+    clock,
+    random: random.fork(`queue:${carrier}`),
+  };
+}

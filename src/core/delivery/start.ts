@@ -1,0 +1,158 @@
+// The delivery side of the core: carrier links, per-carrier queues, the
+// dispatch journal and the sweeps (TTL expiry, receipt deadlines), wired
+// from the core config. The API side stores messages; this side delivers
+// them. `startDelivery` recovers what a crashed predecessor left in flight
+// before it claims anything. What each link and queue is made with is
+// link-options.ts (pure); the timed sweeps are sweeps.ts.
+import type { Clock, Random } from '../../runtime/index.ts';
+import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
+import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
+import type { CoreConfig } from '../config/index.ts';
+import type { CoreMetrics } from '../metrics/index.ts';
+import { CARRIERS, type Carrier, type DispatchOutcome, type Store } from '../store/index.ts';
+import { carrierLinkOptions, carrierQueueOptions } from './link-options.ts';
+import { SILENT, type DeliveryLogger } from './logger.ts';
+import { startSweeps } from './sweeps.ts';
+import { DEFAULT_TUNING, type DeliveryTuning } from './tuning.ts';
+
+export interface DeliveryDeps {
+  readonly store: Store;
+  readonly config: CoreConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger?: DeliveryLogger;
+  readonly metrics?: CoreMetrics;
+  readonly tuning?: Partial<DeliveryTuning>;
+  /** Carriers to connect (default all three). */
+  readonly carriers?: readonly Carrier[];
+  /** Final states with a status callback were committed: the callback sender can look now instead of at its next poll. */
+  readonly onCallbacksQueued?: () => void;
+  /** A bind changed state (linkStates() reads differently now). */
+  readonly onLinkStatesChanged?: () => void;
+}
+
+export interface Delivery {
+  /** New messages were stored: look for them now rather than at the next poll. */
+  wake(carrier?: Carrier): void;
+  /** Every bind of every carrier, by state. */
+  linkStates(): Record<string, BindState['state'][]>;
+  /** At least one bind per started carrier is bound. */
+  ready(): boolean;
+  /** How many crashed-in-flight messages were put back at start. */
+  readonly recovered: number;
+  /** Stop claiming, wait (bounded) for in-flight submits to be answered and recorded. Links stay up for receipts. */
+  drain(): Promise<void>;
+  /** drain(), then unbind every link and stop the sweeps. */
+  close(): Promise<void>;
+}
+
+export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
+  const tuning: DeliveryTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const { store, clock, metrics } = deps;
+  const log = deps.logger ?? SILENT;
+  const carriers = deps.carriers ?? CARRIERS;
+
+  const recovered = await store.recoverInFlight(clock.now());
+  if (recovered > 0) log.warn({ recovered }, 'messages in flight at the last stop were put back in their lanes; unanswered segments will be sent again');
+
+  const onFinals = (finals: DispatchOutcome['finals']): void => {
+    if (deps.onCallbacksQueued && finals.some((f) => f.callback)) deps.onCallbacksQueued();
+    if (!metrics) return;
+    const now = clock.now();
+    for (const f of finals) {
+      metrics.countMessage(f.carrier, f.category, f.state);
+      metrics.deliveryLatency.observe({ carrier: f.carrier, category: f.category, state: f.state }, Math.max(0, now - f.acceptedAt) / 1000);
+    }
+  };
+  const onError = (err: unknown): void => log.error({ err }, 'delivery store write failed');
+  const journal = new DispatchJournal(store, clock, { onFinals, onError }, tuning.receiptHoldMs);
+
+  const links = new Map<Carrier, CarrierLink>();
+  const queues = new Map<Carrier, CarrierQueue>();
+  for (const carrier of carriers) {
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, onError });
+    links.set(carrier, link);
+    queues.set(carrier, queue);
+  }
+
+  metrics?.readSendRates(() => [...links].map(([carrier, link]) => [carrier, link.tps] as const));
+  for (const link of links.values()) link.start();
+  for (const q of queues.values()) q.start();
+  const sweeps = startSweeps({ store, clock, journal, log, metrics, sweepIntervalMs: tuning.sweepIntervalMs, laneDepthIntervalMs: tuning.laneDepthIntervalMs, onFinals, onError });
+
+  let draining: Promise<void> | undefined;
+  const drain = (): Promise<void> => {
+    draining ??= (async () => {
+      await Promise.all([...queues.values()].map((q) => q.drain(tuning.drainTimeoutMs)));
+      await journal.idle();
+    })();
+    return draining;
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    recovered,
+    wake: (carrier) => {
+      if (carrier) queues.get(carrier)?.wake();
+      else for (const q of queues.values()) q.wake();
+    },
+    linkStates: () => Object.fromEntries([...links].map(([c, l]) => [c, l.bindStates()])),
+    ready: () => [...links.values()].every((l) => l.boundCount > 0),
+    drain,
+    close: () => {
+      closing ??= (async () => {
+        await drain();
+        sweeps.stop();
+        await Promise.all([...links.values()].map((l) => l.close()));
+        await journal.idle();
+      })();
+      return closing;
+    },
+  };
+}
+
+interface PairDeps {
+  readonly store: Store;
+  readonly config: CoreConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly tuning: DeliveryTuning;
+  readonly log: DeliveryLogger;
+  readonly journal: DispatchJournal;
+  readonly metrics?: CoreMetrics;
+  readonly onError: (err: unknown) => void;
+  readonly onLinkStatesChanged?: () => void;
+}
+
+/** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
+function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; queue: CarrierQueue } {
+  const { store, config, clock, random, tuning, log, journal, metrics, onError } = deps;
+  const radix = tuning.messageIdRadix[carrier];
+  const ref: { queue?: CarrierQueue } = {};
+  const link = new CarrierLink(carrierLinkOptions(carrier, config, tuning, clock, random), {
+    onDeliver: async (m) => {
+      const r = readReceiptOutcome(m.fields, radix);
+      if (r.kind !== 'final') return 0;
+      metrics?.countReceipt(carrier, r.outcome);
+      // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
+      await journal.push({ kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
+      return 0;
+    },
+    onCapacity: () => ref.queue?.wake(),
+    onBindState: (index, state, detail) => {
+      metrics?.setLinkState(carrier, index, state);
+      deps.onLinkStatesChanged?.();
+      if (state === 'reconnecting') log.warn({ carrier, bind: index, detail }, 'SMPP bind lost; reconnecting');
+      else if (state === 'bound') log.info({ carrier, bind: index }, 'SMPP bind up');
+    },
+  });
+  const queue = new CarrierQueue(carrierQueueOptions(carrier, config, tuning, clock, random), store, link, journal, {
+    onSubmitResult: (car, status, latencyMs) => {
+      metrics?.countSubmitResponse(car, status);
+      metrics?.submitLatency.observe({ carrier: car }, latencyMs / 1000);
+    },
+    onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
+    onError,
+  });
+  ref.queue = queue;
+  return { link, queue };
+}
