@@ -1,7 +1,8 @@
 // Building the HTTP app from injected parts, so tests drive it with
 // `app.inject` on a ManualClock and any Store, and `startCore` wires the
-// real ones. Plugins load in order: problem rendering, JSON body, auth,
-// OpenAPI; then routes.
+// real ones. Each plugin names the plugins it depends on, so fastify
+// refuses a registration order that would break one (a route plugin
+// before auth, say) at startup instead of at the first request.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Clock } from '../runtime/index.ts';

@@ -88,4 +88,4 @@ async function authPlugin(app: FastifyInstance, opts: { keys: TenantKeys }): Pro
   });
 }
 
-export const auth = fp(authPlugin, { name: 'denpa-auth', fastify: '5.x' });
+export const auth = fp(authPlugin, { name: 'denpa-auth', fastify: '5.x', dependencies: ['denpa-problem'] });

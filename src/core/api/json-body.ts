@@ -52,4 +52,4 @@ async function jsonBodyPlugin(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'buffer' }, parse);
 }
 
-export const jsonBody = fp(jsonBodyPlugin, { name: 'denpa-json-body', fastify: '5.x' });
+export const jsonBody = fp(jsonBodyPlugin, { name: 'denpa-json-body', fastify: '5.x', dependencies: ['denpa-problem'] });

@@ -37,4 +37,4 @@ async function queryEncodingPlugin(app: FastifyInstance): Promise<void> {
   });
 }
 
-export const queryEncoding = fp(queryEncodingPlugin, { name: 'denpa-query-encoding', fastify: '5.x' });
+export const queryEncoding = fp(queryEncodingPlugin, { name: 'denpa-query-encoding', fastify: '5.x', dependencies: ['denpa-problem'] });

@@ -2,6 +2,7 @@
 // routes themselves are in accept-routes.ts (POST one, POST batch) and
 // lookup-routes.ts (GET one, GET list, DELETE).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import { ApiError } from '../errors.ts';
 import { acceptRoutes, type AcceptRoutesOptions } from './accept-routes.ts';
@@ -9,7 +10,7 @@ import { lookupRoutes } from './lookup-routes.ts';
 
 export type MessageRoutesOptions = AcceptRoutesOptions;
 
-export async function messageRoutes(app: FastifyInstance, opts: MessageRoutesOptions): Promise<void> {
+async function messageRoutesPlugin(app: FastifyInstance, opts: MessageRoutesOptions): Promise<void> {
   // Callback style: no promise per request.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
@@ -36,3 +37,16 @@ export async function messageRoutes(app: FastifyInstance, opts: MessageRoutesOpt
   await app.register(acceptRoutes, opts);
   await app.register(lookupRoutes, { store: opts.store, clock: opts.clock, metrics: opts.metrics });
 }
+
+/**
+ * Encapsulated (its hooks and rate limit stay inside), and named with what
+ * it needs registered first: errors render as problem+json, bodies parse
+ * strictly, queries are checked, keys authenticate, and the OpenAPI
+ * document sees its routes.
+ */
+export const messageRoutes = fp(messageRoutesPlugin, {
+  name: 'denpa-message-routes',
+  fastify: '5.x',
+  encapsulate: true,
+  dependencies: ['denpa-problem', 'denpa-json-body', 'denpa-query-encoding', 'denpa-auth', '@fastify/swagger'],
+});

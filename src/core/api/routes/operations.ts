@@ -1,5 +1,6 @@
 // Liveness, readiness, Prometheus metrics and the OpenAPI document.
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CoreMetrics } from '../../metrics/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -19,7 +20,7 @@ export interface OperationRoutesOptions {
   readonly readiness?: ReadinessProbe;
 }
 
-export async function operationRoutes(plain: FastifyInstance, opts: OperationRoutesOptions): Promise<void> {
+async function operationRoutesPlugin(plain: FastifyInstance, opts: OperationRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
 
   // No key on these: probes and scrapers call them (security: [] in the document).
@@ -80,3 +81,11 @@ export async function operationRoutes(plain: FastifyInstance, opts: OperationRou
 
   app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', hide: true } }, async () => app.swagger());
 }
+
+/** Encapsulated; errors render as problem+json and the OpenAPI document sees its routes. */
+export const operationRoutes = fp(operationRoutesPlugin, {
+  name: 'denpa-operation-routes',
+  fastify: '5.x',
+  encapsulate: true,
+  dependencies: ['denpa-problem', '@fastify/swagger'],
+});
