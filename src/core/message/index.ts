@@ -18,5 +18,7 @@ export {
   type PlanResult,
   type SegmentResult,
 } from './segmentation.ts';
-export { CATEGORIES, categoryPriority, isCategory, type Category } from './category.ts';
-export { carrierForNumber, defaultRoutingTable, type Carrier, CARRIERS, type RoutePrefix } from './routing.ts';
+// The words every room of the core uses for carriers and categories: the
+// shared vocabulary's, so the core, simulator, harness and scenarios agree.
+export { CATEGORIES, categoryPriority, isCategory, type Category, CARRIERS, isCarrier, type Carrier } from '../../domain/index.ts';
+export { carrierForNumber, defaultRoutingTable, type RoutePrefix } from './routing.ts';

@@ -1,11 +1,8 @@
 // Prefix routing: the longest configured prefix of the domestic number
 // names the carrier. Number portability makes the prefix only a hint; an
 // MNP lookup replaces this in a later issue.
-import { hasMobilePrefix, homeCarrierOfDigit, MOBILE_PREFIXES } from '../../domain/index.ts';
+import { hasMobilePrefix, homeCarrierOfDigit, MOBILE_PREFIXES, type Carrier } from '../../domain/index.ts';
 import { domesticForm } from './phone-number.ts';
-
-export const CARRIERS = ['docomo', 'au', 'softbank'] as const;
-export type Carrier = (typeof CARRIERS)[number];
 
 export interface RoutePrefix {
   /** Domestic digits, e.g. "0901". */

@@ -6,12 +6,12 @@
 // Durability: every method that writes resolves only after its transaction
 // has committed (group commit: concurrent callers share one transaction).
 
-export const CARRIERS = ['docomo', 'au', 'softbank'] as const;
-export type Carrier = (typeof CARRIERS)[number];
+import type { Carrier, Category } from '../message/index.ts';
 
-/** In priority order: index 0 is served first (lane priority = index). */
-export const CATEGORIES = ['otp', 'notice', 'dunning', 'promotion'] as const;
-export type Category = (typeof CATEGORIES)[number];
+// The words come from the message room (which takes them from the shared
+// vocabulary); the store's door passes them on to its callers. CATEGORIES
+// is in priority order: index 0 is served first (lane priority = index).
+export { CARRIERS, CATEGORIES, type Carrier, type Category } from '../message/index.ts';
 
 export type Encoding = 'GSM-7' | 'UCS-2';
 
