@@ -15,8 +15,8 @@
 // ones it writes (MESSAGE_TLVS).
 
 import { CommandId, type CommandName } from './constants.ts';
-import type { Pdu } from './pdu.ts';
-import { MESSAGE_TLVS, type TlvKind } from './pdu-writer.ts';
+import { MESSAGE_TLVS, type TlvKind } from './message-tlvs.ts';
+import type { Pdu } from './pdu-fields.ts';
 
 /** MESSAGE_TLVS by tag. */
 const TLVS = new Map<number, { name: string; kind: TlvKind }>(Object.entries(MESSAGE_TLVS).map(([name, { tag, kind }]) => [tag, { name, kind }]));
