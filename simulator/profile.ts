@@ -8,6 +8,7 @@ import { Distribution, distributionProblems } from './distribution.ts';
 import { resolveStatus } from './injected-status.ts';
 import type { FieldProblem } from './errors.ts';
 import type { CarrierName } from './carrier.ts';
+import { LONG_MESSAGE_LIMITS } from '../src/domain/index.ts';
 
 const share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 const count = (description: string, maximum = 1_000_000) => Type.Integer({ minimum: 0, maximum, description });
@@ -112,7 +113,7 @@ export function defaultProfile(carrier: CarrierName): CarrierProfile {
       maxAttempts: 5,
       utcOffsetMinutes: 0,
     },
-    longMessages: { maxSegments: 10, maxUcs2Chars: 670, maxGsmChars: 1530, reassemblyTimeoutMs: 60_000 },
+    longMessages: { ...LONG_MESSAGE_LIMITS[carrier], reassemblyTimeoutMs: 60_000 },
   };
 }
 

@@ -7,7 +7,7 @@
 //
 // Lengths follow real traffic: OTPs and notices fit one UCS-2 segment or
 // two; dunning runs two to four; promotions run from one segment to long
-// SMS of 300-600 characters (the carriers accept up to 670 since 2019).
+// SMS of 300-600 characters (since 2019 the carriers accept up to 660 full-width characters at docomo, 670 at au and SoftBank).
 import { Faker, ja, en, base } from '@faker-js/faker';
 
 export type MessageCategory = 'otp' | 'notice' | 'dunning' | 'promotion';

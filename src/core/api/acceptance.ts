@@ -3,7 +3,7 @@
 // deadlines fixed. Pure: the caller supplies the time and the id.
 import type { CoreConfig } from '../config/index.ts';
 import { callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
-import { carrierForNumber, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
+import { carrierForNumber, carrierLengthProblem, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
 import type { MessagePart, NewMessage } from '../store/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import type { FieldError } from './errors.ts';
@@ -52,6 +52,8 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
 
   const carrier = number?.ok ? carrierForNumber(number.canonical, ctx.config.routing) : undefined;
   if (number?.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
+  const tooLong = carrier && encoded?.ok ? carrierLengthProblem(carrier, encoded.encoding, encoded.characters, encoded.units) : undefined;
+  if (tooLong) errors.push({ field: `${prefix}text`, message: tooLong });
 
   if (typeof loose.callback_url === 'string') {
     const problem = LONE_SURROGATE.test(loose.callback_url) ? SURROGATE_MESSAGE : callbackUrlProblem(loose.callback_url, egressPolicyOf(ctx.config.egress.allow));

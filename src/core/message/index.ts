@@ -22,3 +22,4 @@ export {
 // shared vocabulary's, so the core, simulator, harness and scenarios agree.
 export { CATEGORIES, categoryPriority, isCategory, type Category, CARRIERS, isCarrier, type Carrier } from '../../domain/index.ts';
 export { carrierForNumber, defaultRoutingTable, type RoutePrefix } from './routing.ts';
+export { carrierLengthProblem } from './carrier-limits.ts';

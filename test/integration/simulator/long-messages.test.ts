@@ -37,8 +37,8 @@ async function probes(): Promise<Probe[]> {
 }
 
 describe('long messages', () => {
-  it('reassembles UDH segments with an 8-bit reference (670 UCS-2 characters, out of order)', async () => {
-    const parts = chunks(probeText(1, 670), 67);
+  it('reassembles UDH segments with an 8-bit reference (660 UCS-2 characters, docomo\'s limit, out of order)', async () => {
+    const parts = chunks(probeText(1, 660), 66);
     expect(parts).toHaveLength(10);
     const order = [3, 0, 9, 1, 2, 8, 4, 5, 7, 6];
     const rs = [];
@@ -95,8 +95,8 @@ describe('long messages', () => {
     expect(await probes()).toMatchObject([{ seq: 4, intact: true }]);
   });
 
-  it('rejects more than 670 UCS-2 characters with ESME_RINVMSGLEN', async () => {
-    const r = await c.client.submit({ ...base, data_coding: DataCoding.UCS2, message_payload: ucs2(probeText(5, 671)) });
+  it('rejects more than docomo\'s 660 UCS-2 characters with ESME_RINVMSGLEN', async () => {
+    const r = await c.client.submit({ ...base, data_coding: DataCoding.UCS2, message_payload: ucs2(probeText(5, 661)) });
     expect(r).toEqual({ ok: false, commandStatus: CommandStatus.ESME_RINVMSGLEN });
     expect(await probes()).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe('long messages', () => {
       short_message: Buffer.concat([encodeConcatUdh({ ref: 9, refBits: 8, total: 11, seq: 1 }), ucs2('あ')]),
     });
     expect(r.commandStatus).toBe(CommandStatus.ESME_RINVMSGLEN);
-    // 10 segments of 100 characters: the 7th passes 670 and is refused; the 6 before get REJECTD receipts.
+    // 10 segments of 100 characters: the 7th passes 660 and is refused; the 6 before get REJECTD receipts.
     const fat = 'い'.repeat(100);
     const before = c.receipts.length;
     const rs = [];

@@ -91,3 +91,11 @@ describe('configuration file', () => {
     expect(cfg.profiles.docomo).toEqual(defaultProfile('docomo'));
   });
 });
+
+describe('long messages', () => {
+  it('default to what each carrier accepts: docomo 660 full-width characters, au and SoftBank 670, 10 segments', () => {
+    expect(defaultProfile('docomo').longMessages).toMatchObject({ maxSegments: 10, maxUcs2Chars: 660, maxGsmChars: 1530 });
+    expect(defaultProfile('au').longMessages).toMatchObject({ maxSegments: 10, maxUcs2Chars: 670, maxGsmChars: 1530 });
+    expect(defaultProfile('softbank').longMessages).toMatchObject({ maxSegments: 10, maxUcs2Chars: 670, maxGsmChars: 1530 });
+  });
+});

@@ -3,12 +3,13 @@ import { ManualClock } from '../../../src/runtime/index.ts';
 import { defaultProfile } from '../../../simulator/profile.ts';
 import { Reassembler, type Segment } from '../../../simulator/reassembly.ts';
 
-const limits = defaultProfile('docomo').longMessages;
+// au's limits (670 full-width characters); docomo's 660 has a test of its own.
+const limits = defaultProfile('au').longMessages;
 
-function setup(maxOpenSets?: number) {
+function setup(maxOpenSets?: number, carrierLimits = limits) {
   const clock = new ManualClock();
   const expired: string[][] = [];
-  const r = new Reassembler<string>(clock, () => limits, (parts) => expired.push(parts), maxOpenSets);
+  const r = new Reassembler<string>(clock, () => carrierLimits, (parts) => expired.push(parts), maxOpenSets);
   return { clock, r, expired };
 }
 
@@ -61,6 +62,15 @@ describe('reassembly', () => {
     const done = r.add(seg(10, 10, t));
     expect(done.kind).toBe('complete');
     if (done.kind === 'complete') expect(done.text).toHaveLength(670);
+  });
+
+  it('docomo stops at 660 UCS-2 characters: 10 segments of 66 pass, a 67th character in the last is refused', () => {
+    const { r } = setup(undefined, defaultProfile('docomo').longMessages);
+    for (let i = 1; i < 10; i++) expect(r.add(seg(i, 10, 'あ'.repeat(66))).kind).toBe('pending');
+    expect(r.add(seg(10, 10, 'あ'.repeat(66))).kind).toBe('complete');
+    const { r: over } = setup(undefined, defaultProfile('docomo').longMessages);
+    for (let i = 1; i < 10; i++) expect(over.add(seg(i, 10, 'あ'.repeat(66))).kind).toBe('pending');
+    expect(over.add(seg(10, 10, 'あ'.repeat(67)))).toMatchObject({ kind: 'rejected', reason: 'too-long' });
   });
 
   it('rejects the segment that goes past 670 UCS-2 characters, and the rest of its set', () => {

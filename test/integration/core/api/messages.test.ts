@@ -93,6 +93,7 @@ describe('POST /v1/messages', () => {
     [{ text: '' }, 'text', /length/],
     [{ text: 'x'.repeat(1531) }, 'text', /10 segments/],
     [{ text: 'あ'.repeat(671) }, 'text', /10 segments/],
+    [{ to: '090-1234-5678', text: 'あ'.repeat(661) }, 'text', /docomo accepts at most 660 UCS-2 units/],
     [{ text: 42 }, 'text', /string/],
     [{ category: 'marketing' }, 'category', /one of: otp, notice, dunning, promotion/],
     [{ category: undefined }, 'category', /required/],

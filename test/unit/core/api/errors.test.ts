@@ -93,6 +93,19 @@ describe('acceptMessage', () => {
     expect(past.message.scheduledAt).toBeUndefined();
   });
 
+  it('follows the routed carrier\'s long-message limit: docomo 660 full-width characters, au and SoftBank 670', () => {
+    const text = (n: number): string => 'あ'.repeat(n);
+    // 0901… routes to docomo, 0805… to au, 0708… to softbank (the home-carrier table).
+    expect(acceptMessage({ to: '09012345678', text: text(660), category: 'notice' }, ctx).ok).toBe(true);
+    const docomo = acceptMessage({ to: '09012345678', text: text(661), category: 'notice' }, ctx);
+    expect(docomo).toEqual({ ok: false, errors: [{ field: 'text', message: 'is 661 characters (661 UCS-2 units); docomo accepts at most 660 UCS-2 units in one long message' }] });
+    expect(acceptMessage({ to: '08051234567', text: text(661), category: 'notice' }, ctx).ok).toBe(true);
+    expect(acceptMessage({ to: '07081234567', text: text(670), category: 'notice' }, ctx).ok).toBe(true);
+    // Over 670 the 10-segment rule refuses first, for every carrier.
+    const au = acceptMessage({ to: '08051234567', text: text(671), category: 'notice' }, ctx);
+    expect(au.ok ? [] : au.errors.map((e) => e.message)).toEqual([expect.stringContaining('the limit is 10 segments')]);
+  });
+
   it('collects every problem with its prefix', () => {
     const a = acceptMessage({ to: '0312345678', text: 'あ'.repeat(700), category: 'otp', callback_url: 'mailto:x@y', ttl_seconds: 9_999_999 }, ctx, 'messages[2].');
     expect(a.ok).toBe(false);
