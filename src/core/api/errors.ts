@@ -21,6 +21,7 @@ export const API_ERRORS = {
   API_ERR_TOO_LARGE: { status: 413, title: 'Request body too large', slug: 'too-large' },
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json', slug: 'unsupported-media-type' },
   API_ERR_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request', slug: 'idempotency-mismatch' },
+  API_ERR_OPTED_OUT: { status: 422, title: 'The recipient opted out of promotions', slug: 'opted-out' },
   API_ERR_RATE_LIMITED: { status: 429, title: 'Rate limit exceeded', slug: 'rate-limited' },
   API_ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large', slug: 'headers-too-large' },
   API_ERR_INTERNAL: { status: 500, title: 'Internal error', slug: 'internal' },

@@ -26,6 +26,8 @@ import {
   type MessageDetail,
   type MessagePage,
   type NewMessage,
+  type OptOutPage,
+  type OptOutSource,
   type Store,
 } from '../store/index.ts';
 import { deserializeError, ownBytes, type FromWorker, type StoreCall, type StoreMethod, type ToWorker } from './rpc.ts';
@@ -149,6 +151,22 @@ export class RemoteStore implements Store {
 
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
     return this.call('cancelMessage', [tenant, id, now]);
+  }
+
+  addOptOuts(tenant: string, numbers: readonly string[], at: number, source: OptOutSource): Promise<number> {
+    return this.call('addOptOuts', [tenant, numbers, at, source]);
+  }
+
+  removeOptOuts(tenant: string, numbers: readonly string[]): Promise<number> {
+    return this.call('removeOptOuts', [tenant, numbers]);
+  }
+
+  optedOut(tenant: string, numbers: readonly string[]): Promise<string[]> {
+    return this.call('optedOut', [tenant, numbers]);
+  }
+
+  listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
+    return this.call('listOptOuts', [tenant, cursor, limit]);
   }
 
   claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]> {

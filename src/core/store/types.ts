@@ -259,6 +259,24 @@ export interface LaneDepth {
   readonly depth: number;
 }
 
+// ---------------------------------------------------------------- opt-outs
+
+/** How a number came onto a tenant's opt-out list. */
+export type OptOutSource = 'api' | 'mo';
+
+/** A number (canonical, 81…) that asked a tenant to send it no more promotions. */
+export interface OptOut {
+  readonly number: string;
+  readonly at: number;
+  readonly source: OptOutSource;
+}
+
+export interface OptOutPage {
+  readonly optOuts: OptOut[];
+  /** The last number of this page when there may be more; pass it back as the cursor. */
+  readonly nextCursor: string | null;
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -275,6 +293,16 @@ export interface Store {
   listMessages(tenant: string, filter: ListFilter, cursor: string | undefined, limit: number): Promise<MessagePage>;
   /** Cancel a message still waiting in its lane (state accepted). Writes the canceled callback. */
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome>;
+
+  // -- opt-outs (promotions only; OTP, notices and dunning are not affected)
+  /** Put numbers on a tenant's list; a number already there keeps its first entry. Resolves with how many were new. */
+  addOptOuts(tenant: string, numbers: readonly string[], at: number, source: OptOutSource): Promise<number>;
+  /** Take numbers off a tenant's list; resolves with how many were on it. */
+  removeOptOuts(tenant: string, numbers: readonly string[]): Promise<number>;
+  /** Which of `numbers` are on the tenant's list (a read, for the accept path). */
+  optedOut(tenant: string, numbers: readonly string[]): Promise<string[]>;
+  /** The tenant's list in number order, `limit` (1..1000) per page after `cursor`. */
+  listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage>;
 
   // -- callback outbox
   /**

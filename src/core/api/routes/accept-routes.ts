@@ -44,6 +44,21 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
   const { store, clock, config, metrics, newId } = opts;
   const contextAt = (tenant: string, now: number): AcceptContext => ({ tenant, now, id: newId(now), config });
 
+  /**
+   * A promotion to a number on the tenant's opt-out list is refused (422,
+   * every such number named), so the whole request changes nothing: the
+   * sender learns it at once and no message ends rejected later. Only
+   * promotions pay for the lookup.
+   */
+  async function refuseOptedOut(tenant: string, messages: readonly NewMessage[], items: readonly { prefix: string }[]): Promise<void> {
+    const promotions = messages.flatMap((m, i) => (m.category === 'promotion' ? [{ to: m.to, prefix: items[i]!.prefix }] : []));
+    if (promotions.length === 0) return;
+    const listed = new Set(await store.optedOut(tenant, promotions.map((p) => p.to)));
+    if (listed.size === 0) return;
+    const errors = promotions.filter((p) => listed.has(p.to)).map((p) => ({ field: `${p.prefix}to`, message: `${p.to} opted out of promotions from this tenant` }));
+    throw new ApiError('API_ERR_OPTED_OUT', `${errors.length} recipient(s) opted out of promotions; nothing was accepted`, errors.slice(0, MAX_FIELD_ERRORS));
+  }
+
   /** Shared by single and batch: idempotency, acceptance, one durable insert. */
   async function accept<T>(
     request: FastifyRequest,
@@ -77,6 +92,7 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
       if (errors.length >= MAX_FIELD_ERRORS) break;
     }
     if (errors.length > 0) throw validationError(errors);
+    await refuseOptedOut(tenant.name, messages, items);
     const answer = answerOf(answers);
     // The stored answer is serialised only when a key asks for it.
     const entry = key !== undefined ? { tenant: tenant.name, key, requestHash: hash, status: 202, body: JSON.stringify(answer), createdAt: now } : undefined;

@@ -1,12 +1,13 @@
-// /v1/messages: every route behind the tenant's key and rate limit. The
-// routes themselves are in accept-routes.ts (POST one, POST batch) and
-// lookup-routes.ts (GET one, GET list, DELETE).
+// /v1: every tenant route behind the tenant's key and rate limit. The
+// routes themselves are in accept-routes.ts (POST one, POST batch),
+// lookup-routes.ts (GET one, GET list, DELETE) and opt-out-routes.ts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import { ApiError } from '../errors.ts';
 import { acceptRoutes, type AcceptRoutesOptions } from './accept-routes.ts';
 import { lookupRoutes } from './lookup-routes.ts';
+import { optOutRoutes } from './opt-out-routes.ts';
 
 export type MessageRoutesOptions = AcceptRoutesOptions;
 
@@ -36,6 +37,7 @@ async function messageRoutesPlugin(app: FastifyInstance, opts: MessageRoutesOpti
   });
   await app.register(acceptRoutes, opts);
   await app.register(lookupRoutes, { store: opts.store, clock: opts.clock, metrics: opts.metrics });
+  await app.register(optOutRoutes, { store: opts.store, clock: opts.clock });
 }
 
 /**

@@ -113,6 +113,20 @@ CREATE TABLE callbacks (
 CREATE INDEX callbacks_due ON callbacks (due_at) WHERE state = 'pending';
 `,
   },
+  {
+    // Per-tenant opt-out list for promotions (the anti-spam law's refusal):
+    // looked up by (tenant, number) at accept, listed in number order.
+    version: 2,
+    sql: `
+CREATE TABLE opt_outs (
+  tenant TEXT NOT NULL,
+  number TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (tenant, number)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -21,6 +21,8 @@ import type {
   MessageDetail,
   MessagePage,
   NewMessage,
+  OptOutPage,
+  OptOutSource,
   Store,
 } from '../types.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -28,6 +30,7 @@ import { type CallbackRow, type MessageRow, type SegmentRow, type TransitionRow,
 import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';
+import { OptOutTable } from './opt-outs.ts';
 
 export interface SqliteStoreOptions {
   /** Directory holding denpa.db (created if missing); ':memory:' for tests that need no file. */
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly writer: GroupCommit;
   private readonly transitions: MessageTransitions;
+  private readonly optOuts: OptOutTable;
   private readonly s;
   private readonly file: string;
   private checkpointer: Checkpointer | undefined;
@@ -90,6 +94,7 @@ export class SqliteStore implements Store {
       walPath: memory || options.fsync === false ? undefined : `${file}-wal`,
     });
     this.transitions = new MessageTransitions(this.db);
+    this.optOuts = new OptOutTable(this.db);
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.s = {
       insertMessage: p(
@@ -195,6 +200,24 @@ export class SqliteStore implements Store {
 
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
     return this.writer.submit(() => this.transitions.cancel(tenant, id, now));
+  }
+
+  // ------------------------------------------------------------------ opt-outs
+
+  addOptOuts(tenant: string, numbers: readonly string[], at: number, source: OptOutSource): Promise<number> {
+    return this.writer.submit(() => this.optOuts.add(tenant, numbers, at, source));
+  }
+
+  removeOptOuts(tenant: string, numbers: readonly string[]): Promise<number> {
+    return this.writer.submit(() => this.optOuts.remove(tenant, numbers));
+  }
+
+  async optedOut(tenant: string, numbers: readonly string[]): Promise<string[]> {
+    return this.optOuts.optedOut(tenant, numbers);
+  }
+
+  async listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
+    return this.optOuts.page(tenant, cursor, limit);
   }
 
   // ------------------------------------------------------------------ callbacks

@@ -75,6 +75,29 @@ function probes(): Record<string, Probe[]> {
       { method: 'DELETE', url: `/v1/messages/${own}`, headers: auth() },
       { method: 'DELETE', url: `/v1/messages/${own}`, headers: auth() },
     ],
+    'post /v1/opt-outs': [
+      { method: 'POST', url: '/v1/opt-outs', headers: json({}), payload: { numbers: ['09087654321'] } },
+      { method: 'POST', url: '/v1/opt-outs', payload: { numbers: ['09087654321'] } },
+      { method: 'POST', url: '/v1/opt-outs', headers: json({}), payload: { numbers: ['03-1234-5678'] } },
+      { method: 'POST', url: '/v1/opt-outs', headers: json({}), payload: { numbers: ['09012345678'.repeat(400)] } },
+      { method: 'POST', url: '/v1/opt-outs', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'hi' },
+    ],
+    'get /v1/opt-outs': [
+      { method: 'GET', url: '/v1/opt-outs', headers: auth() },
+      { method: 'GET', url: '/v1/opt-outs' },
+      { method: 'GET', url: '/v1/opt-outs?limit=0', headers: auth() },
+    ],
+    'get /v1/opt-outs/{number}': [
+      { method: 'GET', url: '/v1/opt-outs/09087654321', headers: auth() },
+      { method: 'GET', url: '/v1/opt-outs/09087654321' },
+      { method: 'GET', url: '/v1/opt-outs/0312345678', headers: auth() },
+    ],
+    'delete /v1/opt-outs/{number}': [
+      { method: 'DELETE', url: '/v1/opt-outs/09087654321' },
+      { method: 'DELETE', url: '/v1/opt-outs/0312345678', headers: auth() },
+      { method: 'DELETE', url: '/v1/opt-outs/09087654321', headers: auth() },
+      { method: 'DELETE', url: '/v1/opt-outs/09087654321', headers: auth() },
+    ],
     'get /healthz': [{ method: 'GET', url: '/healthz' }],
     'get /readyz': [{ method: 'GET', url: '/readyz' }],
     'get /metrics': [{ method: 'GET', url: '/metrics' }],
@@ -120,7 +143,8 @@ it('health, readiness and metrics need no key; every /v1 route needs the bearer 
       } else {
         expect(op.security, `${method} ${path}`).toEqual([]);
       }
-      if (method === 'post') expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), `${method} ${path}`).toBe(true);
+      // Adding to the opt-out list is idempotent by itself (a repeat adds nothing), so only the message POSTs take a key.
+      if (method === 'post' && path.startsWith('/v1/messages')) expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), `${method} ${path}`).toBe(true);
     }
   }
 });

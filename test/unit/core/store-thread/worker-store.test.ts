@@ -49,6 +49,18 @@ describe('WorkerStore', () => {
     expect(await store.pendingCallbackCount()).toBe(1);
   });
 
+  it('serves the opt-out list: add (new ones counted), look up, page, remove, per tenant', async () => {
+    store = await openWorkerStore({ dataDir: dir });
+    expect(await store.addOptOuts('default', ['819012345678', '818051234567'], T0, 'api')).toBe(2);
+    expect(await store.addOptOuts('default', ['819012345678'], T0 + 1, 'mo')).toBe(0);
+    expect(await store.optedOut('default', ['819012345678', '817081234567'])).toEqual(['819012345678']);
+    expect(await store.optedOut('other', ['819012345678'])).toEqual([]);
+    expect(await store.listOptOuts('default', undefined, 1)).toEqual({ optOuts: [{ number: '818051234567', at: T0, source: 'api' }], nextCursor: '818051234567' });
+    expect(await store.listOptOuts('default', '818051234567', 10)).toEqual({ optOuts: [{ number: '819012345678', at: T0, source: 'api' }], nextCursor: null });
+    expect(await store.removeOptOuts('default', ['819012345678', '817081234567'])).toBe(1);
+    expect(await store.optedOut('default', ['819012345678'])).toEqual([]);
+  });
+
   it('a duplicate id fails alone with its store code; the others of the same turn commit', async () => {
     store = await openWorkerStore({ dataDir: dir });
     const a = newMessage();
