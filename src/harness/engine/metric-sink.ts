@@ -8,8 +8,8 @@
 // the histogram's bucket width: at most 0.1% of the value (plus 1 µs).
 
 import * as hdr from 'hdr-histogram-js';
-import type { MetricType } from '../judge/threshold.ts';
-import { percentileOf } from '../judge/threshold.ts';
+import type { MetricType } from '../thresholds/index.ts';
+import { percentileOf } from '../thresholds/index.ts';
 
 export type MetricContains = 'default' | 'time' | 'data';
 

@@ -3,7 +3,7 @@
 // projection of a result into k6's handleSummary data plus denpa's extras.
 
 import { createHash } from 'node:crypto';
-import { evaluateThreshold, percentilesNeeded, type MetricThresholds } from '../judge/threshold.ts';
+import { evaluateThreshold, percentilesNeeded, type MetricThresholds } from '../thresholds/index.ts';
 import type { IntervalEntry, IntervalRecord, MetricSnapshot } from './metric-registry.ts';
 import { INTERVAL_PERCENTILES } from './metric-registry.ts';
 import { decodeHistogram, isEmpty, mergeSinks, sinkValues, trendPercentile, type MetricContains } from './metric-sink.ts';

@@ -26,5 +26,4 @@ export {
   type ScenarioJudgement,
 } from './gate-sheet.ts';
 export { writeBaseline, readBaseline, readBaselines, DEFAULT_BASELINE_DIR } from './baseline-file.ts';
-export { parseThresholds, parseThresholdExpression, parseMetricKey, cannotFail, ThresholdSyntaxError } from './threshold.ts';
 export { BaselineInvalidError, BaselineNameError } from './errors.ts';

@@ -1,5 +1,5 @@
 import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec, ThresholdVerdict, Verdict } from '../report/index.ts';
-import { compare, parseMetricKey, parseThresholds, type MetricType } from './threshold.ts';
+import { compare, parseMetricKey, parseThresholds, type MetricType } from '../thresholds/index.ts';
 
 // A run's SLA verdict: every threshold of the scenario, over the engine's
 // metrics and the delivery metrics computed after the run, with the figure

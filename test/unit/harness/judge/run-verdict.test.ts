@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor, judgeRun, splitThresholds, ThresholdSyntaxError } from '../../../../src/harness/judge/index.ts';
+import { exitCodeFor, judgeRun, splitThresholds } from '../../../../src/harness/judge/index.ts';
+import { ThresholdSyntaxError } from '../../../../src/harness/thresholds/index.ts';
 import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec } from '../../../../src/harness/report/index.ts';
 
 const trend = (values: Record<string, number>): SummaryMetric => ({ type: 'trend', contains: 'time', values });
