@@ -1,4 +1,4 @@
-import type { Carrier, DeliveryBreakdown, DeliveryResult, MessageCategory, SummaryMetric } from '../report/index.ts';
+import type { Carrier, DeliveryBreakdown, DeliveryResult, MessageCategory, SummaryMetric } from '../run-result/index.ts';
 import { FAILURE_STATUSES } from '../sink/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
 import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';

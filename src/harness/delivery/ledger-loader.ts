@@ -1,4 +1,4 @@
-import type { DeliveryResult } from '../report/index.ts';
+import type { DeliveryResult } from '../run-result/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
 import { LedgerAnswerError, LedgerPagingError, LedgerUnreachableError } from './errors.ts';
 import { DeliveryTally, type CallbackFacts, type DeliveryOptions, type LedgerProbe } from './delivery-tally.ts';

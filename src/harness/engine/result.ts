@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { evaluateThreshold, percentilesNeeded, type MetricThresholds } from '../thresholds/index.ts';
 import type { IntervalEntry, IntervalRecord, MetricSnapshot } from './metric-registry.ts';
 import { INTERVAL_PERCENTILES } from './metric-registry.ts';
-import { decodeHistogram, isEmpty, mergeSinks, sinkValues, trendPercentile, type MetricContains } from './metric-sink.ts';
+import { decodeHistogram, type MetricContains } from '../run-result/index.ts';
+import { isEmpty, mergeSinks, sinkValues, trendPercentile } from './metric-sink.ts';
 
 export interface CheckSummary {
   readonly name: string;

@@ -1,5 +1,5 @@
 // Judgement: SLA verdicts of a run, baselines and the release gate sheet.
-export { judgeRun, declaredThresholds, findMetric, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
+export { judgeRun, declaredThresholds, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
 export {
   baselineFromRun,
   compareWithBaseline,
@@ -19,7 +19,6 @@ export {
   gateExitCode,
   describeThreshold,
   describeRegression,
-  fmt,
   type GateSheet,
   type GateDecision,
   type GateInput,

@@ -7,7 +7,7 @@
 // Likewise the judge reads the scenario's thresholds from options.thresholds;
 // when an engine left them out, they are rebuilt from the metrics' own
 // `thresholds` entries (every threshold the engine evaluated is there).
-import type { IntervalSample, K6Summary, ThresholdSpec } from '../report/index.ts';
+import type { IntervalSample, K6Summary, ThresholdSpec } from '../run-result/index.ts';
 
 interface EngineInterval {
   offsetMs: number;
