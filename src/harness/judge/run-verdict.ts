@@ -1,5 +1,5 @@
 import { findMetric, type DeliveryResult, type K6Summary, type SummaryMetric, type ThresholdSpec, type ThresholdVerdict, type Verdict } from '../run-result/index.ts';
-import { compare, parseThresholds, type MetricType } from '../thresholds/index.ts';
+import { compare, metricNameOfKey, parseThresholds, type MetricType } from '../thresholds/index.ts';
 
 // A run's SLA verdict: every threshold of the scenario, over the engine's
 // metrics and the delivery metrics computed after the run, with the figure
@@ -55,8 +55,7 @@ export function splitThresholds(thresholds: Record<string, ThresholdSpec[]> | un
   const engine: Record<string, ThresholdSpec[]> = {};
   const delivery: Record<string, ThresholdSpec[]> = {};
   for (const [key, list] of Object.entries(thresholds ?? {})) {
-    const name = key.trim().split('{')[0]?.trim() ?? key;
-    (name in DELIVERY_METRIC_TYPES ? delivery : engine)[key] = list;
+    (metricNameOfKey(key) in DELIVERY_METRIC_TYPES ? delivery : engine)[key] = list;
   }
   return { engine, delivery };
 }

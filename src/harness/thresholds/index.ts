@@ -22,3 +22,4 @@ export {
   type ThresholdDefinition,
   type MetricThresholds,
 } from './grammar.ts';
+export { metricNameOfKey, thresholdSources, percentileRead } from './reading.ts';
