@@ -6,7 +6,6 @@ export { type ProgressSnapshot, type ScenarioProgress, formatProgress } from './
 export {
   type EngineResult,
   type SummaryData,
-  type SummaryMetric,
   type DenpaExtras,
   type ScenarioReport,
   type GroupSummary,
