@@ -1,6 +1,5 @@
 import { PROBE_CATEGORIES } from '../../probe/index.ts';
-import { findMetric } from '../judge/index.ts';
-import type { K6Summary, MessageCategory } from '../report/index.ts';
+import { findMetric, type K6Summary, type MessageCategory } from '../run-result/index.ts';
 
 // How many messages the API accepted, as the scenario counted them. The
 // scenario library counts each acceptance under a name of its own per

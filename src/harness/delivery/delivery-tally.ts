@@ -1,6 +1,7 @@
-import type { Carrier, DeliveryBreakdown, DeliveryResult, MessageCategory, SummaryMetric } from '../report/index.ts';
+import type { DeliveryBreakdown, DeliveryResult, SummaryMetric } from '../run-result/index.ts';
 import { FAILURE_STATUSES } from '../sink/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
+import type { LedgerProbe } from './ledger-probe.ts';
 import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';
 import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 
@@ -22,21 +23,6 @@ import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 //                                 {category:x} sub-metrics
 
 export const DEFAULT_OTP_DEADLINE_MS = 10_000;
-
-/** One probe as the simulator's ledger reports it (`GET /v1/ledger/runs/:runId/probes`). */
-export interface LedgerProbe {
-  seq: number;
-  category: MessageCategory | (string & {});
-  carrier: Carrier | (string & {});
-  to?: string;
-  sentAt: number;
-  arrivedAt?: number | null;
-  handsetAt: number | null;
-  finalState?: string | null;
-  receiptAt?: number | null;
-  deliveries: number;
-  intact: boolean;
-}
 
 /** What the sink knows about a run (a subset of SinkRunSnapshot). */
 export interface CallbackFacts {

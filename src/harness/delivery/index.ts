@@ -3,7 +3,6 @@ export {
   computeDeliveryMetrics,
   DeliveryTally,
   DEFAULT_OTP_DEADLINE_MS,
-  type LedgerProbe,
   type CallbackFacts,
   type DeliveryOptions,
   type DeliveryInputs,
@@ -17,6 +16,7 @@ export {
   type AcceptedCounts,
 } from './accepted-counts.ts';
 export { collectDeliveryMetrics, forEachLedgerPage, LEDGER_PAGE_LIMIT, type LedgerPage, type LedgerLoadOptions, type CollectDeliveryOptions } from './ledger-loader.ts';
-export { LatencyHistogram, decodeHistogram, percentileKey, DEFAULT_TREND_PERCENTILES, type DecodedHistogram } from './latency-histogram.ts';
+export { type LedgerProbe } from './ledger-probe.ts';
+export { LatencyHistogram, percentileKey, DEFAULT_TREND_PERCENTILES } from './latency-histogram.ts';
 export { LedgerUnreachableError, LedgerAnswerError, LedgerPagingError } from './errors.ts';
 export { judgeOtp, otpOnTimeRate, type OtpJudgement, type OtpRule, type OtpOnTimeRate } from './otp-on-time.ts';

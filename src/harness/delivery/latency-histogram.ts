@@ -58,22 +58,3 @@ export class LatencyHistogram {
     return hdr.encodeIntoCompressedBase64(this.histogram);
   }
 }
-
-export interface DecodedHistogram {
-  totalCount: number;
-  /** Microseconds. */
-  valueAtPercentile(p: number): number;
-  maxValue: number;
-  mean: number;
-}
-
-/** Decode a compressed base64 HdrHistogram (e.g. the engine's or the ledger's). */
-export function decodeHistogram(base64: string): DecodedHistogram {
-  const h = hdr.decodeFromCompressedBase64(base64);
-  return {
-    totalCount: h.totalCount,
-    valueAtPercentile: (p) => h.getValueAtPercentile(p),
-    maxValue: h.maxValue,
-    mean: h.mean,
-  };
-}

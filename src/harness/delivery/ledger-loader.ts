@@ -1,7 +1,8 @@
-import type { DeliveryResult } from '../report/index.ts';
+import type { DeliveryResult } from '../run-result/index.ts';
 import type { AcceptedCounts } from './accepted-counts.ts';
 import { LedgerAnswerError, LedgerPagingError, LedgerUnreachableError } from './errors.ts';
-import { DeliveryTally, type CallbackFacts, type DeliveryOptions, type LedgerProbe } from './delivery-tally.ts';
+import { DeliveryTally, type CallbackFacts, type DeliveryOptions } from './delivery-tally.ts';
+import type { LedgerProbe } from './ledger-probe.ts';
 
 // The I/O edge of delivery metrics: pages through the simulator's ledger
 // (`GET /v1/ledger/runs/:runId/probes?after=&limit=`) and folds each page

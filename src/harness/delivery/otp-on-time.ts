@@ -13,7 +13,7 @@
 //
 // rate = on time / counted OTPs judged; the verdict's denominator is the
 // accepted deliverable OTPs (one never seen by the simulator is late).
-import type { LedgerProbe } from './delivery-tally.ts';
+import type { LedgerProbe } from './ledger-probe.ts';
 
 export type OtpJudgement = 'on-time' | 'late' | 'pending' | 'not-counted';
 

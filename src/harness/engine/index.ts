@@ -6,7 +6,6 @@ export { type ProgressSnapshot, type ScenarioProgress, formatProgress } from './
 export {
   type EngineResult,
   type SummaryData,
-  type SummaryMetric,
   type DenpaExtras,
   type ScenarioReport,
   type GroupSummary,
@@ -18,7 +17,7 @@ export {
   INTENDED_METRICS,
 } from './result.ts';
 export { type IntervalRecord, type IntervalEntry, type IntervalTrendStats, type MetricSnapshot } from './metric-registry.ts';
-export { type SinkSnapshot, mergeSinks, sinkValues, decodeHistogram, encodeHistogram, newHistogram } from './metric-sink.ts';
+export { type SinkSnapshot, mergeSinks, sinkValues, newHistogram } from './metric-sink.ts';
 export { EXIT_CODE, type EngineExitCode, EngineConfigError, UnsupportedApiError, ScriptBundleError, ScriptInitError } from './errors.ts';
 export { resolveOptions, type Scenario, type ResolvedOptions, type ExecutorName, EXECUTORS } from './options.ts';
 export { parseDuration } from './duration.ts';

@@ -6,10 +6,11 @@
 // totals and keeps a serialisable record of it. Thresholds and progress read
 // totals right after a close; the run closes a last partial interval at the end.
 
-import type { MetricKey, MetricType } from '../judge/threshold.ts';
-import { tagsMatch } from '../judge/threshold.ts';
+import type { MetricContains } from '../run-result/index.ts';
+import type { MetricKey, MetricType } from '../thresholds/index.ts';
+import { tagsMatch } from '../thresholds/index.ts';
 import { EngineConfigError } from './errors.ts';
-import { countsPercentiles, encodeCounts, type HistogramCounts, Sink, type MetricContains, type SinkSnapshot } from './metric-sink.ts';
+import { countsPercentiles, encodeCounts, type HistogramCounts, Sink, type SinkSnapshot } from './metric-sink.ts';
 
 export type Tags = Readonly<Record<string, string>>;
 

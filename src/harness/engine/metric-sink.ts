@@ -8,10 +8,9 @@
 // the histogram's bucket width: at most 0.1% of the value (plus 1 µs).
 
 import * as hdr from 'hdr-histogram-js';
-import type { MetricType } from '../judge/threshold.ts';
-import { percentileOf } from '../judge/threshold.ts';
-
-export type MetricContains = 'default' | 'time' | 'data';
+import { decodeHistogram, encodeHistogram } from '../run-result/index.ts';
+import type { MetricType } from '../thresholds/index.ts';
+import { percentileOf } from '../thresholds/index.ts';
 
 /** Serialisable state of a sink (what results carry and merge). */
 export type SinkSnapshot =
@@ -25,16 +24,6 @@ const SCALE = 1000;
 
 export function newHistogram(): hdr.Histogram {
   return hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-}
-
-export function encodeHistogram(h: hdr.Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
-}
-
-export function decodeHistogram(b64: string): hdr.Histogram {
-  const h = hdr.decodeFromCompressedBase64(b64, 32, false);
-  h.autoResize = true;
-  return h;
 }
 
 /**

@@ -3,10 +3,11 @@
 // projection of a result into k6's handleSummary data plus denpa's extras.
 
 import { createHash } from 'node:crypto';
-import { evaluateThreshold, percentilesNeeded, type MetricThresholds } from '../judge/threshold.ts';
+import { evaluateThreshold, percentilesNeeded, type MetricThresholds } from '../thresholds/index.ts';
 import type { IntervalEntry, IntervalRecord, MetricSnapshot } from './metric-registry.ts';
 import { INTERVAL_PERCENTILES } from './metric-registry.ts';
-import { decodeHistogram, isEmpty, mergeSinks, sinkValues, trendPercentile, type MetricContains } from './metric-sink.ts';
+import { decodeHistogram, type SummaryMetric } from '../run-result/index.ts';
+import { isEmpty, mergeSinks, sinkValues, trendPercentile } from './metric-sink.ts';
 
 export interface CheckSummary {
   readonly name: string;
@@ -144,13 +145,6 @@ function mergeErrors(a: readonly ErrorCount[], b: readonly ErrorCount[]): ErrorC
   const m = new Map<string, number>();
   for (const e of [...a, ...b]) m.set(e.message, (m.get(e.message) ?? 0) + e.count);
   return [...m.entries()].map(([message, count]) => ({ message, count }));
-}
-
-export interface SummaryMetric {
-  type: MetricSnapshot['type'];
-  contains: MetricContains;
-  values: Record<string, number>;
-  thresholds?: Record<string, { ok: boolean }>;
 }
 
 /** The `denpa` extras of the summary (built-in engine only). */

@@ -5,7 +5,7 @@
 // thrown as typed errors carrying their k6 exit code; everything else returns.
 
 import { type Clock, SystemClock } from '../../runtime/index.ts';
-import { checkAgainstTypes, evaluateThreshold, parseThresholds, percentilesNeeded, type MetricThresholds, ThresholdSyntaxError } from '../judge/threshold.ts';
+import { checkAgainstTypes, evaluateThreshold, parseThresholds, percentilesNeeded, type MetricThresholds, ThresholdSyntaxError } from '../thresholds/index.ts';
 import { bundleScript } from './bundle.ts';
 import { parseDuration } from './duration.ts';
 import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';

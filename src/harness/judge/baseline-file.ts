@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../report/index.ts';
+import type { RunResult } from '../run-result/index.ts';
 import { BaselineInvalidError, BaselineNameError } from './errors.ts';
 import { BASELINE_SCHEMA, baselineFromRun, type Baseline } from './baseline.ts';
 

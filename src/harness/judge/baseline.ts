@@ -1,5 +1,4 @@
-import type { RunResult, SummaryMetric, ThresholdVerdict } from '../report/index.ts';
-import { findMetric } from './run-verdict.ts';
+import { findMetric, type RunResult, type SummaryMetric, type ThresholdVerdict } from '../run-result/index.ts';
 
 // Baselines and the regression rule. A baseline is the set of figures of one
 // scenario's accepted run (`reports/baselines/<scenario>.json`); a later run

@@ -1,4 +1,5 @@
-import type { DeliveryBreakdown, RunResult, ThresholdVerdict } from '../report/index.ts';
+import { fmt } from '../format/index.ts';
+import type { DeliveryBreakdown, RunResult, ThresholdVerdict } from '../run-result/index.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline, type Comparison, type Tolerance } from './baseline.ts';
 
 // The release-judgement sheet (リリース判定) over the suite's runs: GO only
@@ -49,13 +50,6 @@ export interface GateInput {
 function describeRegression(c: Comparison): string {
   const unit = c.kind === 'latency' ? ' ms' : c.kind === 'throughput' ? '/s' : '';
   return `${c.metric} ${c.aggregation} ${fmt(c.current)}${unit} vs baseline ${fmt(c.baseline)}${unit} (worse by ${fmt(c.worseBy)}${unit}, tolerance ${fmt(c.allowed)}${unit})`;
-}
-
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return String(n);
-  const abs = Math.abs(n);
-  return abs >= 100 ? n.toFixed(1) : abs >= 1 ? n.toFixed(2) : n.toFixed(4);
 }
 
 export function describeThreshold(t: ThresholdVerdict): string {

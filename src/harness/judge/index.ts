@@ -1,5 +1,5 @@
 // Judgement: SLA verdicts of a run, baselines and the release gate sheet.
-export { judgeRun, declaredThresholds, findMetric, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
+export { judgeRun, declaredThresholds, exitCodeFor, splitThresholds, DELIVERY_METRIC_TYPES, type JudgeInput } from './run-verdict.ts';
 export {
   baselineFromRun,
   compareWithBaseline,
@@ -19,12 +19,10 @@ export {
   gateExitCode,
   describeThreshold,
   describeRegression,
-  fmt,
   type GateSheet,
   type GateDecision,
   type GateInput,
   type ScenarioJudgement,
 } from './gate-sheet.ts';
 export { writeBaseline, readBaseline, readBaselines, DEFAULT_BASELINE_DIR } from './baseline-file.ts';
-export { parseThresholds, parseThresholdExpression, parseMetricKey, cannotFail, ThresholdSyntaxError } from './threshold.ts';
 export { BaselineInvalidError, BaselineNameError } from './errors.ts';

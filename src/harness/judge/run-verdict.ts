@@ -1,5 +1,5 @@
-import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec, ThresholdVerdict, Verdict } from '../report/index.ts';
-import { compare, parseMetricKey, parseThresholds, type MetricType } from './threshold.ts';
+import { findMetric, type DeliveryResult, type K6Summary, type SummaryMetric, type ThresholdSpec, type ThresholdVerdict, type Verdict } from '../run-result/index.ts';
+import { compare, metricNameOfKey, parseThresholds, type MetricType } from '../thresholds/index.ts';
 
 // A run's SLA verdict: every threshold of the scenario, over the engine's
 // metrics and the delivery metrics computed after the run, with the figure
@@ -55,36 +55,9 @@ export function splitThresholds(thresholds: Record<string, ThresholdSpec[]> | un
   const engine: Record<string, ThresholdSpec[]> = {};
   const delivery: Record<string, ThresholdSpec[]> = {};
   for (const [key, list] of Object.entries(thresholds ?? {})) {
-    const name = key.trim().split('{')[0]?.trim() ?? key;
-    (name in DELIVERY_METRIC_TYPES ? delivery : engine)[key] = list;
+    (metricNameOfKey(key) in DELIVERY_METRIC_TYPES ? delivery : engine)[key] = list;
   }
   return { engine, delivery };
-}
-
-function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
-}
-
-/** Find a metric by key; tolerant of tag order and spacing (`{a:1, b:2}` = `{b:2,a:1}`). */
-export function findMetric(metrics: Record<string, SummaryMetric>, key: string): SummaryMetric | undefined {
-  const exact = metrics[key];
-  if (exact) return exact;
-  let wanted: ReturnType<typeof parseMetricKey>;
-  try {
-    wanted = parseMetricKey(key);
-  } catch {
-    return undefined;
-  }
-  for (const [k, m] of Object.entries(metrics)) {
-    try {
-      const parsed = parseMetricKey(k);
-      if (parsed.name === wanted.name && sameTags(parsed.tags, wanted.tags)) return m;
-    } catch {
-      // a metric key we cannot parse cannot be the one a threshold names
-    }
-  }
-  return undefined;
 }
 
 function typeOfName(metrics: Record<string, SummaryMetric>, name: string): MetricType | undefined {

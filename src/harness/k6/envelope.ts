@@ -16,6 +16,9 @@
 // Durations are not rewritten here: scenarios scale their own durations from
 // __ENV.DURATION_SCALE (scenarios/lib/settings.ts), the harness passes it.
 
+// The lenient threshold reader: plain ECMAScript, bundled in with this file.
+import { metricNameOfKey, percentileRead, thresholdSources } from '../thresholds/reading.ts';
+
 /** Where the harness wants k6's end-of-test data (an absolute path); unset = k6 behaves as usual. */
 export const ENV_SUMMARY_FILE = 'DENPA_SUMMARY_FILE';
 
@@ -47,32 +50,13 @@ export const BASE_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max', 
 type Thresholds = Record<string, unknown>;
 type Options = Record<string, unknown> & { thresholds?: Thresholds; summaryTrendStats?: unknown };
 
-/** The metric name of a threshold key: `http_req_duration{category:otp}` -> `http_req_duration`. */
-export function metricOfThresholdKey(key: string): string {
-  const brace = key.indexOf('{');
-  return (brace < 0 ? key : key.slice(0, brace)).trim();
-}
-
-/** The expressions of one threshold entry in k6's short or long form. */
-export function thresholdExpressions(entry: unknown): string[] {
-  const list = Array.isArray(entry) ? entry : [entry];
-  const out: string[] = [];
-  for (const item of list) {
-    if (typeof item === 'string') out.push(item);
-    else if (item !== null && typeof item === 'object' && typeof (item as { threshold?: unknown }).threshold === 'string') {
-      out.push((item as { threshold: string }).threshold);
-    }
-  }
-  return out;
-}
-
 /** `p(99.9)` style aggregations named in expressions, normalised as k6 prints them. */
 export function percentilesNamed(expressions: readonly string[]): string[] {
   const found: string[] = [];
   for (const e of expressions) {
-    const m = /^\s*p\(\s*(\d+(?:\.\d+)?)\s*\)/.exec(e);
-    if (m && m[1] !== undefined) {
-      const p = `p(${Number(m[1])})`;
+    const n = percentileRead(e);
+    if (n !== undefined) {
+      const p = `p(${n})`;
       if (!found.includes(p)) found.push(p);
     }
   }
@@ -96,8 +80,8 @@ export function optionsForK6(options: unknown, deferredMetrics: readonly string[
   const deferred: Thresholds = {};
   const expressions: string[] = [];
   for (const [key, entry] of Object.entries(copy.thresholds ?? {})) {
-    expressions.push(...thresholdExpressions(entry));
-    if (deferredMetrics.includes(metricOfThresholdKey(key))) deferred[key] = entry;
+    expressions.push(...thresholdSources(entry));
+    if (deferredMetrics.includes(metricNameOfKey(key))) deferred[key] = entry;
     else kept[key] = entry;
   }
   if (copy.thresholds !== undefined) copy.thresholds = kept;

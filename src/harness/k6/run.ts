@@ -11,6 +11,8 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { MetricContains } from '../run-result/index.ts';
+import type { MetricType } from '../thresholds/index.ts';
 import { findK6, describeK6Lookup, type K6Version } from './binary.ts';
 import { bundleForK6 } from './bundle.ts';
 import { ENV_SUMMARY_FILE } from './envelope.ts';
@@ -30,8 +32,8 @@ const KILL_GRACE_MS = 30_000;
 
 /** A metric in k6's handleSummary data. */
 export interface K6Metric {
-  type: 'counter' | 'gauge' | 'rate' | 'trend';
-  contains: 'default' | 'time' | 'data';
+  type: MetricType;
+  contains: MetricContains;
   values: Record<string, number>;
   thresholds?: Record<string, { ok: boolean }>;
 }

@@ -18,7 +18,7 @@ export const INTERVAL_COUNTS: readonly string[] = ['iterations', 'http_reqs', 'd
 export const INTERVAL_TRENDS: readonly string[] = ['http_req_duration', 'iteration_duration'];
 export const INTERVAL_MS = 1000;
 
-/** The report's interval shape (report/types.ts IntervalSample). */
+/** The report's interval shape (run-result/types.ts IntervalSample). */
 export interface K6Interval {
   /** Interval start, ms since the first sample. */
   t: number;

@@ -9,7 +9,7 @@ import { formatCapacity, highestPassing, nextScale, type CapacityPlan, type Capa
 import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
 import { runScenario } from './run.ts';
 import { fitUsl, type UslFit } from '../model/usl.ts';
-import type { RunResult } from '../report/index.ts';
+import type { RunResult } from '../run-result/index.ts';
 
 export interface CapacityOptions {
   run: Omit<RunOptionsInput, 'runId' | 'rateScale'>;

@@ -2,7 +2,7 @@
 // (reset, number lookup, faults, ledger totals) and the sink's run snapshot.
 // Every request has a timeout; any failure is a RunFailure naming the URL.
 import { RunFailure } from '../../runtime/index.ts';
-import type { FaultWindow } from '../report/index.ts';
+import type { FaultWindow } from '../run-result/index.ts';
 import type { SinkRunSnapshot } from '../sink/index.ts';
 
 export interface NumberLookup {

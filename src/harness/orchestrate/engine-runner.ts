@@ -5,7 +5,7 @@
 import { findK6, runScenarioOnK6, type K6Progress } from '../k6/index.ts';
 import { runScript, type ProgressSnapshot } from '../engine/index.ts';
 import { RunFailure } from '../../runtime/index.ts';
-import type { K6Summary } from '../report/index.ts';
+import type { K6Summary } from '../run-result/index.ts';
 
 export type EngineName = 'builtin' | 'k6';
 export type EngineChoice = EngineName | 'auto';

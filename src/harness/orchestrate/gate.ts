@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { RunFailure, type Clock } from '../../runtime/index.ts';
 import { gateExitCode, judgeGate, readBaselines, writeBaseline, DEFAULT_BASELINE_DIR, type GateSheet } from '../judge/index.ts';
-import type { RunResult } from '../report/index.ts';
+import type { RunResult } from '../run-result/index.ts';
 import { renderGateSheet } from '../report/index.ts';
 import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
 import { runScenario } from './run.ts';

@@ -1,13 +1,13 @@
 // The built-in engine keeps its per-second intervals as
 //   {offsetMs, durationMs, metrics: {<key>: {sink: {type, count | passes | hdr ...}}}}
 // while reports read
-//   {t, durationMs, counts: {<key>: n}, histograms: {<key>: base64}} (report/types.ts).
+//   {t, durationMs, counts: {<key>: n}, histograms: {<key>: base64}} (run-result/types.ts).
 // This pure adapter turns the first into the second when a summary carries
 // the engine's shape, and leaves a summary already in the report's shape alone.
 // Likewise the judge reads the scenario's thresholds from options.thresholds;
 // when an engine left them out, they are rebuilt from the metrics' own
 // `thresholds` entries (every threshold the engine evaluated is there).
-import type { IntervalSample, K6Summary, ThresholdSpec } from '../report/index.ts';
+import type { IntervalSample, K6Summary, ThresholdSpec } from '../run-result/index.ts';
 
 interface EngineInterval {
   offsetMs: number;

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { RunFailure } from '../../runtime/index.ts';
 import { acceptedCountsFromSummary, collectDeliveryMetrics } from '../delivery/index.ts';
 import { judgeRun, exitCodeFor } from '../judge/index.ts';
-import { renderRunDir, RUN_RESULT_SCHEMA, type DeliveryResult, type FaultWindow, type RunResult } from '../report/index.ts';
+import { renderRunDir } from '../report/index.ts';
+import { RUN_RESULT_SCHEMA, type DeliveryResult, type FaultWindow, type RunResult } from '../run-result/index.ts';
 import { FAILURE_STATUSES, type SinkRunSnapshot } from '../sink/index.ts';
+import { percentileRead, thresholdSources } from '../thresholds/index.ts';
 import { SimulatorControl, sinkSnapshot } from './control-client.ts';
 import { resolveEngine, runEngine, type EngineProgress } from './engine-runner.ts';
 import { writeTrafficFixture } from './fixture-step.ts';
@@ -53,10 +55,9 @@ function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRu
 function percentilesNamed(thresholds: Record<string, unknown> | undefined): number[] {
   const out = new Set<number>();
   for (const list of Object.values(thresholds ?? {})) {
-    for (const t of Array.isArray(list) ? list : [list]) {
-      const text = typeof t === 'string' ? t : (t as { threshold?: string })?.threshold;
-      const m = typeof text === 'string' ? /^\s*p\((\d+(?:\.\d+)?)\)/.exec(text) : null;
-      if (m) out.add(Number(m[1]));
+    for (const source of thresholdSources(list)) {
+      const p = percentileRead(source);
+      if (p !== undefined) out.add(p);
     }
   }
   return [...out];

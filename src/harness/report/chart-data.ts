@@ -1,5 +1,5 @@
-import { decodeHistogram, type DecodedHistogram } from '../delivery/index.ts';
-import type { IntervalSample, RunResult } from './types.ts';
+import type * as hdr from 'hdr-histogram-js';
+import { decodeHistogram, type IntervalSample, type RunResult } from '../run-result/index.ts';
 
 // The series the HTML report draws, computed in Node from the RunResult so
 // the page only plots numbers. Pure.
@@ -59,8 +59,8 @@ const CURVE_METRICS = ['http_req_duration', 'http_req_duration_intended', 'itera
 
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
 
-function decodeOverTime(intervals: readonly IntervalSample[], metric: string): Array<{ end: number; h: DecodedHistogram }> {
-  const out: Array<{ end: number; h: DecodedHistogram }> = [];
+function decodeOverTime(intervals: readonly IntervalSample[], metric: string): Array<{ end: number; h: hdr.Histogram }> {
+  const out: Array<{ end: number; h: hdr.Histogram }> = [];
   for (const i of intervals) {
     const b64 = i.histograms[metric];
     if (!b64) continue;
@@ -85,12 +85,12 @@ export function chartData(result: RunResult): ChartData {
   const latencyOverTime: TimeSeries[] = [];
   if (latencyMetric) {
     const decoded = decodeOverTime(intervals, latencyMetric);
-    for (const [p, label] of OVER_TIME_PERCENTILES) latencyOverTime.push({ name: label, points: decoded.map((d) => [d.end, round(d.h.valueAtPercentile(p) / 1000)]) });
+    for (const [p, label] of OVER_TIME_PERCENTILES) latencyOverTime.push({ name: label, points: decoded.map((d) => [d.end, round(d.h.getValueAtPercentile(p) / 1000)]) });
     // The same requests timed from when they should have started: a stalled
     // server shows here even when the measured latency looks calm.
     const intended = `${latencyMetric}_intended`;
     if (intervals.some((i) => i.histograms[intended] !== undefined)) {
-      latencyOverTime.push({ name: 'p99 from intended start', points: decodeOverTime(intervals, intended).map((d) => [d.end, round(d.h.valueAtPercentile(99) / 1000)]) });
+      latencyOverTime.push({ name: 'p99 from intended start', points: decodeOverTime(intervals, intended).map((d) => [d.end, round(d.h.getValueAtPercentile(99) / 1000)]) });
     }
   }
 
@@ -102,7 +102,7 @@ export function chartData(result: RunResult): ChartData {
   for (const [name, b64] of Object.entries(histograms)) {
     const h = decodeHistogram(b64);
     if (h.totalCount === 0) continue;
-    curves.push({ name, count: h.totalCount, valuesMs: CURVE_PERCENTILES.map((p) => round(h.valueAtPercentile(p) / 1000)) });
+    curves.push({ name, count: h.totalCount, valuesMs: CURVE_PERCENTILES.map((p) => round(h.getValueAtPercentile(p) / 1000)) });
   }
 
   const faults: FaultBand[] = result.faults.map((f) => ({

@@ -1,4 +1,5 @@
-import { describeRegression, fmt, type Comparison, type GateSheet, type ScenarioJudgement } from '../judge/index.ts';
+import { fmt } from '../format/index.ts';
+import { describeRegression, type Comparison, type GateSheet, type ScenarioJudgement } from '../judge/index.ts';
 import { htmlPage, htmlTable, loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 import { escapeMarkdownCell as cell, escapeMarkup as esc } from './markup.ts';
 import { CALLBACK_HEADER, CALLBACK_TITLE, callbackRows, isoTime, thresholdRow } from './run-figures.ts';

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { RunResult } from './types.ts';
+import type { RunResult } from '../run-result/index.ts';
 
 // HdrHistogram interval logs (.hlog, log format 1.3), one file per latency
 // metric the engine kept per interval, readable by HdrHistogram's

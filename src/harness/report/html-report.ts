@@ -1,9 +1,9 @@
-import { fmt } from '../judge/index.ts';
+import { fmt } from '../format/index.ts';
 import { CURVE_PERCENTILES, chartData } from './chart-data.ts';
 import { htmlPage, htmlTable, type HtmlAssets } from './html-page.ts';
 import { escapeMarkup as esc } from './markup.ts';
 import { BREAKDOWN_HEADER, CALLBACK_HEADER, CALLBACK_TITLE, HTTP_HEADER, breakdownRows, callbackRows, headlines, httpByTag, isoTime, thresholdRow } from './run-figures.ts';
-import type { RunResult } from './types.ts';
+import type { RunResult } from '../run-result/index.ts';
 
 // report.html: one self-contained page per run (opens offline). Pure given
 // the assets (the ECharts text), which loadHtmlAssets() reads at the edge.

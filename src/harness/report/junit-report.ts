@@ -1,6 +1,6 @@
-import { fmt } from '../judge/index.ts';
+import { fmt } from '../format/index.ts';
 import { escapeXml } from './markup.ts';
-import type { RunResult, ThresholdVerdict } from './types.ts';
+import type { RunResult, ThresholdVerdict } from '../run-result/index.ts';
 
 // JUnit XML for CI systems: one testsuite per run, one testcase per
 // threshold; a broken SLA is a <failure> whose message gives figure vs limit.

@@ -1,6 +1,6 @@
 import { escapeMarkdownCell as cell } from './markup.ts';
 import { BREAKDOWN_HEADER, breakdownRows, CALLBACK_HEADER, CALLBACK_TITLE, callbackRows, headlines, isoTime, thresholdRow } from './run-figures.ts';
-import type { RunResult } from './types.ts';
+import type { RunResult } from '../run-result/index.ts';
 
 // summary.md: the run for a pull-request comment. Failures first.
 

@@ -1,13 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SummaryInvalidError } from './errors.ts';
+import { parseSummaryJson, renderSummaryJson, SummaryInvalidError, type RunResult } from '../run-result/index.ts';
 import { renderHlogs } from './hlog-report.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 import { renderJunit } from './junit-report.ts';
 import { renderSummaryMarkdown } from './markdown-report.ts';
-import { parseSummaryJson, renderSummaryJson } from './summary-json.ts';
-import type { RunResult } from './types.ts';
 
 // reports/<run-id>/ on disk. The I/O edge around the pure renderers:
 //   summary.json  report.html  junit.xml  summary.md  hlog/<metric>.hlog

@@ -1,6 +1,5 @@
-import { decodeHistogram } from '../delivery/index.ts';
-import { fmt } from '../judge/index.ts';
-import type { DeliveryBreakdown, LatencyStats, RunResult, SummaryMetric, ThresholdVerdict } from './types.ts';
+import { fmt } from '../format/index.ts';
+import { decodeHistogram, type DeliveryBreakdown, type LatencyStats, type RunResult, type SummaryMetric, type ThresholdVerdict } from '../run-result/index.ts';
 
 // What every human-facing report shows first, computed once. Pure.
 
@@ -30,7 +29,7 @@ export function trendPercentile(result: RunResult, metric: string, p: number): n
   const b64 = result.summary.denpa?.histograms?.[metric];
   if (!b64) return undefined;
   const h = decodeHistogram(b64);
-  return h.totalCount > 0 ? h.valueAtPercentile(p) / 1000 : undefined;
+  return h.totalCount > 0 ? h.getValueAtPercentile(p) / 1000 : undefined;
 }
 
 export function headlines(result: RunResult): Headline[] {

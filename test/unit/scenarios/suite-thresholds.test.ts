@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { cannotFail, parseThresholdExpression, parseThresholds } from '../../../src/harness/judge/index.ts';
+import { cannotFail, parseThresholdExpression, parseThresholds } from '../../../src/harness/thresholds/index.ts';
 import { parseSuite } from '../../../src/harness/orchestrate/suite.ts';
 
 const suitePath = resolve('scenarios/suite.json');

@@ -5,7 +5,7 @@
 import type { EngineRuntime, VuState } from '../runtime.ts';
 import { vuTags } from '../runtime.ts';
 import type { LiveMetric } from '../metric-registry.ts';
-import type { MetricType } from '../../judge/threshold.ts';
+import type { MetricType } from '../../thresholds/index.ts';
 
 export function createMetricsModule(rt: EngineRuntime, vu: VuState): Record<string, unknown> {
   function make(type: MetricType) {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedCountsFromSummary, collectDeliveryMetrics, type LedgerProbe } from '../../../../src/harness/delivery/index.ts';
 import { judgeRun } from '../../../../src/harness/judge/index.ts';
-import type { K6Summary } from '../../../../src/harness/report/index.ts';
+import type { K6Summary } from '../../../../src/harness/run-result/index.ts';
 import { signBody, startSink, type Sink, type SinkRunSnapshot } from '../../../../src/harness/sink/index.ts';
 import { decodeProbe, withProbe } from '../../../../src/probe/index.ts';
 

@@ -8,7 +8,7 @@ import {
   type LedgerProbe,
 } from '../../../../src/harness/delivery/index.ts';
 import { judgeRun } from '../../../../src/harness/judge/index.ts';
-import type { K6Summary } from '../../../../src/harness/report/index.ts';
+import type { K6Summary } from '../../../../src/harness/run-result/index.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 3, 0, 0);
 

@@ -3,7 +3,8 @@
 // hdr-histogram-js would have given from the histogram itself.
 import { describe, expect, it } from 'vitest';
 import { MetricRegistry } from '../../../../src/harness/engine/metric-registry.ts';
-import { countsPercentiles, encodeCounts, encodeHistogram, histogramCounts, newHistogram, Sink, trendPercentile } from '../../../../src/harness/engine/metric-sink.ts';
+import { countsPercentiles, encodeCounts, histogramCounts, newHistogram, Sink, trendPercentile } from '../../../../src/harness/engine/metric-sink.ts';
+import { encodeHistogram } from '../../../../src/harness/run-result/index.ts';
 import { SeededRandom } from '../../../../src/runtime/index.ts';
 
 const PS = [0, 1, 50, 90, 95, 99, 99.9, 99.99, 100];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricRegistry } from '../../../../src/harness/engine/metric-registry.ts';
-import { Sink, decodeHistogram, mergeSinks, sinkValues } from '../../../../src/harness/engine/metric-sink.ts';
+import { Sink, mergeSinks, sinkValues } from '../../../../src/harness/engine/metric-sink.ts';
+import { decodeHistogram } from '../../../../src/harness/run-result/index.ts';
 import { SeededRandom } from '../../../../src/runtime/index.ts';
 
 /** k6's Trend percentile: sort, i = p/100 * (n-1), linear interpolation. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findUnsupportedMembers } from '../../../../src/harness/engine/bundle.ts';
 import { MetricRegistry } from '../../../../src/harness/engine/metric-registry.ts';
 import { buildSummary, emptyRootGroup, mergeResults, type EngineResult } from '../../../../src/harness/engine/result.ts';
-import { parseThresholds } from '../../../../src/harness/judge/threshold.ts';
+import { parseThresholds } from '../../../../src/harness/thresholds/index.ts';
 
 /** A result built through the registry, as a run would. */
 function result(latencies: number[], failed: number, startedAtMs = 0): EngineResult {

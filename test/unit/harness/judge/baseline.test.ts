@@ -13,7 +13,7 @@ import {
   type Baseline,
   type BaselineFigure,
 } from '../../../../src/harness/judge/index.ts';
-import type { RunResult } from '../../../../src/harness/report/index.ts';
+import type { RunResult } from '../../../../src/harness/run-result/index.ts';
 import { RunFailure } from '../../../../src/runtime/index.ts';
 import { buildRunResult } from '../report/run-fixture.ts';
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { computeDeliveryMetrics, type LedgerProbe } from '../../../../src/harness/delivery/index.ts';
 import { judgeRun } from '../../../../src/harness/judge/index.ts';
 import { parseSuite } from '../../../../src/harness/orchestrate/suite.ts';
-import type { K6Summary } from '../../../../src/harness/report/index.ts';
+import type { K6Summary } from '../../../../src/harness/run-result/index.ts';
 
 // Every scenario of the release suite limits how long an OTP's sender waits
 // for its final status callback, and the limit is one a broken callback path

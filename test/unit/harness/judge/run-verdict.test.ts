@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor, judgeRun, splitThresholds, ThresholdSyntaxError } from '../../../../src/harness/judge/index.ts';
-import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec } from '../../../../src/harness/report/index.ts';
+import { exitCodeFor, judgeRun, splitThresholds } from '../../../../src/harness/judge/index.ts';
+import { ThresholdSyntaxError } from '../../../../src/harness/thresholds/index.ts';
+import type { DeliveryResult, K6Summary, SummaryMetric, ThresholdSpec } from '../../../../src/harness/run-result/index.ts';
 
 const trend = (values: Record<string, number>): SummaryMetric => ({ type: 'trend', contains: 'time', values });
 const counter = (count: number): SummaryMetric => ({ type: 'counter', contains: 'default', values: { count, rate: count / 10 } });

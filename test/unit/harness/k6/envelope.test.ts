@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DELIVERY_METRIC_TYPES } from '../../../../src/harness/judge/index.ts';
 import {
   DELIVERY_METRICS,
-  metricOfThresholdKey,
   optionsForK6,
   percentilesNamed,
   summaryForK6,
-  thresholdExpressions,
   withScenarioThresholds,
   ENV_SUMMARY_FILE,
 } from '../../../../src/harness/k6/envelope.ts';
@@ -25,17 +23,6 @@ const scenarioOptions = {
 describe('envelope options', () => {
   it('defers exactly the metrics the judge computes after the run', () => {
     expect([...DELIVERY_METRICS].sort()).toEqual(Object.keys(DELIVERY_METRIC_TYPES).sort());
-  });
-
-  it('names the metric of a threshold key', () => {
-    expect(metricOfThresholdKey('http_req_duration{category:otp}')).toBe('http_req_duration');
-    expect(metricOfThresholdKey('checks')).toBe('checks');
-    expect(metricOfThresholdKey(' vus ')).toBe('vus');
-  });
-
-  it('reads short and long threshold forms', () => {
-    expect(thresholdExpressions('rate>0.9')).toEqual(['rate>0.9']);
-    expect(thresholdExpressions(['p(95)<1', { threshold: 'max<2', abortOnFail: true }, 42])).toEqual(['p(95)<1', 'max<2']);
   });
 
   it('collects percentiles named in thresholds, normalised, once each', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toReportInterval, withDeclaredThresholds, withReportIntervals } from '../../../../src/harness/orchestrate/report-intervals.ts';
-import type { K6Summary } from '../../../../src/harness/report/index.ts';
+import type { K6Summary } from '../../../../src/harness/run-result/index.ts';
 
 const base: K6Summary = { root_group: {}, options: {}, state: { testRunDurationMs: 1000 }, metrics: {} };
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerAnswerError, LedgerPagingError, LedgerUnreachableError } from '../../../../src/harness/delivery/index.ts';
 import { BaselineInvalidError, BaselineNameError } from '../../../../src/harness/judge/index.ts';
-import { SummaryInvalidError } from '../../../../src/harness/report/index.ts';
+import { SummaryInvalidError } from '../../../../src/harness/run-result/index.ts';
 import { SinkListenError, SinkOptionError } from '../../../../src/harness/sink/index.ts';
 import { RunFailure } from '../../../../src/runtime/index.ts';
 

@@ -1,15 +1,14 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { baselineFromRun, fmt, judgeGate } from '../../../../src/harness/judge/index.ts';
+import { fmt } from '../../../../src/harness/format/index.ts';
+import { baselineFromRun, judgeGate } from '../../../../src/harness/judge/index.ts';
 import {
   chartData,
   CURVE_PERCENTILES,
   hlogFileName,
-  parseSummaryJson,
   renderGateMarkdown,
   renderHlogs,
   renderJunit,
-  renderSummaryJson,
   renderSummaryMarkdown,
   renderHtmlReport,
 } from '../../../../src/harness/report/index.ts';
@@ -72,22 +71,6 @@ describe('summary.md', () => {
   it('escapes table-breaking characters', () => {
     const run = { ...healthy, verdict: { outcome: 'fail' as const, failed: 1, thresholds: [{ state: 'unmeasured' as const, metric: 'm|x', expression: 'count==0', abortOnFail: false, reason: 'r' }] } };
     expect(renderSummaryMarkdown(run)).toContain('| ❌ | m\\|x | count==0 | – | – |');
-  });
-});
-
-describe('summary.json', () => {
-  it('round-trips the RunResult', () => {
-    expect(parseSummaryJson(renderSummaryJson(broken))).toEqual(JSON.parse(JSON.stringify(broken)));
-  });
-
-  it.each([
-    { text: 'nope', message: /not JSON/ },
-    { text: '[]', message: /schema must be/ },
-    { text: JSON.stringify({ ...healthy, runId: 7 }), message: /runId must be a string/ },
-    { text: JSON.stringify({ ...healthy, summary: { ...healthy.summary, metrics: null } }), message: /summary\.metrics must be an object/ },
-    { text: JSON.stringify({ ...healthy, verdict: { outcome: 'pass' } }), message: /verdict\.thresholds must be an array/ },
-  ])('rejects a bad file naming the key: $message', ({ text, message }) => {
-    expect(() => parseSummaryJson(text, 'x/summary.json')).toThrow(message);
   });
 });
 

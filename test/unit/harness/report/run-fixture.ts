@@ -11,7 +11,7 @@ import {
   type K6Summary,
   type RunResult,
   type ThresholdSpec,
-} from '../../../../src/harness/report/index.ts';
+} from '../../../../src/harness/run-result/index.ts';
 
 export const FIXTURE_START = Date.UTC(2026, 10, 25, 3, 0, 0);
 

@@ -1,6 +1,6 @@
 import { RunFailure } from '../../runtime/index.ts';
 
-// Errors of the report room. Each is a RunFailure with a stable code.
+// Errors of the run-result room. Each is a RunFailure with a stable code.
 
 /** summary.json missing, unreadable, or not a RunResult; names the file and the key. */
 export class SummaryInvalidError extends RunFailure {

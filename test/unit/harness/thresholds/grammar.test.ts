@@ -10,7 +10,7 @@ import {
   tagsMatch,
   ThresholdSyntaxError,
   type MetricType,
-} from '../../../../src/harness/judge/threshold.ts';
+} from '../../../../src/harness/thresholds/grammar.ts';
 
 describe('parseThresholdExpression', () => {
   it.each([

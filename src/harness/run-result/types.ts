@@ -5,13 +5,16 @@
 //   delivery  – computeDeliveryMetrics (src/harness/delivery) after the run
 //   verdict   – judgeRun (src/harness/judge) over summary + delivery metrics
 //   the rest  – the orchestration (`denpa run`)
+// The bottom of the harness: judge/, delivery/ and report/ read and write
+// this shape; it imports only the threshold grammar (for MetricType).
+
+import type { MetricType } from '../thresholds/index.ts';
 
 export type Carrier = 'docomo' | 'au' | 'softbank';
 export type MessageCategory = 'otp' | 'notice' | 'dunning' | 'promotion';
 
 // ---------------------------------------------------------------- k6 summary
 
-export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type MetricContains = 'default' | 'time' | 'data';
 
 /**
