@@ -15,8 +15,9 @@ import { withProbe } from '../../src/probe/index.ts';
 import type { FixtureMessage, TrafficFixture } from './fixture.ts';
 import { settings } from './settings.ts';
 import { gatewayAdapter } from './gateway/index.ts';
+import type { Category } from '../../src/domain/index.ts';
 
-export type Category = 'otp' | 'notice' | 'dunning' | 'promotion';
+export type { Category };
 
 /** Sequence numbers per lane; 12 lanes fit the probe's 36^5 limit. */
 export const LANE_SPAN = 5_000_000;

@@ -6,8 +6,8 @@
 //   verdict   – judgeRun (src/harness/judge) over summary + delivery metrics
 //   the rest  – the orchestration (`denpa run`)
 
-export type Carrier = 'docomo' | 'au' | 'softbank';
-export type MessageCategory = 'otp' | 'notice' | 'dunning' | 'promotion';
+import type { Carrier, Category as MessageCategory } from '../../domain/index.ts';
+export type { Carrier, MessageCategory };
 
 // ---------------------------------------------------------------- k6 summary
 
