@@ -24,7 +24,7 @@ export const options: Options = {
 };
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }
 
 export async function docomoBlackHole(): Promise<void> {

@@ -35,11 +35,11 @@ export const options: Options = {
 };
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }
 
 export async function notice(): Promise<void> {
-  await sendMessage('notice', 1);
+  await sendMessage('notice');
 }
 
 export async function docomoOutage(): Promise<void> {

@@ -46,9 +46,9 @@ export const options: Options = {
 };
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }
 
 export async function promotion(): Promise<void> {
-  await sendMessage('promotion', 1);
+  await sendMessage('promotion');
 }

@@ -24,5 +24,5 @@ export const options: Options = {
 };
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }

@@ -34,9 +34,9 @@ export async function setup(): Promise<void> {
 }
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }
 
 export async function notice(): Promise<void> {
-  await sendMessage('notice', 1);
+  await sendMessage('notice');
 }

@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<void> {
     import('../simulator/command.ts'),
     import('./core/command.ts'),
     import('./harness/command.ts'),
-    import('./harness/k6/command.ts'),
+    import('./harness/k6-binary/command.ts'),
   ]);
   await yargs(argv)
     .scriptName('denpa')

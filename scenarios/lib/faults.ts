@@ -5,8 +5,9 @@ import http from 'k6/http';
 import { check } from 'k6';
 import type { SharedIterationsScenario } from 'k6/options';
 import { settings, millis, seconds } from './settings.ts';
+import type { Carrier } from '../../src/domain/index.ts';
 
-export type Carrier = 'docomo' | 'au' | 'softbank';
+export type { Carrier };
 export type FaultKind = 'refuse_binds' | 'drop_sessions' | 'black_hole' | 'slow_answers' | 'receipt_backlog' | 'outage';
 
 const json = { 'Content-Type': 'application/json' };

@@ -7,13 +7,13 @@
 // simulator will give them (asked through POST /v1/numbers/lookup by the
 // orchestrator), so each acceptance can be counted as deliverable or not and
 // the OTP on-time rate judges the gateway only on handsets that exist.
-import { mobileNumber, MOBILE_PREFIXES, type MobilePrefix } from '../../src/domain/index.ts';
+import { CATEGORIES, mobileNumber, MOBILE_PREFIXES, type Carrier, type MobilePrefix } from '../../src/domain/index.ts';
 import { japaneseFaker, MESSAGE_FACTORIES, type MessageCategory } from './messages.ts';
 
 export const FIXTURE_VERSION = 1;
-export const FIXTURE_CATEGORIES: readonly MessageCategory[] = ['otp', 'notice', 'dunning', 'promotion'];
+export const FIXTURE_CATEGORIES: readonly MessageCategory[] = CATEGORIES;
 
-export type Carrier = 'docomo' | 'au' | 'softbank';
+export type { Carrier };
 export type HandsetFate = 'deliverable' | 'unreachable' | 'undeliverable';
 
 /** One recipient after the simulator's lookup. */

@@ -9,8 +9,9 @@
 // two; dunning runs two to four; promotions run from one segment to long
 // SMS of 300-600 characters (since 2019 the carriers accept up to 660 full-width characters at docomo, 670 at au and SoftBank).
 import { Faker, ja, en, base } from '@faker-js/faker';
+import type { Category } from '../../src/domain/index.ts';
 
-export type MessageCategory = 'otp' | 'notice' | 'dunning' | 'promotion';
+export type MessageCategory = Category;
 
 /** A seeded faker with the Japanese locale (falling back to English for keys ja lacks). */
 export function japaneseFaker(seed: number): Faker {

@@ -4,6 +4,7 @@
 // The bodies and recipients come from the run's fixture (fixture.ts), read
 // once through SharedArray: VUs never load faker. Each message gets a
 // sequence number unique in the run, `lane * LANE_SPAN + iterationInTest`,
+// with the lane the library assigns to the running k6 scenario (lanes.ts),
 // so two scenarios of one script never collide; it goes into the probe
 // token and into client_ref as `<runId>-<seq>`.
 import http from 'k6/http';
@@ -15,12 +16,12 @@ import { withProbe } from '../../src/probe/index.ts';
 import type { FixtureMessage, TrafficFixture } from './fixture.ts';
 import { settings } from './settings.ts';
 import { gatewayAdapter } from './gateway/index.ts';
+import { laneSequence, scenarioLane } from './lanes.ts';
+import type { Category } from '../../src/domain/index.ts';
 
-export type Category = 'otp' | 'notice' | 'dunning' | 'promotion';
+export type { Category };
 
-/** Sequence numbers per lane; 12 lanes fit the probe's 36^5 limit. */
-export const LANE_SPAN = 5_000_000;
-export const LANES = 12;
+export { LANE_SPAN, LANES } from './lanes.ts';
 
 /** Acceptances, tagged {category, deliverable}: the denominator of the delivery metrics. */
 export const messagesAccepted = new Counter('messages_accepted');
@@ -58,19 +59,30 @@ const pools: Record<Category, FixtureMessage[]> = {
 /** How a message reaches the gateway under test (__ENV.GATEWAY, default denpa): see gateway/. */
 const gateway = gatewayAdapter(settings.gateway, { baseUrl: settings.coreUrl, apiKey: settings.apiKey }, settings.gatewayConfig ? JSON.parse(settings.gatewayConfig) : undefined);
 
-export function sequenceNumber(lane: number): number {
-  if (!Number.isInteger(lane) || lane < 0 || lane >= LANES) throw new Error(`lane must be an integer in [0, ${LANES}), got ${lane}`);
-  const n = exec.scenario.iterationInTest;
-  if (n >= LANE_SPAN) throw new Error(`lane ${lane} ran out of sequence numbers (${LANE_SPAN})`);
-  return lane * LANE_SPAN + n;
+// Lanes by scenario name, worked out once per VU (the options never change during a run).
+const lanes = new Map<string, number>();
+
+function currentLane(): number {
+  const name = exec.scenario.name;
+  let lane = lanes.get(name);
+  if (lane === undefined) {
+    lane = scenarioLane(name, Object.keys(exec.test.options.scenarios ?? {}));
+    lanes.set(name, lane);
+  }
+  return lane;
+}
+
+/** The seq of this iteration's message: unique in the run. */
+export function sequenceNumber(): number {
+  return laneSequence(currentLane(), exec.scenario.iterationInTest);
 }
 
 /**
  * Sends one message of `category` through the gateway under test.
  * Returns whether the gateway accepted it.
  */
-export async function sendMessage(category: Category, lane: number): Promise<boolean> {
-  const seq = sequenceNumber(lane);
+export async function sendMessage(category: Category): Promise<boolean> {
+  const seq = sequenceNumber();
   const list = pools[category];
   const entry = list[seq % list.length] as FixtureMessage;
   const text = withProbe(entry.text, { runId: settings.runId, seq, category, sentAtMs: Date.now() });

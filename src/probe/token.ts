@@ -16,14 +16,17 @@
 // Alphanumerics only, so the token never changes a message's encoding
 // (all are in the GSM 03.38 basic set) and survives any segmentation.
 
+import { CATEGORIES, type Category } from '../domain/index.ts';
+
 export const PROBE_TOKEN_LENGTH = 23;
 export const PROBE_MARKER = 'DP';
 export const SEQUENCE_LIMIT = 36 ** 5;
 export const TIME_MODULUS = 36 ** 7;
 const CHECK_MODULUS = 36 ** 4;
 
-export type ProbeCategory = 'otp' | 'notice' | 'dunning' | 'promotion';
-export const PROBE_CATEGORIES: readonly ProbeCategory[] = ['otp', 'notice', 'dunning', 'promotion'];
+/** The message categories (the shared word, src/domain), as a probe carries them. */
+export type ProbeCategory = Category;
+export const PROBE_CATEGORIES: readonly ProbeCategory[] = CATEGORIES;
 
 const CATEGORY_CODE: Record<ProbeCategory, string> = { otp: 'O', notice: 'N', dunning: 'D', promotion: 'P' };
 const CODE_CATEGORY: Record<string, ProbeCategory> = { O: 'otp', N: 'notice', D: 'dunning', P: 'promotion' };

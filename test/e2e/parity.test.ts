@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../src/harness/k6-binary/binary.ts';
 import { realK6 } from '../support/real-k6.ts';
 
 const k6 = await realK6('parity e2e');
@@ -52,7 +52,7 @@ export const options: Options = {
 };
 
 export async function otp(): Promise<void> {
-  await sendMessage('otp', 0);
+  await sendMessage('otp');
 }
 `;
 

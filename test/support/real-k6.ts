@@ -1,7 +1,7 @@
 // The tests that drive the real k6 use the user's own binary (PATH or
 // K6_BIN): k6 is AGPL-licensed and denpa never downloads, builds or installs
 // it. Without one those tests skip, and say why in one line.
-import { describeK6Lookup, findK6, type K6Lookup } from '../../src/harness/k6/binary.ts';
+import { describeK6Lookup, findK6, type K6Lookup } from '../../src/harness/k6-binary/binary.ts';
 
 export type FoundK6 = Extract<K6Lookup, { state: 'found' }>;
 

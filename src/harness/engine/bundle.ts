@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { ScriptBundleError, UnsupportedApiError } from './errors.ts';
-import { K6_MODULES, moduleShortName } from './k6/index.ts';
+import { K6_MODULES, moduleShortName } from './k6-modules/index.ts';
 
 /** One VU's instance of the script: its exports. */
 export type ScriptFactory = (k6: (name: string) => Record<string, unknown>, env: Record<string, string>, open: (path: string, mode?: string) => unknown) => Record<string, unknown>;

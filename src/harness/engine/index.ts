@@ -23,4 +23,4 @@ export { resolveOptions, type Scenario, type ResolvedOptions, type ExecutorName,
 export { parseDuration } from './duration.ts';
 export { constantArrivalSchedule, rampingArrivalSchedule, rampingVuSteps, rampingVusAt, arrivalRateAt } from './schedule.ts';
 export { bundleScript, findUnsupportedMembers } from './bundle.ts';
-export { K6_MODULES } from './k6/index.ts';
+export { K6_MODULES } from './k6-modules/index.ts';

@@ -6,9 +6,10 @@
 
 import { type Clock, SystemClock } from '../../runtime/index.ts';
 import { checkAgainstTypes, evaluateThreshold, parseThresholds, percentilesNeeded, type MetricThresholds, ThresholdSyntaxError } from '../thresholds/index.ts';
-import { bundleScript } from './bundle.ts';
+import { type BundledScript, bundleScript } from './bundle.ts';
+import { runExitCode } from './exit-code.ts';
 import { parseDuration } from './duration.ts';
-import { EXIT_CODE, EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';
+import { EngineConfigError, type EngineExitCode, ScriptInitError, TestAbortedError, UnsupportedApiError } from './errors.ts';
 import { ScenarioRun, type ScenarioHost } from './executor.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { MetricRegistry, warmUpIntervalClose } from './metric-registry.ts';
@@ -67,248 +68,306 @@ function describe(err: unknown): string {
 }
 
 export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult> {
-  const clock = opts.clock ?? preciseSystemClock();
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const env = { ...(opts.env ?? {}) };
-  const script = await bundleScript(opts.scriptPath);
+  const run = new EngineRun(opts, await bundleScript(opts.scriptPath));
+  try {
+    run.init();
+    await run.setup();
+    await run.scenarios();
+    await run.teardown();
+    const { summary, result, handleSummaryOutput } = await run.summary();
+    if (run.unsupported) throw run.unsupported;
+    const exitCode = runExitCode({ end: run.end, scriptError: run.scriptError, failedThresholds: summary.denpa.failedThresholds.length });
+    return { summary, exitCode, handleSummaryOutput, result };
+  } finally {
+    await run.close();
+  }
+}
 
-  const registry = new MetricRegistry(clock.now());
-  const builtin = defineBuiltinMetrics(registry);
-  const connections = new ConnectionPool({ keepAliveTimeoutMs: 30_000, connections: opts.maxConnectionsPerOrigin ?? 256, now: () => clock.now() });
-  let closed = false;
-  let end: RunEnd = { state: 'completed' };
-  let errorCount = 0;
-  let loggedErrors = 0;
-  const errors = new Map<string, number>();
-  const scenarioRuns: ScenarioRun[] = [];
-  const abortAll = (): void => {
-    for (const r of scenarioRuns) r.abort();
-  };
-  const abort = (by: 'threshold' | 'script' | 'signal', reason: string): void => {
-    if (end.state === 'aborted') return;
-    end = { state: 'aborted', by, reason, atMs: rt.runStartMs ? clock.now() - rt.runStartMs : 0 };
-    abortAll();
-  };
-  let optionsForExec: unknown;
+/**
+ * One run of a bundled script, phase by phase: init (options, thresholds,
+ * the initial VUs), setup(), the scenarios with the 1 s interval clock,
+ * teardown(), and the summary with handleSummary(). The fields are the state
+ * the phases hand on to each other.
+ */
+class EngineRun {
+  private readonly clock: Clock;
+  private readonly log: (line: string) => void;
+  private readonly env: Record<string, string>;
+  private readonly registry: MetricRegistry;
+  private readonly builtin: EngineRuntime['builtin'];
+  private readonly connections: ConnectionPool;
+  private readonly rt: EngineRuntime;
+  private readonly scenarioRuns: ScenarioRun[] = [];
+  private readonly errors = new Map<string, number>();
+  private closed = false;
+  private errorCount = 0;
+  private loggedErrors = 0;
+  private nextVuId = 0;
+  private optionsForExec: unknown;
+  private setupData: string | undefined;
+  private onAbortSignal: (() => void) | undefined;
+  private runEndMs = 0;
+  // Set by init(); the later phases only run after it.
+  private setupVu!: Vu;
+  private resolved!: ResolvedOptions;
+  private thresholds!: MetricThresholds[];
 
-  const rt: EngineRuntime = {
-    registry,
-    builtin,
-    now: () => clock.now(),
-    connections,
-    groups: new GroupTree(),
-    sharedArrays: new Map(),
-    scriptDir: script.scriptDir,
-    get options() {
-      return optionsForExec;
-    },
-    stats: { vusActive: 0, vusInitialized: 0, iterationsCompleted: 0, iterationsInterrupted: 0 },
-    runStartMs: 0,
-    emit(metric, value, tags) {
-      if (!closed) registry.add(metric, value, tags, clock.now());
-    },
-    countError() {
-      errorCount++;
-    },
-    abortTest(reason) {
-      abort('script', reason || 'exec.test.abort() called');
-    },
-    expectedStatus: null,
-  };
+  end: RunEnd = { state: 'completed' };
+  /** setup() or teardown() threw: the message (the scenarios and teardown are skipped after setup). */
+  scriptError: string | undefined;
+  /** An iteration used an API the engine lacks: the run is aborted and this is thrown at the end. */
+  unsupported: UnsupportedApiError | undefined;
 
-  let nextVuId = 0;
-  const newVu = (scenarioEnv: Readonly<Record<string, string>>): Vu => {
-    const id = nextVuId++;
+  constructor(
+    private readonly opts: RunScriptOptions,
+    private readonly script: BundledScript,
+  ) {
+    this.clock = opts.clock ?? preciseSystemClock();
+    this.log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    this.env = { ...(opts.env ?? {}) };
+    this.registry = new MetricRegistry(this.clock.now());
+    this.builtin = defineBuiltinMetrics(this.registry);
+    this.connections = new ConnectionPool({ keepAliveTimeoutMs: 30_000, connections: opts.maxConnectionsPerOrigin ?? 256, now: () => this.clock.now() });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the runtime's getter and callbacks read the run's live state
+    const run = this;
+    this.rt = {
+      registry: this.registry,
+      builtin: this.builtin,
+      now: () => this.clock.now(),
+      connections: this.connections,
+      groups: new GroupTree(),
+      sharedArrays: new Map(),
+      scriptDir: script.scriptDir,
+      get options() {
+        return run.optionsForExec;
+      },
+      stats: { vusActive: 0, vusInitialized: 0, iterationsCompleted: 0, iterationsInterrupted: 0 },
+      runStartMs: 0,
+      emit: (metric, value, tags) => {
+        if (!this.closed) this.registry.add(metric, value, tags, this.clock.now());
+      },
+      countError: () => {
+        this.errorCount++;
+      },
+      abortTest: (reason) => {
+        this.abort('script', reason || 'exec.test.abort() called');
+      },
+      expectedStatus: null,
+    };
+  }
+
+  private abort(by: 'threshold' | 'script' | 'signal', reason: string): void {
+    if (this.end.state === 'aborted') return;
+    this.end = { state: 'aborted', by, reason, atMs: this.rt.runStartMs ? this.clock.now() - this.rt.runStartMs : 0 };
+    for (const r of this.scenarioRuns) r.abort();
+  }
+
+  private newVu(scenarioEnv: Readonly<Record<string, string>>): Vu {
+    const id = this.nextVuId++;
     try {
-      const vu = new Vu(rt, script, id, { ...env, ...scenarioEnv });
-      if (id > 0) rt.stats.vusInitialized++;
+      const vu = new Vu(this.rt, this.script, id, { ...this.env, ...scenarioEnv });
+      if (id > 0) this.rt.stats.vusInitialized++;
       return vu;
     } catch (err) {
       if (err instanceof UnsupportedApiError || err instanceof EngineConfigError) throw err;
-      throw new ScriptInitError(`${opts.scriptPath}: init code threw in VU ${id}: ${describe(err)}`);
+      throw new ScriptInitError(`${this.opts.scriptPath}: init code threw in VU ${id}: ${describe(err)}`);
     }
-  };
+  }
 
-  try {
+  /** Options, thresholds and every planned VU, before the start, as k6 does. */
+  init(): void {
     // The setup VU (id 0) also tells us the options, as k6's first init run does.
-    const setupVu = newVu({});
-    optionsForExec = setupVu.exports.options ?? {};
-    const resolved: ResolvedOptions = resolveOptions(optionsForExec, opts.durationScale ?? 1);
-    let thresholds: MetricThresholds[];
+    this.setupVu = this.newVu({});
+    this.optionsForExec = this.setupVu.exports.options ?? {};
+    this.resolved = resolveOptions(this.optionsForExec, this.opts.durationScale ?? 1);
     try {
-      thresholds = parseThresholds((optionsForExec as { thresholds?: unknown }).thresholds);
+      this.thresholds = parseThresholds((this.optionsForExec as { thresholds?: unknown }).thresholds);
     } catch (err) {
       if (err instanceof ThresholdSyntaxError) throw new EngineConfigError(err.message);
       throw err;
     }
-    for (const d of thresholds) registry.addSubmetric(d.metric);
-    for (const s of resolved.scenarios) {
-      if (typeof setupVu.exports[s.exec] !== 'function') {
-        throw new EngineConfigError(`scenario "${s.name}": exec "${s.exec}" is not an exported function of ${opts.scriptPath}`);
+    for (const d of this.thresholds) this.registry.addSubmetric(d.metric);
+    for (const s of this.resolved.scenarios) {
+      if (typeof this.setupVu.exports[s.exec] !== 'function') {
+        throw new EngineConfigError(`scenario "${s.name}": exec "${s.exec}" is not an exported function of ${this.opts.scriptPath}`);
       }
     }
+    for (const s of this.resolved.scenarios) {
+      const vus: Vu[] = [];
+      for (let i = 0; i < initialVUs(s); i++) vus.push(this.newVu(s.env));
+      this.scenarioRuns.push(new ScenarioRun(s, this.host(s), vus));
+    }
+    const problems = checkAgainstTypes(this.thresholds, (name) => this.registry.typeOf(name));
+    if (problems.length > 0) throw new EngineConfigError(problems.join('; '));
 
-    // Initialise every planned VU before the start, as k6 does.
-    const host = (s: (typeof resolved.scenarios)[number]): ScenarioHost => ({
-      clock,
+    this.onAbortSignal = (): void => this.abort('signal', 'stopped from outside');
+    if (this.opts.signal?.aborted) this.onAbortSignal();
+    this.opts.signal?.addEventListener('abort', this.onAbortSignal, { once: true });
+  }
+
+  private host(s: ResolvedOptions['scenarios'][number]): ScenarioHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getters read the run's live state
+    const run = this;
+    return {
+      clock: this.clock,
       get runStartMs() {
-        return rt.runStartMs;
+        return run.rt.runStartMs;
       },
       get setupData() {
-        return setupData;
+        return run.setupData;
       },
       newVu: () => {
-        const vu = newVu(s.env);
-        rt.emit(builtin.vus_max, rt.stats.vusInitialized, {});
+        const vu = this.newVu(s.env);
+        this.rt.emit(this.builtin.vus_max, this.rt.stats.vusInitialized, {});
         return vu;
       },
-      enter: (vu, startMs) => vu.enterScenario(s, resolved.tags, startMs),
-      dropped: () => rt.emit(builtin.dropped_iterations, 1, { ...resolved.tags, ...s.tags, scenario: s.name }),
+      enter: (vu, startMs) => vu.enterScenario(s, this.resolved.tags, startMs),
+      dropped: () => this.rt.emit(this.builtin.dropped_iterations, 1, { ...this.resolved.tags, ...s.tags, scenario: s.name }),
       initFailed: (err) => {
-        errorCount++;
-        log(`VU init failed during the run [scenario ${s.name}]: ${describe(err)}`);
+        this.errorCount++;
+        this.log(`VU init failed during the run [scenario ${s.name}]: ${describe(err)}`);
       },
       outcome: (_vu, outcome) => {
-        rt.stats.iterationsCompleted++;
+        this.rt.stats.iterationsCompleted++;
         if (outcome.state !== 'failed') return;
         const err = outcome.error;
         if (err instanceof TestAbortedError) return; // the run's end already says so
         if (err instanceof UnsupportedApiError) {
-          abort('script', err.message);
-          unsupported = err;
+          this.abort('script', err.message);
+          this.unsupported = err;
           return;
         }
-        errorCount++;
+        this.errorCount++;
         const msg = describe(err);
-        if (errors.has(msg) || errors.size < MAX_DISTINCT_ERRORS) errors.set(msg, (errors.get(msg) ?? 0) + 1);
-        if (loggedErrors++ < MAX_ERROR_LOG_LINES) log(`iteration error [scenario ${s.name}]: ${msg}`);
+        if (this.errors.has(msg) || this.errors.size < MAX_DISTINCT_ERRORS) this.errors.set(msg, (this.errors.get(msg) ?? 0) + 1);
+        if (this.loggedErrors++ < MAX_ERROR_LOG_LINES) this.log(`iteration error [scenario ${s.name}]: ${msg}`);
       },
-    });
-    let setupData: string | undefined;
-    let unsupported: UnsupportedApiError | undefined;
-    for (const s of resolved.scenarios) {
-      const vus: Vu[] = [];
-      for (let i = 0; i < initialVUs(s); i++) vus.push(newVu(s.env));
-      scenarioRuns.push(new ScenarioRun(s, host(s), vus));
+    };
+  }
+
+  /** setup() on the setup VU; its data goes to every iteration as JSON, as in k6. */
+  async setup(): Promise<void> {
+    const exported = this.setupVu.exports;
+    this.setupVu.state.scenarioTags = { ...this.resolved.tags };
+    if (typeof exported.setup !== 'function' || this.end.state === 'aborted') return;
+    this.setupVu.state.phase = 'setup';
+    this.setupVu.state.groupPath = '::setup';
+    try {
+      const data: unknown = await (exported.setup as () => unknown)();
+      this.setupData = data === undefined ? undefined : JSON.stringify(data);
+    } catch (err) {
+      this.scriptError = `setup() threw: ${describe(err)}`;
+      this.log(this.scriptError);
     }
-    const problems = checkAgainstTypes(thresholds, (name) => registry.typeOf(name));
-    if (problems.length > 0) throw new EngineConfigError(problems.join('; '));
+    this.setupVu.state.groupPath = '';
+  }
 
-    const onAbortSignal = (): void => abort('signal', 'stopped from outside');
-    if (opts.signal?.aborted) onAbortSignal();
-    opts.signal?.addEventListener('abort', onAbortSignal, { once: true });
-
-    let scriptError: string | undefined;
-    const exported = setupVu.exports;
-    setupVu.state.scenarioTags = { ...resolved.tags };
-    if (typeof exported.setup === 'function' && (end as RunEnd).state !== 'aborted') {
-      setupVu.state.phase = 'setup';
-      setupVu.state.groupPath = '::setup';
-      try {
-        const data: unknown = await (exported.setup as () => unknown)();
-        setupData = data === undefined ? undefined : JSON.stringify(data);
-      } catch (err) {
-        scriptError = `setup() threw: ${describe(err)}`;
-        log(scriptError);
-      }
-      setupVu.state.groupPath = '';
-    }
-
+  /** Every scenario at once, with the 1 s interval clock (vus, thresholds abortOnFail, progress). */
+  async scenarios(): Promise<void> {
+    const { clock, rt, registry } = this;
     warmUpIntervalClose();
     rt.runStartMs = clock.now();
     registry.begin(rt.runStartMs);
-    rt.emit(builtin.vus_max, rt.stats.vusInitialized, {});
-    const totalMs = Math.max(0, ...resolved.scenarios.map((s) => s.startTimeMs + plannedScenarioMs(s)));
-    const startedBefore = new Map<string, number>();
-    let tickCount = 0;
-    let tickTimer: ReturnType<Clock['setTimeout']> | undefined;
-    const progress = (now: number): void => {
-      if (opts.onProgress) {
-        // A throwing progress callback must not stop the interval clock.
-        try {
-          opts.onProgress(progressSnapshot({ registry, runs: scenarioRuns, startedBefore, nowMs: now, runStartMs: rt.runStartMs, totalMs, errors: errorCount, vusActive: rt.stats.vusActive, vusMax: rt.stats.vusInitialized }));
-        } catch (err) {
-          log(`onProgress threw: ${describe(err)}`);
-        }
-      }
-      for (const r of scenarioRuns) startedBefore.set(r.scenario.name, r.started);
-    };
-    const tick = (): void => {
-      const now = clock.now();
-      rt.stats.vusActive = scenarioRuns.reduce((a, r) => a + r.activeVus, 0);
-      rt.emit(builtin.vus, rt.stats.vusActive, {});
-      registry.closeInterval(now);
-      tickCount++;
-      if (tickCount % THRESHOLD_EVERY_INTERVALS === 0) checkAbortThresholds(thresholds, registry, resolved, now - rt.runStartMs, abort);
-      progress(now);
-      tickTimer = clock.setTimeout(tick, rt.runStartMs + (tickCount + 1) * 1000 - clock.now());
-    };
-    if (scriptError === undefined) {
+    rt.emit(this.builtin.vus_max, rt.stats.vusInitialized, {});
+    if (this.scriptError === undefined) {
+      let tickCount = 0;
+      let tickTimer: ReturnType<Clock['setTimeout']> | undefined;
+      const tick = (): void => {
+        const now = clock.now();
+        rt.stats.vusActive = this.scenarioRuns.reduce((a, r) => a + r.activeVus, 0);
+        rt.emit(this.builtin.vus, rt.stats.vusActive, {});
+        registry.closeInterval(now);
+        tickCount++;
+        if (tickCount % THRESHOLD_EVERY_INTERVALS === 0) checkAbortThresholds(this.thresholds, registry, this.resolved, now - rt.runStartMs, (by, reason) => this.abort(by, reason));
+        this.progress(now);
+        tickTimer = clock.setTimeout(tick, rt.runStartMs + (tickCount + 1) * 1000 - clock.now());
+      };
       tickTimer = clock.setTimeout(tick, 1000);
-      await Promise.all(scenarioRuns.map((r) => r.run()));
+      await Promise.all(this.scenarioRuns.map((r) => r.run()));
       clock.clearTimeout(tickTimer);
     }
-    const runEndMs = clock.now();
-    rt.stats.iterationsInterrupted = scenarioRuns.reduce((a, r) => a + r.interrupted, 0);
+    this.runEndMs = clock.now();
+    rt.stats.iterationsInterrupted = this.scenarioRuns.reduce((a, r) => a + r.interrupted, 0);
+  }
 
-    if (scriptError === undefined && typeof exported.teardown === 'function') {
-      setupVu.state.phase = 'teardown';
-      setupVu.state.groupPath = '::teardown';
+  private readonly startedBefore = new Map<string, number>();
+  private totalMsCache: number | undefined;
+
+  private progress(now: number): void {
+    if (this.opts.onProgress) {
+      this.totalMsCache ??= Math.max(0, ...this.resolved.scenarios.map((s) => s.startTimeMs + plannedScenarioMs(s)));
+      // A throwing progress callback must not stop the interval clock.
       try {
-        await (exported.teardown as (d: unknown) => unknown)(setupData === undefined ? undefined : JSON.parse(setupData));
+        this.opts.onProgress(
+          progressSnapshot({ registry: this.registry, runs: this.scenarioRuns, startedBefore: this.startedBefore, nowMs: now, runStartMs: this.rt.runStartMs, totalMs: this.totalMsCache, errors: this.errorCount, vusActive: this.rt.stats.vusActive, vusMax: this.rt.stats.vusInitialized }),
+        );
       } catch (err) {
-        scriptError = `teardown() threw: ${describe(err)}`;
-        log(scriptError);
+        this.log(`onProgress threw: ${describe(err)}`);
       }
-      setupVu.state.groupPath = '';
     }
-    rt.emit(builtin.vus, 0, {});
-    registry.closeInterval(clock.now());
-    // A last snapshot at the end (totals as of the final interval).
-    progress(clock.now());
-    closed = true;
-    opts.signal?.removeEventListener('abort', onAbortSignal);
+    for (const r of this.scenarioRuns) this.startedBefore.set(r.scenario.name, r.started);
+  }
 
+  /** teardown() with setup()'s data (skipped when setup threw), then the last interval and progress. */
+  async teardown(): Promise<void> {
+    const exported = this.setupVu.exports;
+    if (this.scriptError === undefined && typeof exported.teardown === 'function') {
+      this.setupVu.state.phase = 'teardown';
+      this.setupVu.state.groupPath = '::teardown';
+      try {
+        await (exported.teardown as (d: unknown) => unknown)(this.setupData === undefined ? undefined : JSON.parse(this.setupData));
+      } catch (err) {
+        this.scriptError = `teardown() threw: ${describe(err)}`;
+        this.log(this.scriptError);
+      }
+      this.setupVu.state.groupPath = '';
+    }
+    this.rt.emit(this.builtin.vus, 0, {});
+    this.registry.closeInterval(this.clock.now());
+    // A last snapshot at the end (totals as of the final interval).
+    this.progress(this.clock.now());
+    this.closed = true;
+    if (this.onAbortSignal) this.opts.signal?.removeEventListener('abort', this.onAbortSignal);
+  }
+
+  /** The raw result, k6's summary data, and what handleSummary() made of it. */
+  async summary(): Promise<{ summary: SummaryData; result: EngineResult; handleSummaryOutput: HandleSummaryOutput | undefined }> {
     const scenarios: Record<string, ScenarioReport> = {};
-    for (const r of scenarioRuns) {
+    for (const r of this.scenarioRuns) {
       scenarios[r.scenario.name] = { executor: r.scenario.executor, planned: r.planned, started: r.started, completed: r.completed, dropped: r.dropped, interrupted: r.interrupted };
     }
     const result: EngineResult = {
-      startedAtMs: rt.runStartMs,
-      durationMs: runEndMs - rt.runStartMs,
-      metrics: registry.snapshot(),
-      intervals: registry.intervalRecords(),
-      rootGroup: rt.groups.summary(),
+      startedAtMs: this.rt.runStartMs,
+      durationMs: this.runEndMs - this.rt.runStartMs,
+      metrics: this.registry.snapshot(),
+      intervals: this.registry.intervalRecords(),
+      rootGroup: this.rt.groups.summary(),
       scenarios,
-      end,
-      errors: [...errors.entries()].map(([message, count]) => ({ message, count })),
+      end: this.end,
+      errors: [...this.errors.entries()].map(([message, count]) => ({ message, count })),
     };
-    const summary = buildSummary(result, { summaryTrendStats: resolved.summaryTrendStats, thresholds, isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY) });
+    const summary = buildSummary(result, { summaryTrendStats: this.resolved.summaryTrendStats, thresholds: this.thresholds, isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY) });
 
     let handleSummaryOutput: HandleSummaryOutput | undefined;
+    const exported = this.setupVu.exports;
     if (typeof exported.handleSummary === 'function') {
-      setupVu.state.phase = 'summary';
+      this.setupVu.state.phase = 'summary';
       try {
         const out: unknown = await (exported.handleSummary as (d: unknown) => unknown)(summary);
         handleSummaryOutput = validateSummaryOutput(out);
       } catch (err) {
         summary.denpa.handleSummaryError = describe(err);
-        log(`handleSummary() failed: ${describe(err)}`);
+        this.log(`handleSummary() failed: ${describe(err)}`);
       }
     }
+    return { summary, result, handleSummaryOutput };
+  }
 
-    const endState = end as RunEnd;
-    let exitCode: EngineExitCode = EXIT_CODE.OK;
-    if (unsupported) throw unsupported;
-    if (endState.state === 'aborted' && endState.by === 'script') exitCode = EXIT_CODE.SCRIPT_ABORTED;
-    else if (endState.state === 'aborted' && endState.by === 'signal') exitCode = EXIT_CODE.EXTERNAL_ABORT;
-    else if (scriptError !== undefined) exitCode = EXIT_CODE.SCRIPT_EXCEPTION;
-    else if (summary.denpa.failedThresholds.length > 0 || (endState.state === 'aborted' && endState.by === 'threshold')) exitCode = EXIT_CODE.THRESHOLDS_FAILED;
-    return { summary, exitCode, handleSummaryOutput, result };
-  } finally {
-    closed = true;
-    abortAll();
-    await connections.close();
+  /** Whatever phase the run stopped in: no more samples, every scenario stopped, sockets closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.scenarioRuns) r.abort();
+    await this.connections.close();
   }
 }
 

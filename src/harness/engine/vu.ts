@@ -3,7 +3,7 @@
 
 import type { BundledScript } from './bundle.ts';
 import { UnsupportedApiError } from './errors.ts';
-import { createK6Modules, createOpen } from './k6/index.ts';
+import { createK6Modules, createOpen } from './k6-modules/index.ts';
 import type { Scenario } from './options.ts';
 import { type EngineRuntime, type VuState, newVuState } from './runtime.ts';
 

@@ -7,9 +7,9 @@
 // simulator's numbering plan says), with the msg-id-type that matches the
 // carrier's message ids so delivery reports find their message.
 import { join } from 'node:path';
+import { CARRIERS, type Carrier } from '../../domain/index.ts';
 
-export type Carrier = 'docomo' | 'au' | 'softbank';
-export const CARRIERS: readonly Carrier[] = ['docomo', 'au', 'softbank'];
+export { CARRIERS, type Carrier };
 export type MessageIdFormat = 'hex' | 'decimal';
 
 export interface KannelSmsc {

@@ -2,7 +2,7 @@
 // default) and the real k6. Both return k6's handleSummary data shape; the
 // harness judges that, not the engine's exit code (delivery thresholds are
 // judged after the run, which neither engine can do).
-import { findK6, runScenarioOnK6, type K6Progress } from '../k6/index.ts';
+import { findK6, runScenarioOnK6, type K6Progress } from '../k6-binary/index.ts';
 import { runScript, type ProgressSnapshot } from '../engine/index.ts';
 import { RunFailure } from '../../runtime/index.ts';
 import type { K6Summary } from '../run-result/index.ts';

@@ -5,9 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { buildFixture, candidateNumbers, type Recipient, type TrafficFixture } from '../../../scenarios/lib/fixture.ts';
 import { RunFailure } from '../../runtime/index.ts';
+import { isCarrier } from '../../domain/index.ts';
 import type { SimulatorControl } from './control-client.ts';
 
-const CARRIERS = new Set(['docomo', 'au', 'softbank']);
 const FATES = new Set(['deliverable', 'unreachable', 'undeliverable']);
 
 export interface FixtureStepOptions {
@@ -32,7 +32,7 @@ export async function writeTrafficFixture(sim: SimulatorControl, options: Fixtur
   if (found.length !== candidates.length) throw new RunFailure(`simulator looked up ${found.length} of ${candidates.length} numbers`);
   const recipients: Recipient[] = [];
   found.forEach((r, i) => {
-    if (!CARRIERS.has(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
+    if (!isCarrier(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
     if (r.ported && options.excludePorted === true) return;
     recipients.push({ to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate });
   });

@@ -10,8 +10,8 @@
 
 import type { MetricType } from '../thresholds/index.ts';
 
-export type Carrier = 'docomo' | 'au' | 'softbank';
-export type MessageCategory = 'otp' | 'notice' | 'dunning' | 'promotion';
+import type { Carrier, Category as MessageCategory } from '../../domain/index.ts';
+export type { Carrier, MessageCategory };
 
 // ---------------------------------------------------------------- k6 summary
 

@@ -1,6 +1,7 @@
 // Scheduled and immediate faults over real sockets.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CommandStatus, SmppClient } from '../../../src/smpp/index.ts';
+import { ManualClock } from '../../../src/runtime/index.ts';
 import type { RunningSimulator } from '../../../simulator/index.ts';
 import { api, bindClient, NUMBERS, PASSWORDS, startFastSimulator, textSubmit, type TestClient } from './fixture.ts';
 
@@ -22,7 +23,7 @@ const bind = async (carrier: 'docomo' | 'au' | 'softbank', over = {}) => {
   return c;
 };
 const fault = (body: Record<string, unknown>) => api<{ id: string; startsAt: number; endsAt: number }>(sim, 'POST', '/v1/faults', body);
-const connectAu = () => SmppClient.connect({ host: '127.0.0.1', port: sim.ports.au, systemId: 'denpa', password: PASSWORDS.au, bindMode: 'transceiver', enquireLinkMs: 0, closeTimeoutMs: 500 });
+const connectAu = (to: RunningSimulator = sim) => SmppClient.connect({ host: '127.0.0.1', port: to.ports.au, systemId: 'denpa', password: PASSWORDS.au, bindMode: 'transceiver', enquireLinkMs: 0, closeTimeoutMs: 500 });
 
 describe('faults', () => {
   it('refuse_binds: binds get ESME_RBINDFAIL while it lasts', async () => {
@@ -32,19 +33,6 @@ describe('faults', () => {
     expect((await api(sim, 'DELETE', `/v1/faults/${f.body.id}`)).status).toBe(204);
     const c = await connectAu();
     await c.close();
-  });
-
-  it('a scheduled fault starts later and ends after its duration', async () => {
-    const f = await fault({ carrier: 'au', kind: 'refuse_binds', startInMs: 300, durationMs: 400 });
-    expect(f.body.endsAt - f.body.startsAt).toBe(400);
-    const before = await connectAu();
-    await before.close();
-    await new Promise((r) => setTimeout(r, 350));
-    await expect(connectAu()).rejects.toMatchObject({ commandStatus: CommandStatus.ESME_RBINDFAIL });
-    await new Promise((r) => setTimeout(r, 450));
-    const after = await connectAu();
-    await after.close();
-    expect((await api<{ faults: unknown[] }>(sim, 'GET', '/v1/faults')).body.faults).toEqual([]);
   });
 
   it('drop_sessions: every session is closed at the start', async () => {
@@ -94,5 +82,37 @@ describe('faults', () => {
     await api(sim, 'DELETE', `/v1/faults/${f.body.id}`);
     await c.waitReceipts(20, 5_000);
     expect(c.receipts).toHaveLength(20);
+  });
+});
+
+// The fault schedule runs on the simulator's clock: on a ManualClock the test
+// moves time past the start and the end instead of sleeping through them.
+describe('a scheduled fault, on fake time', () => {
+  const clock = new ManualClock();
+  let timed: RunningSimulator;
+  beforeAll(async () => {
+    timed = await startFastSimulator({ clock });
+  });
+  afterAll(async () => {
+    await timed?.close();
+  });
+
+  it('starts later and ends after its duration', async () => {
+    const f = await api<{ id: string; startsAt: number; endsAt: number }>(timed, 'POST', '/v1/faults', { carrier: 'au', kind: 'refuse_binds', startInMs: 300, durationMs: 400 });
+    expect(f.body.startsAt).toBe(clock.now() + 300);
+    expect(f.body.endsAt - f.body.startsAt).toBe(400);
+    const before = await connectAu(timed);
+    await before.close();
+    clock.advance(299);
+    const stillBefore = await connectAu(timed);
+    await stillBefore.close();
+    clock.advance(1);
+    await expect(connectAu(timed)).rejects.toMatchObject({ commandStatus: CommandStatus.ESME_RBINDFAIL });
+    clock.advance(399);
+    await expect(connectAu(timed)).rejects.toMatchObject({ commandStatus: CommandStatus.ESME_RBINDFAIL });
+    clock.advance(1);
+    const after = await connectAu(timed);
+    await after.close();
+    expect((await api<{ faults: unknown[] }>(timed, 'GET', '/v1/faults')).body.faults).toEqual([]);
   });
 });

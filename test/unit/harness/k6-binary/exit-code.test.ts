@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { K6_EXIT, k6Outcome } from '../../../../src/harness/k6/exit-code.ts';
+import { K6_EXIT, k6Outcome } from '../../../../src/harness/k6-binary/exit-code.ts';
 
 describe('k6 exit codes', () => {
   it.each([

@@ -10,9 +10,9 @@ import {
   renderTestRunManifest,
   testRunNameFor,
   type TestRunInput,
-} from '../../../../src/harness/k6/manifest.ts';
-import { yamlBlock, yamlString } from '../../../../src/harness/k6/yaml-text.ts';
-import { K6Error } from '../../../../src/harness/k6/errors.ts';
+} from '../../../../src/harness/k6-binary/manifest.ts';
+import { yamlBlock, yamlString } from '../../../../src/harness/k6-binary/yaml-text.ts';
+import { K6Error } from '../../../../src/harness/k6-binary/errors.ts';
 
 const SCRIPT = '// bundled\nimport http from "k6/http";\nexport const options = { vus: 1 };\nexport default function () {\n\thttp.get(__ENV.CORE_URL);\n}\n';
 

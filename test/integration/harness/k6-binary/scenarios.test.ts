@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../../../src/harness/k6-binary/binary.ts';
 import { realK6 } from '../../../support/real-k6.ts';
-import { bundleForK6 } from '../../../../src/harness/k6/bundle.ts';
-import { runScenarioOnK6 } from '../../../../src/harness/k6/run.ts';
+import { bundleForK6 } from '../../../../src/harness/k6-binary/bundle.ts';
+import { runScenarioOnK6 } from '../../../../src/harness/k6-binary/run.ts';
 import { decodeProbe } from '../../../../src/probe/index.ts';
 import { buildFixture, type Recipient } from '../../../../scenarios/lib/fixture.ts';
 

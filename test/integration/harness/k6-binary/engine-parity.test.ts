@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realK6 } from '../../../support/real-k6.ts';
-import { runScenarioOnK6 } from '../../../../src/harness/k6/run.ts';
+import { runScenarioOnK6 } from '../../../../src/harness/k6-binary/run.ts';
 import { runScript } from '../../../../src/harness/engine/index.ts';
 
 const k6 = await realK6('engine parity');

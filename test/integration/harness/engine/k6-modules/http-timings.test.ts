@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionPool } from '../../../../src/harness/engine/connection-pool.ts';
-import { exchange, type ExchangeOutcome } from '../../../../src/harness/engine/k6/http-exchange.ts';
-import { runScript } from '../../../../src/harness/engine/index.ts';
+import { ConnectionPool } from '../../../../../src/harness/engine/connection-pool.ts';
+import { exchange, type ExchangeOutcome } from '../../../../../src/harness/engine/k6-modules/http-exchange.ts';
+import { runScript } from '../../../../../src/harness/engine/index.ts';
 
 const HEADER_DELAY_MS = 60;
 const BODY_DELAY_MS = 40;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleForK6, envelopeEntry } from '../../../../src/harness/k6/bundle.ts';
-import { K6Error } from '../../../../src/harness/k6/errors.ts';
-import { REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { bundleForK6, envelopeEntry } from '../../../../src/harness/k6-binary/bundle.ts';
+import { K6Error } from '../../../../src/harness/k6-binary/errors.ts';
+import { REPO_ROOT } from '../../../../src/harness/k6-binary/binary.ts';
 
 const PROBE = join(REPO_ROOT, 'src', 'probe', 'index.ts');
 

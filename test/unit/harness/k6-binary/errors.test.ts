@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { K6Error, RUN_NOT_MADE_EXIT_CODE, type K6ErrorCode } from '../../../../src/harness/k6/errors.ts';
+import { K6Error, RUN_NOT_MADE_EXIT_CODE, type K6ErrorCode } from '../../../../src/harness/k6-binary/errors.ts';
 import { RunFailure } from '../../../../src/runtime/index.ts';
 
 describe('K6Error', () => {

@@ -7,7 +7,7 @@ import {
   summaryForK6,
   withScenarioThresholds,
   ENV_SUMMARY_FILE,
-} from '../../../../src/harness/k6/envelope.ts';
+} from '../../../../src/harness/k6-binary/envelope.ts';
 
 const scenarioOptions = {
   scenarios: { otp: { executor: 'constant-arrival-rate', rate: 10, duration: '30s' } },

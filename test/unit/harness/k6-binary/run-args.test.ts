@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { k6ErrorMessages, k6RunArgs, k6RunEnv } from '../../../../src/harness/k6/run.ts';
-import { K6Error } from '../../../../src/harness/k6/errors.ts';
+import { k6ErrorMessages, k6RunArgs, k6RunEnv } from '../../../../src/harness/k6-binary/run.ts';
+import { K6Error } from '../../../../src/harness/k6-binary/errors.ts';
 
 describe('k6 run arguments', () => {
   it('passes the env as -e pairs, keeps k6 off the network and the API off a port', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { parseAllDocuments } from 'yaml';
-import { k6Command, parseEnvPairs } from '../../../../src/harness/k6/command.ts';
-import { K6Error } from '../../../../src/harness/k6/errors.ts';
+import { k6Command, parseEnvPairs } from '../../../../src/harness/k6-binary/command.ts';
+import { K6Error } from '../../../../src/harness/k6-binary/errors.ts';
 
 const SCENARIO = `import http from 'k6/http';\nexport const options = { vus: 2, duration: '10s' };\nexport default function () { http.get(__ENV.CORE_URL + '/healthz'); }\n`;
 

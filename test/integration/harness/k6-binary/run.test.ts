@@ -7,11 +7,11 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as hdr from 'hdr-histogram-js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
+import { REPO_ROOT } from '../../../../src/harness/k6-binary/binary.ts';
 import { realK6 } from '../../../support/real-k6.ts';
-import { runScenarioOnK6, type K6RunResult } from '../../../../src/harness/k6/run.ts';
-import { K6Error } from '../../../../src/harness/k6/errors.ts';
-import type { K6Progress } from '../../../../src/harness/k6/progress.ts';
+import { runScenarioOnK6, type K6RunResult } from '../../../../src/harness/k6-binary/run.ts';
+import { K6Error } from '../../../../src/harness/k6-binary/errors.ts';
+import type { K6Progress } from '../../../../src/harness/k6-binary/progress.ts';
 import { decodeProbe } from '../../../../src/probe/index.ts';
 
 const k6 = await realK6('runK6 on the real k6');

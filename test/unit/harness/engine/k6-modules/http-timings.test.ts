@@ -1,7 +1,7 @@
 // k6's phase arithmetic (lib/netext/httpext/tracer.go, Tracer.Done) applied
 // to the instants the engine takes from undici's dispatch hooks.
 import { describe, expect, it } from 'vitest';
-import { phaseTimings } from '../../../../src/harness/engine/k6/http-timings.ts';
+import { phaseTimings } from '../../../../../src/harness/engine/k6-modules/http-timings.ts';
 
 describe('phaseTimings', () => {
   it('on a reused connection: duration = sending + waiting + receiving, the wait for the socket is blocked only', () => {

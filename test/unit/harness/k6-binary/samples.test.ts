@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { K6SampleAggregator, readK6Samples } from '../../../../src/harness/k6/samples.ts';
+import { K6SampleAggregator, readK6Samples } from '../../../../src/harness/k6-binary/samples.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 // k6 writes nanosecond timestamps; Date.parse keeps the milliseconds.

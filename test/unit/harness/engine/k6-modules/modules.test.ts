@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCryptoModule, createEncodingModule } from '../../../../src/harness/engine/k6/encoding.ts';
-import { expectedStatuses } from '../../../../src/harness/engine/k6/http.ts';
-import { formatProgress, type ProgressSnapshot } from '../../../../src/harness/engine/progress.ts';
+import { createCryptoModule, createEncodingModule } from '../../../../../src/harness/engine/k6-modules/encoding.ts';
+import { expectedStatuses } from '../../../../../src/harness/engine/k6-modules/http.ts';
+import { formatProgress, type ProgressSnapshot } from '../../../../../src/harness/engine/progress.ts';
 
 type Fn = (...args: unknown[]) => unknown;
 

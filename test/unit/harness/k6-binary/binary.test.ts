@@ -3,8 +3,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeK6Lookup, findK6, parseK6Version, REFERENCE_K6_VERSION, REPO_ROOT } from '../../../../src/harness/k6/binary.ts';
-import { DEFAULT_RUNNER_IMAGE } from '../../../../src/harness/k6/manifest.ts';
+import { describeK6Lookup, findK6, parseK6Version, REFERENCE_K6_VERSION, REPO_ROOT } from '../../../../src/harness/k6-binary/binary.ts';
+import { DEFAULT_RUNNER_IMAGE } from '../../../../src/harness/k6-binary/manifest.ts';
 
 describe('k6 version', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { K6ProgressParser, parseK6Duration, type K6Progress } from '../../../../src/harness/k6/progress.ts';
+import { K6ProgressParser, parseK6Duration, type K6Progress } from '../../../../src/harness/k6-binary/progress.ts';
 
 // Captured from k6 v1.8.1 with stdout not a terminal (two scenarios, then the final block).
 const OUTPUT = [

@@ -1,7 +1,7 @@
 // Bundling a scenario for the real k6: one self-contained ES module.
 //
 //   scenario.ts + scenarios/lib/*.ts + src/probe/*.ts   ─┐
-//   src/harness/k6/envelope.ts                          ─┼─ esbuild ─▶ one .js file
+//   src/harness/k6-binary/envelope.ts                          ─┼─ esbuild ─▶ one .js file
 //   k6, k6/*, https://… imports                         ─┘  (kept as imports: k6 provides them)
 //
 // Two passes: the first learns what the scenario exports (esbuild's
@@ -20,7 +20,7 @@ export const K6_EXTERNALS: readonly string[] = ['k6', 'k6/*', 'https://*', 'http
 export const K6_TARGET = 'es2020';
 
 // A source path, also when this code runs bundled: esbuild compiles the envelope into each k6 script.
-const ENVELOPE = sourceFile('src/harness/k6/envelope.ts');
+const ENVELOPE = sourceFile('src/harness/k6-binary/envelope.ts');
 
 /** Names the envelope defines itself rather than re-exporting. */
 const WRAPPED = new Set(['options', 'handleSummary']);
@@ -123,7 +123,7 @@ export async function bundleForK6(scenarioPath: string, outFile: string): Promis
       write: false,
       metafile: true,
       outfile: resolve(outFile),
-      banner: { js: `// ${scenarioPath} bundled for k6 by denpa (src/harness/k6/bundle.ts). Do not edit.` },
+      banner: { js: `// ${scenarioPath} bundled for k6 by denpa (src/harness/k6-binary/bundle.ts). Do not edit.` },
     });
     const file = result.outputFiles[0];
     if (!file) throw new Error('esbuild produced no output');
