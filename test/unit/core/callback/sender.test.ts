@@ -1,4 +1,5 @@
 // The sender against a real loopback receiver, time on a ManualClock.
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,16 +30,20 @@ let dataDir: string;
 let store: SqliteStore;
 let clock: ManualClock;
 let senders: CallbackSender[];
+/** Emits 'received' for every callback the receiver takes: tests wait on it, not on a timer. */
+let arrivals: EventEmitter;
 
 beforeEach(async () => {
   received = [];
   answers = [];
   senders = [];
+  arrivals = new EventEmitter();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      arrivals.emit('received');
       res.statusCode = answers.shift() ?? 200;
       res.end('ok');
     });
@@ -225,12 +230,15 @@ describe('CallbackSender', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let claims = 0;
+    let claimed!: () => void;
+    const firstClaim = new Promise<void>((r) => (claimed = r));
     // The first claim reads (nothing is owed yet), then is held until the row below is committed.
     const gated = new Proxy(store, {
       get(target, key) {
         if (key === 'claimDueCallbacks') {
           return async (...args: Parameters<SqliteStore['claimDueCallbacks']>) => {
             claims++;
+            if (claims === 1) claimed();
             const jobs = await target.claimDueCallbacks(...args);
             if (claims === 1) await gate;
             return jobs;
@@ -242,13 +250,13 @@ describe('CallbackSender', () => {
     });
     const s = sender({ store: gated });
     s.start();
-    for (let i = 0; i < 200 && claims === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await firstClaim;
     expect(claims).toBe(1);
     const id = await owedCallback();
     s.wake();
     release();
     // The ManualClock never moves: the poll timer cannot fire, only the wake can bring the callback.
-    for (let i = 0; i < 400 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    if (received.length === 0) await once(arrivals, 'received');
     expect(received.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([id]);
   });
 
@@ -256,22 +264,25 @@ describe('CallbackSender', () => {
     for (let i = 0; i < 10; i++) await owedCallback('default', `r${i}`);
     let concurrent = 0;
     let peak = 0;
+    let posted = 0;
+    const posts = new EventEmitter();
     const s = sender({
       post: async () => {
         concurrent++;
         peak = Math.max(peak, concurrent);
+        // A receiver that takes a moment, so that posts overlap.
         await new Promise((r) => setTimeout(r, 5));
         concurrent--;
+        if (++posted === 10) posts.emit('all');
         return { status: 204 };
       },
     });
     s.start();
-    // Real events, bounded wait: the background loop claims as slots free up.
-    const deadline = Date.now() + 20_000;
-    while ((await store.pendingCallbackCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // The background loop claims as slots free up; wait for the tenth answer, then for its bookkeeping.
+    if (posted < 10) await once(posts, 'all');
+    await s.close();
     expect(await store.pendingCallbackCount()).toBe(0);
     expect(peak).toBeLessThanOrEqual(policy.concurrency);
     expect(peak).toBeGreaterThan(1);
-    await s.close();
   });
 });
