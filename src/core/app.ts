@@ -9,6 +9,7 @@ import type { Clock } from '../runtime/index.ts';
 import { auth, clientErrorHandler, frameworkErrorHandler, jsonBody, queryEncoding, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
 import type { CoreConfig } from './config/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
+import { routerFromConfig, type CarrierRouter } from './routing/index.ts';
 import { createMessageId, type NewMessage, type Store } from './store/index.ts';
 
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly logger?: boolean | { level: string };
   /** A ready pino logger shared with the rest of the core (wins over `logger`). */
   readonly loggerInstance?: FastifyBaseLogger;
+  /** Finds each number's serving carrier at accept; default: the prefix table alone (startCore passes the config's number lookup). */
+  readonly router?: CarrierRouter;
   /** Called after messages are durably stored (startCore wakes their carrier queues). */
   readonly onAccepted?: (messages: readonly NewMessage[]) => void;
 }
@@ -91,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     metrics: deps.metrics,
     newId: deps.newId ?? ((now) => createMessageId(now)),
+    router: deps.router ?? routerFromConfig({ ...config, numberLookup: { ...config.numberLookup, kind: 'none' } }, deps.clock),
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
   });
   await app.ready();

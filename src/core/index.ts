@@ -19,6 +19,7 @@ import type { CoreConfig } from './config/index.ts';
 import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
+import { routerFromConfig } from './routing/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';
 import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
 
@@ -60,6 +61,8 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   // Before the store opens and recovers: a second core on this directory stops here, having touched nothing.
   const lock = lockDataDir(config.store.dataDir);
   const metrics = new CoreMetrics({ defaultMetrics: true });
+  // The API thread's router (accept); the delivery thread runs its own for reroutes and tells this one what it learns.
+  const router = routerFromConfig(config, clock, metrics);
   // SQLite runs on a thread of its own (see store-thread/worker-store.ts).
   let store: WorkerStore;
   try {
@@ -84,6 +87,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       ...(options.carriers ? { carriers: options.carriers } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
       writeLog: (line) => logStream.write(line),
+      onRouteLearned: (number, carrier) => router.learn(number, carrier),
       onFailure: (err) => {
         logger.error({ err }, 'the delivery thread failed: messages are accepted and stored but not delivered until the core restarts');
         reportFailure(err);
@@ -97,6 +101,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       clock,
       metrics,
       loggerInstance: logger,
+      router,
       readiness: () => {
         const checks: Record<string, { ok: boolean; detail: string }> = {};
         if (running.failed) checks.delivery = { ok: false, detail: running.failed.message };

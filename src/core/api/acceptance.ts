@@ -1,9 +1,11 @@
 // Turning a validated request into a message the store can keep: the number
 // normalised, the text encoded and segmented, the carrier routed, the
-// deadlines fixed. Pure: the caller supplies the time and the id.
+// deadlines fixed. Pure: the caller supplies the time, the id and the
+// number lookup's routes (see routes/accept-routes.ts).
 import type { CoreConfig } from '../config/index.ts';
 import { callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
 import { carrierForNumber, carrierLengthProblem, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
+import type { Route } from '../routing/index.ts';
 import type { MessagePart, NewMessage } from '../store/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import type { FieldError } from './errors.ts';
@@ -15,9 +17,16 @@ export interface AcceptContext {
   readonly now: number;
   readonly id: string;
   readonly config: Pick<CoreConfig, 'messages' | 'routing' | 'callbacks' | 'egress'>;
+  /** The router's answers for this request's numbers; a number missing here goes by the prefix table. */
+  readonly routes?: ReadonlyMap<string, Route>;
 }
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
+
+function prefixRoute(canonical: string, table: CoreConfig['routing']): Route | undefined {
+  const carrier = carrierForNumber(canonical, table);
+  return carrier ? { carrier, source: 'prefix' } : undefined;
+}
 
 /** The 8-bit concatenation reference of a message: stable for its id, so a resend reuses it. */
 export function concatReference(id: string): number {
@@ -50,7 +59,8 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     if (encoded && !encoded.ok) errors.push({ field: `${prefix}text`, message: encoded.message });
   }
 
-  const carrier = number?.ok ? carrierForNumber(number.canonical, ctx.config.routing) : undefined;
+  const route: Route | undefined = number?.ok ? (ctx.routes?.get(number.canonical) ?? prefixRoute(number.canonical, ctx.config.routing)) : undefined;
+  const carrier = route?.carrier;
   if (number?.ok && !carrier) errors.push({ field: `${prefix}to`, message: 'has no route to a carrier (routing table)' });
   const tooLong = carrier && encoded?.ok ? carrierLengthProblem(carrier, encoded.encoding, encoded.characters, encoded.units) : undefined;
   if (tooLong) errors.push({ field: `${prefix}text`, message: tooLong });
@@ -101,6 +111,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     segments: encoded.segments,
     characters: encoded.characters,
     carrier,
+    routeSource: route!.source,
     acceptedAt: ctx.now,
     expiresAt: start + ttl * 1000,
     ...(scheduledAt !== undefined ? { scheduledAt } : {}),

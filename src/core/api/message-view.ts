@@ -13,6 +13,7 @@ export function summaryView(m: MessageRecord): Static<typeof MessageSummarySchem
     segments: m.segments,
     characters: m.characters,
     carrier: m.carrier,
+    route_source: m.routeSource ?? 'prefix',
     sender: m.sender ?? null,
     client_ref: m.clientRef ?? null,
     callback_url: m.callbackUrl ?? null,
@@ -30,6 +31,7 @@ export function detailView(m: MessageDetail): Static<typeof MessageDetailSchema>
   return {
     ...summaryView(m),
     transitions: m.transitions.map((t) => ({ status: t.state, at: t.at, detail: t.detail ?? null })),
+    reroutes: m.reroutes.map((r) => ({ at: r.at, from: r.from, to: r.to, reason: r.reason })),
     segment_states: m.segmentStates.map((s) => ({
       seq: s.seq,
       state: s.state,

@@ -75,7 +75,10 @@ export const MessageSummarySchema = Type.Object({
   encoding: EncodingSchema,
   segments: Type.Integer(),
   characters: Type.Integer(),
-  carrier: Type.String(),
+  carrier: Type.String({ description: 'the carrier the message goes (or went) to; a reroute changes it' }),
+  route_source: Type.Union([Type.Literal('lookup'), Type.Literal('cache'), Type.Literal('prefix')], {
+    description: "where the carrier came from: the number lookup ('lookup', or its cache) or the prefix table ('prefix': no lookup configured, or it could not answer in time)",
+  }),
   sender: Nullable(Type.String()),
   client_ref: Nullable(Type.String()),
   callback_url: Nullable(Type.String()),
@@ -92,6 +95,15 @@ export const MessageDetailSchema = Type.Composite([
   MessageSummarySchema,
   Type.Object({
     transitions: Type.Array(Type.Object({ status: StateSchema, at: Type.Integer(), detail: Nullable(Type.String()) })),
+    reroutes: Type.Array(
+      Type.Object({
+        at: Type.Integer(),
+        from: Type.String({ description: 'the carrier that refused the number' }),
+        to: Type.String({ description: 'the carrier the lookup named then' }),
+        reason: Type.String({ description: "what the refusing carrier answered, e.g. 'ESME_RINVDSTADR'" }),
+      }),
+      { description: 'every reroute to another carrier, oldest first (a message is re-routed at most once)' },
+    ),
     segment_states: Type.Array(
       Type.Object({
         seq: Type.Integer(),

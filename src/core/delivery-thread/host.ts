@@ -36,6 +36,8 @@ export interface DeliveryThreadOptions {
   readonly writeLog: (line: string) => void;
   /** The thread died (an uncaught error): nothing more is delivered until the core restarts. */
   readonly onFailure?: (err: Error) => void;
+  /** A fresh number lookup (after ESME_RINVDSTADR) named another carrier: the API thread's router should remember it. */
+  readonly onRouteLearned?: (number: string, carrier: Carrier) => void;
   readonly startTimeoutMs?: number;
 }
 
@@ -103,6 +105,9 @@ export class DeliveryThread {
         return;
       case 'links':
         this.links = m.links;
+        return;
+      case 'route':
+        this.options.onRouteLearned?.(m.number, m.carrier);
         return;
       case 'metrics': {
         const w = this.metricsWaiting.get(m.id);

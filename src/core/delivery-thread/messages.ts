@@ -39,6 +39,8 @@ export type FromDelivery =
   | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates }
   | { readonly kind: 'start_failed'; readonly error: SerializedError }
   | { readonly kind: 'links'; readonly links: LinkStates }
+  /** A fresh lookup named another carrier for this number (the API thread's route cache forgets the old one). */
+  | { readonly kind: 'route'; readonly number: string; readonly carrier: Carrier }
   /** One log line (pino JSON), written by main to the core's log stream. */
   | { readonly kind: 'log'; readonly line: string }
   | { readonly kind: 'metrics'; readonly id: number; readonly metrics: MetricsJson }

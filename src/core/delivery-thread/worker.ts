@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
       onCallbacksQueued: () => callbacks?.wake(),
       onLinkStatesChanged: linksChanged,
+      onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
     const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
     const callbackLog = logger.child({ room: 'callback' });

@@ -9,7 +9,8 @@ import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/inde
 import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
-import { CARRIERS, type Carrier, type DispatchOutcome, type Store } from '../store/index.ts';
+import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
+import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
 import { carrierLinkOptions, carrierQueueOptions } from './link-options.ts';
 import { SILENT, type DeliveryLogger } from './logger.ts';
 import { startSweeps } from './sweeps.ts';
@@ -29,6 +30,10 @@ export interface DeliveryDeps {
   readonly onCallbacksQueued?: () => void;
   /** A bind changed state (linkStates() reads differently now). */
   readonly onLinkStatesChanged?: () => void;
+  /** Asked again when a carrier refuses a number as not its own (ESME_RINVDSTADR); default: from config.numberLookup. */
+  readonly router?: CarrierRouter;
+  /** A fresh lookup named another carrier for a number (so the API thread's cache can forget the old one). */
+  readonly onRouteLearned?: (number: string, carrier: Carrier) => void;
 }
 
 export interface Delivery {
@@ -69,8 +74,21 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
 
   const links = new Map<Carrier, CarrierLink>();
   const queues = new Map<Carrier, CarrierQueue>();
+  const router = deps.router ?? routerFromConfig(deps.config, clock, metrics);
+  // Once, to a carrier this core delivers to, and only to a carrier other than the one that refused.
+  const rerouteTo = async (m: ClaimedMessage): Promise<Carrier | undefined> => {
+    const to = await router.fresh(m.to);
+    if (!to || to === m.carrier || !queues.has(to)) return undefined;
+    deps.onRouteLearned?.(m.to, to);
+    return to;
+  };
+  const onRerouted = (from: Carrier, to: Carrier): void => {
+    metrics?.reroutes.inc({ from, to });
+    log.info({ from, to }, 'message re-routed after the carrier refused the number');
+    queues.get(to)?.wake();
+  };
   for (const carrier of carriers) {
-    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, onError });
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, onError, rerouteTo, onRerouted });
     links.set(carrier, link);
     queues.set(carrier, queue);
   }
@@ -121,6 +139,8 @@ interface PairDeps {
   readonly metrics?: CoreMetrics;
   readonly onError: (err: unknown) => void;
   readonly onLinkStatesChanged?: () => void;
+  readonly rerouteTo: (m: ClaimedMessage) => Promise<Carrier | undefined>;
+  readonly onRerouted: (from: Carrier, to: Carrier) => void;
 }
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
@@ -145,12 +165,13 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
       else if (state === 'bound') log.info({ carrier, bind: index }, 'SMPP bind up');
     },
   });
-  const queue = new CarrierQueue(carrierQueueOptions(carrier, config, tuning, clock, random), store, link, journal, {
+  const queue = new CarrierQueue({ ...carrierQueueOptions(carrier, config, tuning, clock, random), rerouteTo: deps.rerouteTo }, store, link, journal, {
     onSubmitResult: (car, status, latencyMs) => {
       metrics?.countSubmitResponse(car, status);
       metrics?.submitLatency.observe({ carrier: car }, latencyMs / 1000);
     },
     onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
+    onRerouted: deps.onRerouted,
     onError,
   });
   ref.queue = queue;

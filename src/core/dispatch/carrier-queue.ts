@@ -12,7 +12,7 @@ import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHa
 import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import { messageKeys, type CarrierLink, type SubmitLease } from '../carrier/index.ts';
 import type { MessageIdRadix } from '../../smpp/index.ts';
-import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type Store } from '../store/index.ts';
+import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type MessageError, type Store } from '../store/index.ts';
 import type { DispatchJournal } from './journal.ts';
 import { LaneBuffer } from './lane-buffer.ts';
 import { isInsideWindow, type SendingWindow } from './quiet-hours.ts';
@@ -33,11 +33,19 @@ export interface CarrierQueueOptions {
   readonly heldLanes: ReadonlyMap<Category, SendingWindow>;
   readonly clock: Clock;
   readonly random: Random;
+  /**
+   * Where a message this carrier refused as not its subscriber's
+   * (ESME_RINVDSTADR) should go instead: the lookup asked again. undefined
+   * (or no rerouter): nowhere, the message ends rejected.
+   */
+  readonly rerouteTo?: (m: ClaimedMessage) => Promise<Carrier | undefined>;
 }
 
 export interface QueueHooks {
   onSubmitResult(carrier: Carrier, status: string, latencyMs: number): void;
   onSubmitted(carrier: Carrier, category: Category): void;
+  /** A reroute was committed: `to`'s queue has a message due now. */
+  onRerouted?(from: Carrier, to: Carrier): void;
   onError(err: unknown): void;
 }
 
@@ -298,7 +306,9 @@ export class CarrierQueue {
         break;
     }
     try {
+      if (event?.kind === 'final' && event.error?.code === 'ESME_RINVDSTADR') event = (await this.reroute(msg, event.error)) ?? event;
       if (event) await this.journal.push(event);
+      if (event?.kind === 'reroute') this.hooks.onRerouted?.(event.from, event.to);
     } catch (err) {
       this.hooks.onError(err);
     } finally {
@@ -306,6 +316,20 @@ export class CarrierQueue {
       this.unsettled--;
       if (this.unsettled === 0) for (const w of this.settledWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * A number this carrier says is not its subscriber's (ported away, or
+   * routed by prefix while the lookup was down) goes once to the carrier
+   * the lookup names now; never back to this one, never a second time.
+   * Only when no segment was taken here, so nothing is sent twice.
+   */
+  private async reroute(msg: MessageJob, error: MessageError): Promise<DispatchEvent | undefined> {
+    const m = msg.claimed;
+    if (!this.o.rerouteTo || m.reroutes > 0 || msg.verdicts.some((v) => v.kind === 'submitted')) return undefined;
+    const to = await this.o.rerouteTo(m).catch(() => undefined);
+    if (!to || to === this.o.carrier) return undefined;
+    return { kind: 'reroute', messageId: m.id, from: this.o.carrier, to, at: this.o.clock.now(), error };
   }
 
   /**

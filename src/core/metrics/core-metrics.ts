@@ -77,6 +77,14 @@ export class CoreMetrics {
   readonly callbacks: Counter<'outcome'>;
   /** Callbacks still owed in the outbox. */
   readonly callbackOutbox: Gauge;
+  /** Numbers routed, by where the carrier came from (lookup, cache, prefix). */
+  readonly routes: Counter<'source'>;
+  /** Numbers routed by prefix although a lookup service is configured, by why. */
+  readonly routeFallbacks: Counter<'reason'>;
+  /** Requests to the number-lookup service, by result, and how long each took. */
+  readonly numberLookups: Histogram<'result'>;
+  /** Messages a carrier refused as not its subscriber's (ESME_RINVDSTADR) sent again to the carrier the lookup now names. */
+  readonly reroutes: Counter<'from' | 'to'>;
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -171,6 +179,21 @@ export class CoreMetrics {
       help: 'Status callbacks still owed',
       registers,
     });
+    this.routes = new Counter({ name: 'denpa_routes_total', help: 'Numbers routed, by source of the carrier (lookup, cache, prefix)', labelNames: ['source'], registers });
+    this.routeFallbacks = new Counter({
+      name: 'denpa_route_fallbacks_total',
+      help: 'Numbers routed by the prefix table because the number lookup could not answer (error, timeout, down, refused, unknown_number)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.numberLookups = new Histogram({
+      name: 'denpa_number_lookup_duration_seconds',
+      help: 'Number-lookup requests by result (ok, error, timeout, refused)',
+      labelNames: ['result'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.reroutes = new Counter({ name: 'denpa_reroutes_total', help: 'Messages re-routed after ESME_RINVDSTADR, by carrier left and carrier taken', labelNames: ['from', 'to'], registers });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });
   }
 
@@ -198,6 +221,19 @@ export class CoreMetrics {
   /** One delivery receipt with this outcome. */
   countReceipt(carrier: string, outcome: string): void {
     this.receiptTally.add(carrier, outcome);
+  }
+
+  // RouteMetrics (routing/): counted per request, not per message, so prom-client's label hash is affordable.
+  countRoutes(source: string, n: number): void {
+    this.routes.inc({ source }, n);
+  }
+
+  countFallbacks(reason: string, n: number): void {
+    this.routeFallbacks.inc({ reason }, n);
+  }
+
+  observeLookup(result: string, seconds: number): void {
+    this.numberLookups.observe({ result }, seconds);
   }
 
   /** Where denpa_link_send_rate reads the links' current rates when scraped. */

@@ -7,6 +7,7 @@
 // has committed (group commit: concurrent callers share one transaction).
 
 import type { Carrier, Category } from '../message/index.ts';
+import type { RouteSource } from '../routing/index.ts';
 
 // The words come from the message room (which takes them from the shared
 // vocabulary); the store's door passes them on to its callers. CATEGORIES
@@ -55,8 +56,10 @@ export interface NewMessage {
   readonly encoding: Encoding;
   readonly segments: number;
   readonly characters: number;
-  /** Route chosen at accept time (dispatch's `routeCarrier`). */
+  /** Route chosen at accept time (the routing room's CarrierRouter); a reroute changes it. */
   readonly carrier: Carrier;
+  /** Where the carrier came from: the number lookup (just now, or its cache) or the prefix table. Absent: prefix. */
+  readonly routeSource?: RouteSource;
   /** ms since epoch. */
   readonly acceptedAt: number;
   /** ms since epoch: not submitted by then means expired, never sent late. */
@@ -122,7 +125,18 @@ export interface MessageRecord extends Omit<NewMessage, 'parts'> {
   readonly error?: MessageError;
 }
 
+/** A carrier refused the number as not its subscriber's and the message went to the carrier the lookup named next. */
+export interface Reroute {
+  readonly at: number;
+  readonly from: Carrier;
+  readonly to: Carrier;
+  /** What the carrier left said, e.g. 'ESME_RINVDSTADR'. */
+  readonly reason: string;
+}
+
 export interface MessageDetail extends MessageRecord {
+  /** Every reroute, oldest first (at most one today). */
+  readonly reroutes: readonly Reroute[];
   /** Every state change, oldest first. */
   readonly transitions: readonly Transition[];
   readonly segmentStates: readonly SegmentRecord[];
@@ -186,6 +200,8 @@ export interface ClaimedMessage {
   readonly carrier: Carrier;
   readonly expiresAt: number;
   readonly attempts: number;
+  /** Times it was re-routed to another carrier already (a message is re-routed at most once). */
+  readonly reroutes: number;
   readonly segments: number;
   readonly parts: readonly ClaimedPart[];
 }
@@ -222,6 +238,12 @@ export type DispatchEvent =
       readonly countsAttempt: boolean;
       readonly error: MessageError;
     }
+  /**
+   * The carrier refused the number as not its own (ESME_RINVDSTADR) and the
+   * lookup names another: the message goes back to accepted in `to`'s lane,
+   * due now, its unsent segments to be sent there.
+   */
+  | { readonly kind: 'reroute'; readonly messageId: string; readonly from: Carrier; readonly to: Carrier; readonly at: number; readonly error: MessageError }
   /** A final outcome decided by dispatch (rejected, failed, expired, ...). */
   | { readonly kind: 'final'; readonly messageId: string; readonly state: FinalState; readonly at: number; readonly error?: MessageError }
   /** A delivery receipt for one segment, correlated by the normalised SMSC id. */

@@ -8,6 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../runtime/index.ts';
 import type { CoreConfig } from '../../config/index.ts';
 import type { CoreMetrics } from '../../metrics/index.ts';
+import { normalisePhoneNumber } from '../../message/index.ts';
+import type { CarrierRouter, Route } from '../../routing/index.ts';
 import type { IdempotencyEntry, NewMessage, Store } from '../../store/index.ts';
 import { acceptMessage, valueErrors, type AcceptContext } from '../acceptance.ts';
 import { ApiError, validationError, type FieldError } from '../errors.ts';
@@ -20,6 +22,8 @@ export interface AcceptRoutesOptions {
   readonly config: CoreConfig;
   readonly metrics: CoreMetrics;
   readonly newId: (nowMs: number) => string;
+  /** Finds each number's serving carrier (number lookup, cache, prefix table); bounded in time. */
+  readonly router: CarrierRouter;
   readonly onAccepted?: (messages: readonly NewMessage[]) => void;
 }
 
@@ -41,8 +45,23 @@ function mergedErrors(schemaError: Error, values: readonly FieldError[]): ApiErr
 
 export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const { store, clock, config, metrics, newId } = opts;
-  const contextAt = (tenant: string, now: number): AcceptContext => ({ tenant, now, id: newId(now), config });
+  const { store, clock, config, metrics, newId, router } = opts;
+  const contextAt = (tenant: string, now: number, routes?: ReadonlyMap<string, Route>): AcceptContext => ({ tenant, now, id: newId(now), config, ...(routes ? { routes } : {}) });
+
+  /**
+   * The serving carrier of every valid number of the request, in one
+   * lookup (cached answers first). Waits at most numberLookup.timeoutMs;
+   * what the lookup cannot answer in time goes by the prefix table, and a
+   * carrier that refuses such a number gets it re-routed once (dispatch).
+   */
+  async function routesOf(items: readonly { body: (typeof MessageRequestSchema)['static'] }[]): Promise<ReadonlyMap<string, Route>> {
+    const numbers: string[] = [];
+    for (const item of items) {
+      const n = typeof item.body.to === 'string' ? normalisePhoneNumber(item.body.to) : undefined;
+      if (n?.ok) numbers.push(n.canonical);
+    }
+    return router.routes(numbers);
+  }
 
   /**
    * A promotion to a number on the tenant's opt-out list is refused (422,
@@ -77,12 +96,13 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
         return replay<T>(reply, entry);
       }
     }
+    const routes = await routesOf(items);
     const now = clock.now();
     const errors: FieldError[] = [];
     const messages: NewMessage[] = [];
     const answers: Accepted[] = [];
     for (const item of items) {
-      const a = acceptMessage(item.body, contextAt(tenant.name, now), item.prefix);
+      const a = acceptMessage(item.body, contextAt(tenant.name, now, routes), item.prefix);
       if (a.ok) {
         messages.push(a.message);
         answers.push(a.answer);

@@ -1,5 +1,6 @@
 // Row shapes as SQLite returns them, and their mapping to store records.
-import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, SegmentRecord, SegmentState, Transition, CallbackStatus } from '../types.ts';
+import type { RouteSource } from '../../routing/index.ts';
+import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from '../types.ts';
 
 export interface MessageRow {
   id: string;
@@ -27,6 +28,15 @@ export interface MessageRow {
   final_at: number | null;
   error_code: string | null;
   error_description: string | null;
+  route_source: string | null;
+  reroute_count: number;
+}
+
+export interface RerouteRow {
+  at: number;
+  from_carrier: string;
+  to_carrier: string;
+  reason: string;
 }
 
 export interface SegmentRow {
@@ -77,6 +87,7 @@ export function toMessageRecord(r: MessageRow): MessageRecord {
     segments: r.segments,
     characters: r.characters,
     carrier: r.carrier as Carrier,
+    routeSource: (r.route_source ?? 'prefix') as RouteSource,
     state: r.state as MessageState,
     acceptedAt: r.accepted_at,
     expiresAt: r.expires_at,
@@ -87,6 +98,10 @@ export function toMessageRecord(r: MessageRow): MessageRecord {
     attempts: r.attempts,
     error: r.error_code === null ? undefined : { code: r.error_code, description: r.error_description ?? '' },
   };
+}
+
+export function toReroute(r: RerouteRow): Reroute {
+  return { at: r.at, from: r.from_carrier as Carrier, to: r.to_carrier as Carrier, reason: r.reason };
 }
 
 export function toSegmentRecord(r: SegmentRow): SegmentRecord {

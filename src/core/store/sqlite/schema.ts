@@ -127,6 +127,25 @@ CREATE TABLE opt_outs (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Number portability: where each message's carrier came from, and every
+    // reroute after a carrier refused the number (ESME_RINVDSTADR). The
+    // count on the message is what a claim reads (a message is re-routed at
+    // most once); the table is the history GET /v1/messages/:id shows.
+    version: 3,
+    sql: `
+ALTER TABLE messages ADD COLUMN route_source TEXT;
+ALTER TABLE messages ADD COLUMN reroute_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE reroutes (
+  message_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  from_carrier TEXT NOT NULL,
+  to_carrier TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX reroutes_message ON reroutes (message_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

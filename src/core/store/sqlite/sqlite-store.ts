@@ -26,7 +26,7 @@ import type {
   Store,
 } from '../types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type CallbackRow, type MessageRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toSegmentRecord, transitionsOf } from './rows.ts';
+import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from './rows.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';
@@ -99,8 +99,8 @@ export class SqliteStore implements Store {
     this.s = {
       insertMessage: p(
         `INSERT INTO messages (id, tenant, to_number, body, category, priority, sender, callback_url, client_ref, encoding, segments,
-           characters, carrier, state, accepted_at, expires_at, scheduled_at, notify_submitted, due_at, attempts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?, 0)`,
+           characters, carrier, route_source, state, accepted_at, expires_at, scheduled_at, notify_submitted, due_at, attempts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?, 0)`,
       ),
       insertSegment: p(
         `INSERT INTO segments (message_id, seq, carrier, short_message, data_coding, esm_class, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
@@ -109,6 +109,7 @@ export class SqliteStore implements Store {
       insertIdem: p('INSERT INTO idempotency (tenant, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       getMessage: p('SELECT * FROM messages WHERE id = ?'),
       getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
+      getReroutes: p('SELECT at, from_carrier, to_carrier, reason FROM reroutes WHERE message_id = ? ORDER BY rowid'),
       getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
       dueCallbacks: p(
         `SELECT id, message_id, tenant, url, status, body, attempts, created_at, due_at, last_error FROM callbacks
@@ -145,7 +146,7 @@ export class SqliteStore implements Store {
         // The primary key refuses a duplicate id; the op's savepoint undoes the rest of this insert.
         runUnique(m.id, () => this.s.insertMessage.run(
           m.id, m.tenant, m.to, m.text, m.category, CATEGORIES.indexOf(m.category), m.sender ?? null, m.callbackUrl ?? null,
-          m.clientRef ?? null, m.encoding, m.segments, m.characters, m.carrier, m.acceptedAt, m.expiresAt, m.scheduledAt ?? null,
+          m.clientRef ?? null, m.encoding, m.segments, m.characters, m.carrier, m.routeSource ?? null, m.acceptedAt, m.expiresAt, m.scheduledAt ?? null,
           m.notifySubmitted ? 1 : 0, dueAt,
         ));
         m.parts.forEach((part, i) => {
@@ -174,6 +175,7 @@ export class SqliteStore implements Store {
     return {
       ...toMessageRecord(row),
       transitions: transitionsOf(row, this.s.getTransitions.all(id) as TransitionRow[]),
+      reroutes: row.reroute_count > 0 ? (this.s.getReroutes.all(id) as RerouteRow[]).map(toReroute) : [],
       segmentStates: (this.s.getSegments.all(id) as SegmentRow[]).map(toSegmentRecord),
     };
   }

@@ -73,7 +73,7 @@ export class MessageTransitions {
          VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
       claimLane: p(
-        `SELECT id, tenant, to_number, sender, category, carrier, expires_at, attempts, segments FROM messages
+        `SELECT id, tenant, to_number, sender, category, carrier, expires_at, attempts, reroute_count, segments FROM messages
          WHERE carrier = ? AND priority = ? AND state = 'accepted' AND due_at <= ? AND expires_at > ?
          ORDER BY due_at LIMIT ?`,
       ),
@@ -93,6 +93,16 @@ export class MessageTransitions {
          RETURNING queued_at`,
       ),
       countAttempt: p(`UPDATE messages SET attempts = attempts + 1 WHERE id = ?`),
+      // A reroute moves the message to the other carrier's lane, due now; its segments (the
+      // refused ones are still pending) follow, so receipts are matched on the new carrier.
+      reroute: p(
+        `UPDATE messages SET carrier = ?, route_source = 'lookup', reroute_count = reroute_count + 1, state = 'accepted', due_at = ?,
+           error_code = ?, error_description = ?
+         WHERE id = ? AND state = 'queued' AND carrier = ? AND expires_at > ?
+         RETURNING queued_at`,
+      ),
+      rerouteSegments: p(`UPDATE segments SET carrier = ? WHERE message_id = ?`),
+      rerouteRecord: p('INSERT INTO reroutes (message_id, at, from_carrier, to_carrier, reason) VALUES (?, ?, ?, ?, ?)'),
       // With the message's subject: a single-segment message is settled from this row alone.
       findSegment: p(
         `SELECT s.message_id AS id, s.seq, ${finalSubject('m.')} FROM segments s JOIN messages m ON m.id = s.message_id
@@ -160,6 +170,7 @@ export class MessageTransitions {
         carrier: string;
         expires_at: number;
         attempts: number;
+        reroute_count: number;
         segments: number;
       }[];
       for (const m of rows) {
@@ -180,6 +191,7 @@ export class MessageTransitions {
           carrier: m.carrier as Carrier,
           expiresAt: m.expires_at,
           attempts: m.attempts,
+          reroutes: m.reroute_count,
           segments: m.segments,
           parts,
         });
@@ -216,6 +228,19 @@ export class MessageTransitions {
             // The back-off would outlive the TTL: the message ends expired rather than be sent late.
             this.s.countAttempt.run(e.messageId);
             const f = this.finalize(e.messageId, 'expired', e.at, { code: 'TTL_EXPIRED', description: `expired while retrying after ${e.error.code}` });
+            if (f) finals.push(f);
+          }
+          break;
+        }
+        case 'reroute': {
+          const back = this.s.reroute.get(e.to, e.at, e.error.code, e.error.description, e.messageId, e.from, e.at) as { queued_at: number | null } | undefined;
+          if (back) {
+            this.s.rerouteSegments.run(e.to, e.messageId);
+            this.s.rerouteRecord.run(e.messageId, e.at, e.from, e.to, e.error.code);
+            if (back.queued_at !== null) this.record(e.messageId, back.queued_at, 'queued');
+            this.record(e.messageId, e.at, 'accepted', `rerouted ${e.from} -> ${e.to}: ${e.from} answered ${e.error.code}`);
+          } else {
+            const f = this.finalize(e.messageId, 'expired', e.at, { code: 'TTL_EXPIRED', description: `expired before it could be re-routed after ${e.error.code}` });
             if (f) finals.push(f);
           }
           break;

@@ -7,6 +7,7 @@ import { ManualClock } from '../../../../src/runtime/index.ts';
 import { buildApp } from '../../../../src/core/app.ts';
 import { resolveConfig, type CoreConfig } from '../../../../src/core/config/index.ts';
 import { CoreMetrics } from '../../../../src/core/metrics/index.ts';
+import type { CarrierRouter } from '../../../../src/core/routing/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
 
 export const KEY = 'denpa-dev-key';
@@ -37,13 +38,21 @@ export function testConfig(overrides: Record<string, unknown> = {}): CoreConfig 
   );
 }
 
-export async function startTestCore(options: { config?: CoreConfig; dataDir?: string } = {}): Promise<TestCore> {
+export interface TestCoreOptions {
+  config?: CoreConfig;
+  dataDir?: string;
+  /** The accept path's router, made on the test's clock and metrics (default: the prefix table alone). */
+  router?: (clock: ManualClock, metrics: CoreMetrics) => CarrierRouter;
+}
+
+export async function startTestCore(options: TestCoreOptions = {}): Promise<TestCore> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'denpa-api-'));
   const config = options.config ?? testConfig();
   const store = await openSqliteStore({ dataDir });
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 3, 0, 0));
   const metrics = new CoreMetrics();
-  const app = await buildApp({ config, store, clock, metrics, logger: false });
+  const router = options.router?.(clock, metrics);
+  const app = await buildApp({ config, store, clock, metrics, logger: false, ...(router ? { router } : {}) });
   return {
     app,
     store,
