@@ -15,9 +15,9 @@ export const FAST_PROFILE = {
   receipts: { delay: { kind: 'constant', ms: 5 } },
 };
 
-/** A simulator on ephemeral ports with FAST_PROFILE, then `profile` patched over it. */
-export async function startFastSimulator(seed = 7, profile: object = {}): Promise<RunningSimulator> {
-  const sim = await startSimulator({ seed, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0, receiptResponseTimeoutMs: 2000 });
+/** A simulator on ephemeral ports with FAST_PROFILE, then `profile` patched over it; no ported numbers unless `portedShare` says so. */
+export async function startFastSimulator(seed = 7, profile: object = {}, portedShare = 0): Promise<RunningSimulator> {
+  const sim = await startSimulator({ seed, portedShare, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0, receiptResponseTimeoutMs: 2000 });
   for (const c of ['docomo', 'au', 'softbank']) {
     sim.simulator.patchProfile(c, FAST_PROFILE);
     sim.simulator.patchProfile(c, profile);

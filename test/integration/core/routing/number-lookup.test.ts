@@ -168,3 +168,32 @@ describe('number lookup at accept, against the simulator', () => {
     expect(next.get(numberFor('au', 1))).toEqual({ carrier: sim.simulator.lookup(numberFor('au', 1)).carrier, source: 'lookup' });
   });
 });
+
+describe('GET /v1/messages/:id after a reroute', () => {
+  it('shows the carrier the message went to, where its route came from and every reroute; a reroute past the TTL ends expired instead', async () => {
+    const c = await startTestCore();
+    core = c;
+    const first = await send(c, numberFor('docomo', 1));
+    const late = await send(c, numberFor('docomo', 2));
+    expect(first).toMatchObject({ carrier: 'docomo', route_source: 'prefix' });
+    const now = c.clock.now();
+    const claimed = await c.store.claimDue('docomo', now, 10);
+    expect(claimed.map((m) => [m.id, m.reroutes])).toEqual([
+      [first.id, 0],
+      [late.id, 0],
+    ]);
+    const error = { code: 'ESME_RINVDSTADR', description: 'Invalid destination address' };
+    const expiresAt = (await c.store.getMessage(late.id))!.expiresAt;
+    await c.store.applyDispatch([
+      { kind: 'reroute', messageId: first.id, from: 'docomo', to: 'au', at: now + 5, error },
+      { kind: 'reroute', messageId: late.id, from: 'docomo', to: 'au', at: expiresAt, error },
+    ]);
+    const view = (await c.app.inject({ method: 'GET', url: `/v1/messages/${first.id}`, headers: { authorization: `Bearer ${KEY}` } })).json() as Record<string, unknown>;
+    expect(view).toMatchObject({ status: 'accepted', carrier: 'au', route_source: 'lookup', reroutes: [{ at: now + 5, from: 'docomo', to: 'au', reason: 'ESME_RINVDSTADR' }] });
+    expect((view.transitions as { detail: string | null }[]).map((t) => t.detail)).toContain('rerouted docomo -> au: docomo answered ESME_RINVDSTADR');
+    // Claimed again from au's lane, now counted as re-routed once.
+    expect((await c.store.claimDue('au', now + 5, 10)).map((m) => [m.id, m.reroutes])).toEqual([[first.id, 1]]);
+    const lateView = (await c.app.inject({ method: 'GET', url: `/v1/messages/${late.id}`, headers: { authorization: `Bearer ${KEY}` } })).json() as Record<string, unknown>;
+    expect(lateView).toMatchObject({ status: 'expired', carrier: 'docomo', reroutes: [] });
+  });
+});
