@@ -155,6 +155,8 @@ async function main(): Promise<void> {
       tenants: [{ name: 'default', keys: [KEY], callbackSecret: 'denpa-dev-secret', rateLimit: { max: 1_000_000, windowMs: 1000 } }],
       store: { dataDir },
       carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
+      // The simulator's lookup API as the core's number lookup, as in production (every accept asks it or its cache).
+      numberLookup: { kind: 'http', url: `http://127.0.0.1:${simPorts.control}` },
     }),
   );
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}; work dir ${work}`);

@@ -25,7 +25,7 @@ export interface SimulatorConfig {
   profiles: Record<CarrierName, CarrierProfile>;
 }
 
-export const DEFAULT_PORTED_SHARE = 0.05;
+export const DEFAULT_PORTED_SHARE = 0.2;
 
 /** Validates a parsed configuration object; `source` names it in errors. */
 export function resolveConfig(raw: unknown, source: string): SimulatorConfig {

@@ -24,6 +24,8 @@ export interface Recipient {
   number: string;
   carrier: Carrier;
   fate: HandsetFate;
+  /** The number has moved from its prefix's carrier (number portability): `carrier` is where it went. */
+  ported?: boolean;
 }
 
 export interface FixtureMessage {
@@ -31,6 +33,8 @@ export interface FixtureMessage {
   text: string;
   carrier: Carrier;
   deliverable: boolean;
+  /** Sent to a ported number (a gateway routing by prefix alone sends it to the wrong carrier). */
+  ported: boolean;
 }
 
 export interface TrafficFixture {
@@ -88,7 +92,7 @@ export function buildFixture(options: FixtureOptions): TrafficFixture {
     const pool: FixtureMessage[] = [];
     for (let n = 0; n < poolSize; n++) {
       const r = recipients[faker.number.int({ min: 0, max: recipients.length - 1 })] as Recipient;
-      pool.push({ to: r.to, text: write(faker), carrier: r.carrier, deliverable: r.fate === 'deliverable' });
+      pool.push({ to: r.to, text: write(faker), carrier: r.carrier, deliverable: r.fate === 'deliverable', ported: r.ported === true });
     }
     messages[category] = pool;
   }

@@ -77,13 +77,34 @@ export function sequenceNumber(): number {
   return laneSequence(currentLane(), exec.scenario.iterationInTest);
 }
 
+// Each category's entries to ported numbers, picked out on first use (a
+// SharedArray has indices and a length, not filter).
+const portedPools: Partial<Record<Category, FixtureMessage[]>> = {};
+
+function portedPool(category: Category): FixtureMessage[] {
+  let list = portedPools[category];
+  if (!list) {
+    const all = pools[category];
+    list = [];
+    for (let i = 0; i < all.length; i++) if ((all[i] as FixtureMessage).ported) list.push(all[i] as FixtureMessage);
+    if (list.length === 0) throw new Error(`the fixture has no ${category} messages to ported numbers (was it written with --exclude-ported?)`);
+    portedPools[category] = list;
+  }
+  return list;
+}
+
+export interface SendOptions {
+  /** 'ported': only recipients whose number has moved carrier (number portability). Default: any recipient. */
+  readonly recipients?: 'any' | 'ported';
+}
+
 /**
  * Sends one message of `category` through the gateway under test.
  * Returns whether the gateway accepted it.
  */
-export async function sendMessage(category: Category): Promise<boolean> {
+export async function sendMessage(category: Category, options: SendOptions = {}): Promise<boolean> {
   const seq = sequenceNumber();
-  const list = pools[category];
+  const list = options.recipients === 'ported' ? portedPool(category) : pools[category];
   const entry = list[seq % list.length] as FixtureMessage;
   const text = withProbe(entry.text, { runId: settings.runId, seq, category, sentAtMs: Date.now() });
   const req = gateway.request({ to: entry.to, text, category, runId: settings.runId, seq, sinkUrl: settings.sinkUrl });

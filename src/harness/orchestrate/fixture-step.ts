@@ -34,7 +34,7 @@ export async function writeTrafficFixture(sim: SimulatorControl, options: Fixtur
   found.forEach((r, i) => {
     if (!isCarrier(r.carrier) || !FATES.has(r.fate)) throw new RunFailure(`simulator lookup of ${candidates[i]} gave carrier ${r.carrier}, fate ${r.fate}`);
     if (r.ported && options.excludePorted === true) return;
-    recipients.push({ to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate });
+    recipients.push({ to: candidates[i] as string, number: r.number, carrier: r.carrier as Recipient['carrier'], fate: r.fate, ported: r.ported });
   });
   if (recipients.length === 0) throw new RunFailure('no recipient left for the fixture after the simulator lookup');
   const fixture = buildFixture({ runId: options.runId, seed: options.seed, recipients, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });

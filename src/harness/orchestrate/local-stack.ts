@@ -107,7 +107,7 @@ export async function startLocalStack(o: LocalStackOptions, shared?: SharedServi
         },
       };
     }
-    const core = await startService('core', coreConfig(o.dataDir, services.smppPorts), { readyTimeoutMs: o.readyTimeoutMs ?? 30_000, logFile: join(o.logDir, 'core.log') });
+    const core = await startService('core', coreConfig(o.dataDir, services.smppPorts, services.simUrl), { readyTimeoutMs: o.readyTimeoutMs ?? 30_000, logFile: join(o.logDir, 'core.log') });
     const coreUrl = core.endpoints.url;
     if (!coreUrl) {
       await core.stop();
@@ -183,16 +183,19 @@ export function simulatorOptions(seed: number): Record<string, unknown> {
 export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
 
 /**
- * Our core wired to the local simulator. Dunning quiet hours are off: the
- * suite must judge the same at any hour, and a held dunning message would
- * look lost to a run that ends before 08:00 JST.
+ * Our core wired to the local simulator: its SMSCs, and its number-lookup
+ * API as the core's lookup service (as a provider's core asks a commercial
+ * one). Dunning quiet hours are off: the suite must judge the same at any
+ * hour, and a held dunning message would look lost to a run that ends
+ * before 08:00 JST.
  */
-export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>): Record<string, unknown> {
+export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>, simUrl: string): Record<string, unknown> {
   const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind });
   return {
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     store: { dataDir },
     carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
     messages: { dunningQuietHours: false },
+    numberLookup: { kind: 'http', url: simUrl },
   };
 }

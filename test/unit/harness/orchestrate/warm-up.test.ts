@@ -30,7 +30,7 @@ describe('warm-up before a run', () => {
   });
 
   it('sends the asked number of OTPs under its own run id and counts acceptances', async () => {
-    const fixture: TrafficFixture = { version: 1, runId: 'AB12', seed: 1, messages: { otp: [{ to: '09012345678', text: '認証コードは123456です。', carrier: 'docomo', deliverable: true }], notice: [], dunning: [], promotion: [] } };
+    const fixture: TrafficFixture = { version: 1, runId: 'AB12', seed: 1, messages: { otp: [{ to: '09012345678', text: '認証コードは123456です。', carrier: 'docomo', deliverable: true, ported: false }], notice: [], dunning: [], promotion: [] } };
     const accepted = await warmUp({ adapter: denpaAdapter({ baseUrl: url, apiKey: 'k' }), sinkUrl: 'http://127.0.0.1:9', runId: 'AB12', fixture, messages: 12, concurrency: 3 });
     expect(seen).toHaveLength(12);
     expect(accepted).toBe(9);
