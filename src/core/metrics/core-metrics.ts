@@ -75,8 +75,11 @@ export class CoreMetrics {
   readonly httpRequests: Histogram<'route' | 'method' | 'status'>;
   /** Status callback attempts by outcome (delivered, retry, abandoned). */
   readonly callbacks: Counter<'outcome'>;
-  /** Callbacks still owed in the outbox. */
+  /** Callbacks still owed in the outbox (read from the store when scraped). */
   readonly callbackOutbox: Gauge;
+  private outboxDepth: (() => Promise<number>) | undefined;
+  /** A callback's state committed (its outbox row written) -> its receiver's 2xx. */
+  readonly callbackLatency: Histogram<'category'>;
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -166,9 +169,21 @@ export class CoreMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    const outbox = (): (() => Promise<number>) | undefined => this.outboxDepth;
     this.callbackOutbox = new Gauge({
-      name: 'denpa_callback_outbox_pending',
-      help: 'Status callbacks still owed',
+      name: 'denpa_callback_outbox',
+      help: 'Callbacks still owed (pending rows of the outbox: due, waiting for a retry, or being sent)',
+      registers,
+      async collect() {
+        const read = outbox();
+        if (read) this.set(await read());
+      },
+    });
+    this.callbackLatency = new Histogram({
+      name: 'denpa_callback_latency_seconds',
+      help: 'Status callbacks: state committed to 2xx received from the receiver',
+      labelNames: ['category'],
+      buckets: LATENCY_BUCKETS,
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });
@@ -198,6 +213,11 @@ export class CoreMetrics {
   /** One delivery receipt with this outcome. */
   countReceipt(carrier: string, outcome: string): void {
     this.receiptTally.add(carrier, outcome);
+  }
+
+  /** Where denpa_callback_outbox reads the outbox depth when scraped (a count over the store's pending rows). */
+  readCallbackOutbox(read: () => Promise<number>): void {
+    this.outboxDepth = read;
   }
 
   /** Where denpa_link_send_rate reads the links' current rates when scraped. */
