@@ -15,9 +15,7 @@
 // backlog: 1,000,000 promotions written into the stopped core's store, core
 //          restarted on it; its RSS while the backlog drains, and how long an
 //          OTP sent into it takes to reach the simulated handset (truth ledger).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,6 +24,7 @@ import { segmentMessage } from '../src/core/message/index.ts';
 import { createMessageId, openSqliteStore, type NewMessage } from '../src/core/store/index.ts';
 import { withProbe } from '../src/probe/index.ts';
 import { openLoop } from './open-loop.ts';
+import { cpuMs, freePort, loadAverage, rssMb, spawnService, stop } from './stack.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -41,74 +40,6 @@ const SINGLE_WARMUP = Number(opt('single-warmup', '5'));
 const SINGLE_CONNECTIONS = Number(opt('single-connections', '256'));
 const BACKLOG = Number(opt('backlog', '1000000'));
 const KEY = 'denpa-dev-key';
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-interface Service {
-  child: ChildProcess;
-  output: string;
-}
-
-function spawnService(cliArgs: string[], ready: RegExp, timeoutMs = 60_000): Promise<Service & { match: RegExpMatchArray }> {
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each child on exit (for finding hot spots).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  // As a user starts them: bin/denpa.js, which runs the dist/ bundle with plain node.
-  const child = spawn(process.execPath, [...prof, path.join(ROOT, 'bin/denpa.js'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const svc: Service = { child, output: '' };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms: ${cliArgs.join(' ')}\n${svc.output.slice(-2000)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      svc.output = (svc.output + chunk.toString()).slice(-20_000);
-      const m = svc.output.match(ready);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ ...svc, match: m });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}: ${cliArgs.join(' ')}\n${svc.output.slice(-2000)}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill(signal);
-  const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(t);
-}
-
-function rssMb(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
-
-/** CPU time (user + system) a process has used, ms. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name; clock ticks of 10 ms.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(1)).join(' ');
-}
 
 const FINALS = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'];
 

@@ -29,6 +29,8 @@ export interface OpenLoopOptions {
   readonly okStatus: number;
   /** The pool's connection count (pipelining 1): more requests in flight than this queue in the client. */
   readonly connections: number;
+  /** Told each request's index and intended start (ms since epoch) as it is sent (bench/callbacks.ts measures from it). */
+  readonly onSend?: (i: number, intendedEpochMs: number) => void;
 }
 
 export interface OpenLoopResult {
@@ -69,6 +71,7 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     };
     const send = (i: number): void => {
       const intended = t0 + (i / o.rate) * 1000;
+      o.onSend?.(i, performance.timeOrigin + intended);
       if (inFlight >= o.connections) queuedInClient++;
       maxInFlight = Math.max(maxInFlight, ++inFlight);
       let status = 0;

@@ -1,19 +1,32 @@
-// The status-callback sender: drains the store's durable outbox. Each due
-// row is claimed (leased, so no other claim returns it while in flight),
-// POSTed signed, then marked delivered, rescheduled with back-off, or
-// abandoned past its maximum age. A crash mid-send leaves the row pending:
-// its lease runs out and it is sent again (at least once; receivers
-// de-duplicate by X-Denpa-Event-Id).
+// The callback sender: drains the store's durable outbox of signed POSTs.
+//
+//   outbox ──claim (batches, leased)──▶ per-origin queues ──POST──▶ receivers
+//      ▲                                 (bounded, round robin)        │
+//      └──── settlements, one write for many answers (settlement-batch) ◀┘
+//
+// Claims run ahead of the POSTs (up to twice the global bound), skip the
+// origins whose queue is full or that are backing off (origin-health.ts),
+// and hand each callback to its origin's queue. Each origin has at most
+// perOriginConcurrency POSTs in flight on its own keep-alive pool, so a
+// black hole or a receiver answering 500 holds its own slots only. A slot
+// is free the moment its answer arrives; the bookkeeping follows in a
+// batch. A crash mid-send leaves the row pending: its lease runs out and it
+// is sent again (at least once; receivers de-duplicate by X-Denpa-Event-Id).
 import { Agent, request } from 'undici';
 import type { Clock, Random, TimerHandle } from '../../runtime/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { checkedConnector, egressPolicy, type EgressPolicy } from '../egress/index.ts';
-import type { CallbackJob, Store } from '../store/index.ts';
+import { callbackOrigin, type CallbackJob, type CallbackSettlement, type Store } from '../store/index.ts';
 import { decideRetry, type CallbackRetryPolicy } from './backoff.ts';
+import { HEALTHY, afterFailure, afterSuccess, atTime, inFlightBound, isOriginFailure, type OriginHealth } from './origin-health.ts';
+import { SettlementBatch } from './settlement-batch.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signBody } from './signature.ts';
 
 export interface CallbackPolicy extends CallbackRetryPolicy {
+  /** POSTs in flight at once, over every origin. */
   readonly concurrency: number;
+  /** POSTs in flight at once to one origin (scheme://host:port); also its keep-alive pool's size. */
+  readonly perOriginConcurrency: number;
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
 }
@@ -43,10 +56,27 @@ export interface RoundResult {
   readonly claimed: number;
   readonly delivered: number;
   readonly retried: number;
+  /** Not attempted: the origin was backing off. */
+  readonly deferred: number;
   readonly abandoned: number;
 }
 
-type Outcome = 'delivered' | 'retried' | 'abandoned';
+type Outcome = 'delivered' | 'retried' | 'deferred' | 'abandoned';
+
+/** A claimed callback, held until its settlement is committed. */
+interface Held {
+  readonly job: CallbackJob;
+  readonly origin: string;
+  /** Resolves with what became of it once that is committed. */
+  readonly done: Promise<Outcome>;
+  settle(outcome: Outcome): void;
+}
+
+interface Origin {
+  health: OriginHealth;
+  inFlight: number;
+  readonly queue: Held[];
+}
 
 function undiciPost(agent: Agent): CallbackPost {
   return async (url, body, headers, timeoutMs) => {
@@ -65,31 +95,53 @@ function undiciPost(agent: Agent): CallbackPost {
   };
 }
 
+/** The histogram's category label: the body's category for status callbacks, 'none' for other POSTs. */
+function categoryOf(body: string): string {
+  try {
+    const c = (JSON.parse(body) as { category?: unknown }).category;
+    return typeof c === 'string' && c.length <= 16 ? c : 'none';
+  } catch {
+    return 'none';
+  }
+}
+
 export class CallbackSender {
   private readonly opts: CallbackSenderOptions;
   private readonly agent: Agent | undefined;
   private readonly post: CallbackPost;
+  private readonly settlements: SettlementBatch;
+  private readonly origins = new Map<string, Origin>();
+  /** Claimed and not yet settled, by id: a claim that returns one again (its lease ran out while it waited) is ignored. */
+  private readonly held = new Map<string, Held>();
+  private queued = 0;
   private inFlight = 0;
+  private background = false;
   private claiming = false;
   private wokenWhileClaiming = false;
   private closed = false;
   private timer: TimerHandle | undefined;
-  private gaugeAt = -Infinity;
   private closing: Promise<void> | undefined;
-  private readonly sends = new Set<Promise<Outcome>>();
+  private readonly sends = new Set<Promise<void>>();
 
   constructor(opts: CallbackSenderOptions) {
     this.opts = opts;
+    this.settlements = new SettlementBatch(opts.store, opts.log);
     if (opts.post) {
       this.post = opts.post;
     } else {
-      this.agent = new Agent({ connect: checkedConnector(opts.egress ?? egressPolicy(), { timeout: opts.policy.timeoutMs }), connections: opts.policy.concurrency });
+      // undici keeps one keep-alive pool per origin; its size is the per-origin bound.
+      this.agent = new Agent({
+        connect: checkedConnector(opts.egress ?? egressPolicy(), { timeout: opts.policy.timeoutMs }),
+        connections: opts.policy.perOriginConcurrency,
+      });
       this.post = undiciPost(this.agent);
     }
+    opts.metrics?.readCallbackOutbox(() => opts.store.pendingCallbackCount());
   }
 
   /** Run in the background until close(). */
   start(): void {
+    this.background = true;
     this.wake();
   }
 
@@ -100,7 +152,7 @@ export class CallbackSender {
     if (this.claiming) this.wokenWhileClaiming = true;
     this.opts.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    void this.pump();
+    void this.claimAhead();
   }
 
   /** Callbacks being POSTed right now. */
@@ -110,20 +162,18 @@ export class CallbackSender {
 
   /**
    * One round, for tests on a ManualClock: claim what is due (up to the
-   * concurrency), send it, and wait for every answer.
+   * concurrency), send it within the per-origin bounds, and wait until what
+   * became of every claimed callback is committed.
    */
   async runOnce(): Promise<RoundResult> {
-    const jobs = await this.claim(this.opts.policy.concurrency);
-    const outcomes = await Promise.all(jobs.map((j) => this.track(j)));
-    return {
-      claimed: jobs.length,
-      delivered: outcomes.filter((o) => o === 'delivered').length,
-      retried: outcomes.filter((o) => o === 'retried').length,
-      abandoned: outcomes.filter((o) => o === 'abandoned').length,
-    };
+    const held = this.accept(await this.claim(this.opts.policy.concurrency));
+    this.dispatch();
+    const outcomes = await Promise.all(held.map((h) => h.done));
+    const n = (o: Outcome): number => outcomes.filter((x) => x === o).length;
+    return { claimed: held.length, delivered: n('delivered'), retried: n('retried'), deferred: n('deferred'), abandoned: n('abandoned') };
   }
 
-  /** Stop claiming, wait for in-flight POSTs (each bounded by timeoutMs), release sockets. */
+  /** Stop claiming, wait for in-flight POSTs (each bounded by timeoutMs), hand back what was not sent, release sockets. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -134,17 +184,42 @@ export class CallbackSender {
     this.opts.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.sends]);
+    // Claimed but never sent: due again now, for the next process (instead of when their lease runs out).
+    const now = this.opts.clock.now();
+    for (const origin of this.origins.values()) {
+      for (const h of origin.queue.splice(0)) this.finish(h, 'deferred', { kind: 'deferred', id: h.job.id, dueAt: now });
+    }
+    await this.settlements.idle();
     await this.agent?.close();
   }
 
-  private async pump(): Promise<void> {
-    if (this.closed || this.claiming) return;
-    const free = this.opts.policy.concurrency - this.inFlight;
-    if (free <= 0) return; // a finishing send calls pump again
+  // ---------------------------------------------------------------- claiming
+
+  /** The claim's lease outlives a POST (timeout) and the wait in its origin's queue, with room for the bookkeeping. */
+  private get leaseMs(): number {
+    return this.opts.policy.timeoutMs * 3 + 1000;
+  }
+
+  /** Claims keep this many callbacks waiting or in flight: the POSTs never wait for a claim. */
+  private get ahead(): number {
+    return this.opts.policy.concurrency * 2;
+  }
+
+  /** Per origin, at most this many wait in its queue (more stay in the outbox, where the claims skip them). */
+  private get perOriginQueue(): number {
+    return this.opts.policy.perOriginConcurrency * 2;
+  }
+
+  private async claimAhead(): Promise<void> {
+    if (this.closed || this.claiming || !this.background) return;
+    const limit = this.ahead - this.queued - this.inFlight;
+    if (limit <= 0) return; // a finishing send calls claimAhead again
     this.claiming = true;
-    let jobs: CallbackJob[] = [];
+    let got = 0;
     try {
-      jobs = await this.claim(free);
+      const jobs = await this.claim(limit);
+      got = jobs.length;
+      this.accept(jobs);
     } catch (err) {
       this.opts.log?.warn({ err }, 'callback claim failed');
     } finally {
@@ -152,60 +227,107 @@ export class CallbackSender {
     }
     const again = this.wokenWhileClaiming;
     this.wokenWhileClaiming = false;
-    for (const job of jobs) {
-      void this.track(job).then(() => {
-        if (!this.closed) void this.pump();
-      });
-    }
     if (this.closed) return;
-    if (jobs.length === free || again) {
-      void this.pump(); // more may be due
-    } else if (this.timer === undefined && this.inFlight < this.opts.policy.concurrency) {
+    this.dispatch();
+    if (got === limit || again) {
+      void this.claimAhead(); // more may be due
+    } else if (this.timer === undefined) {
       this.timer = this.opts.clock.setTimeout(() => {
         this.timer = undefined;
-        void this.pump();
+        void this.claimAhead();
       }, this.opts.policy.pollIntervalMs);
     }
   }
 
-  private async claim(limit: number): Promise<CallbackJob[]> {
-    if (limit <= 0) return [];
-    // The lease outlives one POST (timeout) with room for the bookkeeping after it.
-    const lease = this.opts.policy.timeoutMs * 2 + 1000;
-    const jobs = await this.opts.store.claimDueCallbacks(this.opts.clock.now(), limit, lease);
+  private claim(limit: number): Promise<CallbackJob[]> {
+    if (limit <= 0) return Promise.resolve([]);
     const now = this.opts.clock.now();
-    if (this.opts.metrics && now - this.gaugeAt >= 1000) {
-      // A count over the outbox: at most once a second.
-      this.gaugeAt = now;
-      this.opts.metrics.callbackOutbox.set(await this.opts.store.pendingCallbackCount());
+    const skip: string[] = [];
+    for (const [key, o] of this.origins) {
+      if (atTime(o.health, now).state === 'backing_off' || o.queue.length >= this.perOriginQueue) skip.push(key);
     }
-    return jobs;
+    return this.opts.store.claimDueCallbacks(now, limit, this.leaseMs, skip);
   }
 
-  private track(job: CallbackJob): Promise<Outcome> {
+  /** Claimed jobs into their origins' queues; those of an origin backing off are deferred to its end at once. */
+  private accept(jobs: readonly CallbackJob[]): Held[] {
+    const out: Held[] = [];
+    const now = this.opts.clock.now();
+    for (const job of jobs) {
+      if (this.held.has(job.id)) continue;
+      const key = job.origin || callbackOrigin(job.url);
+      let origin = this.origins.get(key);
+      if (!origin) {
+        origin = { health: HEALTHY, inFlight: 0, queue: [] };
+        this.origins.set(key, origin);
+      }
+      let settle!: (o: Outcome) => void;
+      const done = new Promise<Outcome>((r) => (settle = r));
+      const h: Held = { job, origin: key, done, settle };
+      this.held.set(job.id, h);
+      out.push(h);
+      origin.health = atTime(origin.health, now);
+      if (origin.health.state === 'backing_off') this.finish(h, 'deferred', { kind: 'deferred', id: job.id, dueAt: origin.health.until });
+      else {
+        origin.queue.push(h);
+        this.queued++;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Start POSTs, one per origin per pass (round robin), within the global and per-origin bounds. */
+  private dispatch(): void {
+    const { concurrency, perOriginConcurrency } = this.opts.policy;
+    const now = this.opts.clock.now();
+    // Bounded: every pass starts at least one POST or ends the loop.
+    for (let started = 1; started > 0 && this.inFlight < concurrency; ) {
+      started = 0;
+      for (const origin of this.origins.values()) {
+        if (this.inFlight >= concurrency) break;
+        origin.health = atTime(origin.health, now);
+        if (origin.queue.length === 0 || origin.inFlight >= inFlightBound(origin.health, perOriginConcurrency)) continue;
+        const h = origin.queue.shift() as Held;
+        this.queued--;
+        started++;
+        this.send(h, origin);
+      }
+    }
+    // Forget idle origins that are healthy (a back-off must outlive an empty queue).
+    for (const [key, o] of this.origins) {
+      if (o.queue.length === 0 && o.inFlight === 0 && o.health.state === 'healthy' && o.health.failures === 0) this.origins.delete(key);
+    }
+  }
+
+  private send(h: Held, origin: Origin): void {
     this.inFlight++;
-    const p = this.deliver(job)
-      .catch((err: unknown): Outcome => {
-        // The store refused the bookkeeping (e.g. closing): the row stays
-        // pending and comes back when its lease runs out.
-        this.opts.log?.warn({ err, id: job.id }, 'callback bookkeeping failed');
-        return 'retried';
+    origin.inFlight++;
+    const p = this.attempt(h, origin)
+      .catch((err: unknown) => {
+        this.opts.log?.warn({ err, id: h.job.id }, 'callback attempt failed unexpectedly; it stays pending');
+        this.held.delete(h.job.id);
+        h.settle('retried');
       })
       .finally(() => {
-      this.inFlight--;
-      this.sends.delete(p);
-    });
+        this.inFlight--;
+        origin.inFlight--;
+        this.sends.delete(p);
+        if (this.closed) return;
+        this.dispatch();
+        void this.claimAhead();
+      });
     this.sends.add(p);
-    return p;
   }
 
-  private async deliver(job: CallbackJob): Promise<Outcome> {
-    const { store, clock, policy } = this.opts;
+  private async attempt(h: Held, origin: Origin): Promise<void> {
+    const { clock, policy } = this.opts;
+    const { job } = h;
     const secret = this.opts.secretFor(job.tenant);
     if (secret === undefined) {
-      await store.abandonCallback(job.id, clock.now(), `tenant ${job.tenant} is not configured`);
-      this.count('abandoned');
-      return 'abandoned';
+      this.finish(h, 'abandoned', { kind: 'abandoned', id: job.id, at: clock.now(), reason: `tenant ${job.tenant} is not configured` });
+      return;
     }
     const headers = {
       'content-type': 'application/json',
@@ -214,31 +336,53 @@ export class CallbackSender {
       [EVENT_ID_HEADER]: job.id,
     };
     let error: string;
+    let status: number | undefined;
     try {
-      const res = await this.post(job.url, job.body, headers, policy.timeoutMs);
-      if (res.status >= 200 && res.status < 300) {
-        await store.markCallbackDelivered(job.id, clock.now());
-        this.count('delivered');
-        return 'delivered';
+      status = (await this.post(job.url, job.body, headers, policy.timeoutMs)).status;
+      if (status >= 200 && status < 300) {
+        const at = clock.now();
+        origin.health = afterSuccess();
+        this.opts.metrics?.callbackLatency.observe({ category: categoryOf(job.body) }, Math.max(0, at - job.createdAt) / 1000);
+        this.finish(h, 'delivered', { kind: 'delivered', id: job.id, at });
+        return;
       }
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${status}`;
     } catch (err) {
       error = (err as Error).message || String(err);
     }
+    const now = clock.now();
+    if (isOriginFailure(status)) this.originFailed(h.origin, origin, now);
     const failures = job.attempts + 1;
-    const decision = decideRetry(job.createdAt, clock.now(), failures, policy, this.opts.random);
+    const decision = decideRetry(job.createdAt, now, failures, policy, this.opts.random);
     if (decision.kind === 'abandon') {
-      await store.abandonCallback(job.id, clock.now(), `${decision.reason}; last error: ${error}`);
       this.opts.log?.warn({ id: job.id, url: job.url, error }, 'callback abandoned');
-      this.count('abandoned');
-      return 'abandoned';
+      this.finish(h, 'abandoned', { kind: 'abandoned', id: job.id, at: now, reason: `${decision.reason}; last error: ${error}` });
+      return;
     }
-    await store.rescheduleCallback(job.id, decision.at, failures, error.slice(0, 500));
-    this.count('retry');
-    return 'retried';
+    this.finish(h, 'retried', { kind: 'retry', id: job.id, dueAt: decision.at, attempts: failures, lastError: error.slice(0, 500) });
   }
 
-  private count(outcome: 'delivered' | 'retry' | 'abandoned'): void {
-    this.opts.metrics?.callbacks.inc({ outcome });
+  /** One more failure of the origin; when that starts a back-off, its queue and its due rows move to the back-off's end. */
+  private originFailed(key: string, origin: Origin, now: number): void {
+    const before = origin.health;
+    const after = afterFailure(before, now, this.opts.policy, this.opts.random);
+    origin.health = after;
+    if (after.state !== 'backing_off' || before.state === 'backing_off') return;
+    const until = after.until;
+    this.opts.log?.warn({ origin: key, until: new Date(until).toISOString(), level: after.level }, 'callback receiver failing: backing off');
+    for (const q of origin.queue.splice(0)) {
+      this.queued--;
+      this.finish(q, 'deferred', { kind: 'deferred', id: q.job.id, dueAt: until });
+    }
+    void this.settlements.add({ kind: 'origin_deferred', origin: key, dueAt: until });
+  }
+
+  /** Count the outcome and hand its settlement to the batch; the callback is released when that is committed. */
+  private finish(h: Held, outcome: Outcome, settlement: CallbackSettlement): void {
+    this.opts.metrics?.callbacks.inc({ outcome: outcome === 'retried' ? 'retry' : outcome });
+    void this.settlements.add(settlement).then(() => {
+      this.held.delete(h.job.id);
+      h.settle(outcome);
+    });
   }
 }

@@ -123,7 +123,13 @@ export const CoreConfigSchema = Type.Object(
     ),
     callbacks: Type.Object(
       {
-        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'POSTs in flight at once, over every receiver' }),
+        perOriginConcurrency: Type.Integer({
+          minimum: 1,
+          maximum: 1024,
+          default: 64,
+          description: 'POSTs in flight at once to one receiver origin (scheme://host:port), its keep-alive pool; a slow or dead receiver holds no more',
+        }),
         timeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 5000 }),
         initialDelayMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
         maxDelayMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),

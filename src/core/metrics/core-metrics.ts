@@ -75,7 +75,7 @@ export class CoreMetrics {
   readonly httpRequests: Histogram<'route' | 'method' | 'status'>;
   /** Status callback attempts by outcome (delivered, retry, abandoned). */
   readonly callbacks: Counter<'outcome'>;
-  /** Callbacks still owed in the outbox. */
+  /** Callbacks still owed in the outbox (read from the store when scraped). */
   readonly callbackOutbox: Gauge;
   /** Numbers routed, by where the carrier came from (lookup, cache, prefix). */
   readonly routes: Counter<'source'>;
@@ -85,6 +85,9 @@ export class CoreMetrics {
   readonly numberLookups: Histogram<'result'>;
   /** Messages a carrier refused as not its subscriber's (ESME_RINVDSTADR) sent again to the carrier the lookup now names. */
   readonly reroutes: Counter<'from' | 'to'>;
+  private outboxDepth: (() => Promise<number>) | undefined;
+  /** A callback's state committed (its outbox row written) -> its receiver's 2xx. */
+  readonly callbackLatency: Histogram<'category'>;
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -174,9 +177,21 @@ export class CoreMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    const outbox = (): (() => Promise<number>) | undefined => this.outboxDepth;
     this.callbackOutbox = new Gauge({
-      name: 'denpa_callback_outbox_pending',
-      help: 'Status callbacks still owed',
+      name: 'denpa_callback_outbox',
+      help: 'Callbacks still owed (pending rows of the outbox: due, waiting for a retry, or being sent)',
+      registers,
+      async collect() {
+        const read = outbox();
+        if (read) this.set(await read());
+      },
+    });
+    this.callbackLatency = new Histogram({
+      name: 'denpa_callback_latency_seconds',
+      help: 'Status callbacks: state committed to 2xx received from the receiver',
+      labelNames: ['category'],
+      buckets: LATENCY_BUCKETS,
       registers,
     });
     this.routes = new Counter({ name: 'denpa_routes_total', help: 'Numbers routed, by source of the carrier (lookup, cache, prefix)', labelNames: ['source'], registers });
@@ -234,6 +249,11 @@ export class CoreMetrics {
 
   observeLookup(result: string, seconds: number): void {
     this.numberLookups.observe({ result }, seconds);
+  }
+
+  /** Where denpa_callback_outbox reads the outbox depth when scraped (a count over the store's pending rows). */
+  readCallbackOutbox(read: () => Promise<number>): void {
+    this.outboxDepth = read;
   }
 
   /** Where denpa_link_send_rate reads the links' current rates when scraped. */

@@ -13,6 +13,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import {
   StoreError,
   type CallbackJob,
+  type CallbackSettlement,
   type CancelOutcome,
   type Carrier,
   type Category,
@@ -169,20 +170,13 @@ export class RemoteStore implements Store {
     return this.call('listOptOuts', [tenant, cursor, limit]);
   }
 
-  claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]> {
-    return this.call('claimDueCallbacks', leaseMs === undefined ? [now, limit] : [now, limit, leaseMs]);
+  claimDueCallbacks(now: number, limit: number, leaseMs?: number, skipOrigins?: readonly string[]): Promise<CallbackJob[]> {
+    return this.call('claimDueCallbacks', skipOrigins === undefined ? (leaseMs === undefined ? [now, limit] : [now, limit, leaseMs]) : [now, limit, leaseMs, skipOrigins]);
   }
 
-  markCallbackDelivered(id: string, at: number): Promise<void> {
-    return this.call('markCallbackDelivered', [id, at]);
-  }
-
-  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void> {
-    return this.call('rescheduleCallback', [id, nextAt, attempts, lastError]);
-  }
-
-  abandonCallback(id: string, at: number, reason: string): Promise<void> {
-    return this.call('abandonCallback', [id, at, reason]);
+  settleCallbacks(settlements: readonly CallbackSettlement[]): Promise<void> {
+    if (settlements.length === 0) return Promise.resolve();
+    return this.call('settleCallbacks', [settlements]);
   }
 
   pendingCallbackCount(): Promise<number> {

@@ -10,6 +10,19 @@ export interface CallbackSubject {
   readonly segments: number;
 }
 
+/**
+ * The receiver's origin (scheme://host:port) of a callback URL, the unit the
+ * sender bounds its work by; '' for a URL that does not parse (the accept
+ * path refuses those, so only a damaged row has one).
+ */
+export function callbackOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 export function callbackEventId(messageId: string, status: CallbackStatus): string {
   return `${messageId}.${status}`;
 }

@@ -167,8 +167,8 @@ export type CancelOutcome = 'canceled' | 'not_found' | 'not_cancelable';
 export type CallbackStatus = 'submitted' | FinalState;
 
 /**
- * One status callback owed to a sender. Written in the same transaction as the
- * state change it reports, so none is lost across a crash.
+ * One signed POST owed to a receiver (a status callback: written in the same
+ * transaction as the state change it reports, so none is lost across a crash).
  */
 export interface CallbackJob {
   /** Stable event id (`X-Denpa-Event-Id`): `<messageId>.<status>`. */
@@ -176,6 +176,8 @@ export interface CallbackJob {
   readonly messageId: string;
   readonly tenant: string;
   readonly url: string;
+  /** scheme://host:port of url (`callbackOrigin`): the unit the sender bounds its work by. */
+  readonly origin: string;
   readonly status: CallbackStatus;
   /**
    * The exact JSON body to POST (and sign), fixed at write time:
@@ -187,6 +189,23 @@ export interface CallbackJob {
   readonly dueAt: number;
   readonly lastError?: string;
 }
+
+/**
+ * What became of claimed callbacks, written together (one transaction for
+ * many POSTs' bookkeeping):
+ * - delivered: a 2xx came back;
+ * - retry: an attempt failed, due again at dueAt (attempts counts it);
+ * - deferred: not attempted (its origin is backing off), due again at dueAt, attempts unchanged;
+ * - abandoned: given up (too old, tenant gone), kept for audit;
+ * - origin_deferred: every pending row of the origin due before dueAt moves to dueAt
+ *   (the origin backs off: its rows leave the due range at once, not one claim at a time).
+ */
+export type CallbackSettlement =
+  | { readonly kind: 'delivered'; readonly id: string; readonly at: number }
+  | { readonly kind: 'retry'; readonly id: string; readonly dueAt: number; readonly attempts: number; readonly lastError: string }
+  | { readonly kind: 'deferred'; readonly id: string; readonly dueAt: number }
+  | { readonly kind: 'abandoned'; readonly id: string; readonly at: number; readonly reason: string }
+  | { readonly kind: 'origin_deferred'; readonly origin: string; readonly dueAt: number };
 
 // ---------------------------------------------------------------- dispatch
 
@@ -328,14 +347,14 @@ export interface Store {
 
   // -- callback outbox
   /**
-   * Due callbacks, oldest first. Each claimed job is leased: its dueAt moves to
-   * now + leaseMs so that no other claim returns it while it is being sent.
+   * Due callbacks, oldest first, none of whose origin is in `skipOrigins`
+   * (at most 100; the sender's origins at their bound or backing off). Each
+   * claimed job is leased: its dueAt moves to now + leaseMs so that no other
+   * claim returns it while it is being sent.
    */
-  claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]>;
-  markCallbackDelivered(id: string, at: number): Promise<void>;
-  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void>;
-  /** Give up on a callback (e.g. older than the callback room's max age); kept for audit. */
-  abandonCallback(id: string, at: number, reason: string): Promise<void>;
+  claimDueCallbacks(now: number, limit: number, leaseMs?: number, skipOrigins?: readonly string[]): Promise<CallbackJob[]>;
+  /** Record what became of claimed callbacks, all in one transaction. */
+  settleCallbacks(settlements: readonly CallbackSettlement[]): Promise<void>;
   /** Callbacks still owed (not delivered, not abandoned). */
   pendingCallbackCount(): Promise<number>;
 

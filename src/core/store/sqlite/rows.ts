@@ -61,6 +61,7 @@ export interface CallbackRow {
   message_id: string;
   tenant: string;
   url: string;
+  origin: string;
   status: string;
   body: string;
   attempts: number;
@@ -142,6 +143,7 @@ export function toCallbackJob(r: CallbackRow): CallbackJob {
     messageId: r.message_id,
     tenant: r.tenant,
     url: r.url,
+    origin: r.origin,
     status: r.status as CallbackStatus,
     body: r.body,
     attempts: r.attempts,

@@ -146,6 +146,23 @@ CREATE TABLE reroutes (
 CREATE INDEX reroutes_message ON reroutes (message_id);
 `,
   },
+  {
+    // The callbacks table is a signed-POST outbox (status callbacks, and
+    // whatever else the core owes an HTTP receiver). Each row names its
+    // receiver's origin (scheme://host:port) so the sender can bound work per
+    // origin: claims skip the origins it is not sending to right now, on
+    // (due_at, origin) without reading a row, and an origin that backs off
+    // moves all its due rows at once, on (origin, due_at). Rows written before
+    // this version have origin '' (never skipped; the sender still bounds them
+    // by the origin of their url).
+    version: 4,
+    sql: `
+ALTER TABLE callbacks ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+DROP INDEX callbacks_due;
+CREATE INDEX callbacks_due ON callbacks (due_at, origin) WHERE state = 'pending';
+CREATE INDEX callbacks_origin ON callbacks (origin, due_at) WHERE state = 'pending';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

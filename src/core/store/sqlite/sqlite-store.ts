@@ -8,6 +8,7 @@ import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '..
 import { CATEGORIES } from '../types.ts';
 import type {
   CallbackJob,
+  CallbackSettlement,
   CancelOutcome,
   Carrier,
   Category,
@@ -49,6 +50,9 @@ export interface SqliteStoreOptions {
 
 export const DATABASE_FILE = 'denpa.db';
 
+/** At most this many origins are skipped by one callback claim (the rest are bounded by the sender after the claim). */
+export const MAX_SKIPPED_ORIGINS = 100;
+
 function runUnique(id: string, insert: () => unknown): void {
   try {
     insert();
@@ -64,6 +68,7 @@ export class SqliteStore implements Store {
   private readonly transitions: MessageTransitions;
   private readonly optOuts: OptOutTable;
   private readonly s;
+  private readonly dueCallbackStatements = new Map<number, Database.Statement>();
   private readonly file: string;
   private checkpointer: Checkpointer | undefined;
   /** Settles when the checkpoint worker is up (true) or was not started (false). */
@@ -111,14 +116,12 @@ export class SqliteStore implements Store {
       getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
       getReroutes: p('SELECT at, from_carrier, to_carrier, reason FROM reroutes WHERE message_id = ? ORDER BY rowid'),
       getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
-      dueCallbacks: p(
-        `SELECT id, message_id, tenant, url, status, body, attempts, created_at, due_at, last_error FROM callbacks
-         WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?`,
-      ),
       leaseCallback: p(`UPDATE callbacks SET due_at = ? WHERE id = ? AND state = 'pending'`),
       callbackDone: p(`UPDATE callbacks SET state = 'delivered', done_at = ? WHERE id = ?`),
       callbackRetry: p(`UPDATE callbacks SET due_at = ?, attempts = ?, last_error = ? WHERE id = ? AND state = 'pending'`),
+      callbackDefer: p(`UPDATE callbacks SET due_at = ? WHERE id = ? AND state = 'pending'`),
       callbackAbandon: p(`UPDATE callbacks SET state = 'abandoned', done_at = ?, last_error = ? WHERE id = ?`),
+      originDefer: p(`UPDATE callbacks SET due_at = ? WHERE origin = ? AND state = 'pending' AND due_at < ?`),
       pendingCallbacks: p(`SELECT COUNT(*) AS n FROM callbacks WHERE state = 'pending'`),
       laneDepths: p(`SELECT carrier, priority, COUNT(*) AS n FROM messages WHERE state = 'accepted' GROUP BY carrier, priority`),
       anyDue: p(`SELECT 1 AS x FROM messages WHERE carrier = ? AND priority = ? AND state = 'accepted' AND due_at <= ? AND expires_at > ? LIMIT 1`),
@@ -224,24 +227,44 @@ export class SqliteStore implements Store {
 
   // ------------------------------------------------------------------ callbacks
 
-  claimDueCallbacks(now: number, limit: number, leaseMs = 30_000): Promise<CallbackJob[]> {
+  claimDueCallbacks(now: number, limit: number, leaseMs = 30_000, skipOrigins: readonly string[] = []): Promise<CallbackJob[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    const skip = skipOrigins.slice(0, MAX_SKIPPED_ORIGINS);
+    const select = this.dueCallbacks(skip.length);
+    // A cheap read first: an idle outbox is polled often and should not cost a write transaction.
+    if (select.get(now, ...skip, 1) === undefined) return Promise.resolve([]);
     return this.writer.submit(() => {
-      const rows = this.s.dueCallbacks.all(now, limit) as CallbackRow[];
+      const rows = select.all(now, ...skip, limit) as CallbackRow[];
       for (const r of rows) this.s.leaseCallback.run(now + leaseMs, r.id);
       return rows.map(toCallbackJob);
-    });
+    }, limit, false);
   }
 
-  markCallbackDelivered(id: string, at: number): Promise<void> {
-    return this.writer.submit(() => void this.s.callbackDone.run(at, id));
+  /** The claim's SELECT for `skipped` origins, prepared once per count (plain SQL: a placeholder per origin). */
+  private dueCallbacks(skipped: number): Database.Statement {
+    let st = this.dueCallbackStatements.get(skipped);
+    if (!st) {
+      const not = skipped === 0 ? '' : ` AND origin NOT IN (${Array.from({ length: skipped }, () => '?').join(', ')})`;
+      st = this.db.prepare(
+        `SELECT id, message_id, tenant, url, origin, status, body, attempts, created_at, due_at, last_error FROM callbacks
+         WHERE state = 'pending' AND due_at <= ?${not} ORDER BY due_at LIMIT ?`,
+      );
+      this.dueCallbackStatements.set(skipped, st);
+    }
+    return st;
   }
 
-  rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void> {
-    return this.writer.submit(() => void this.s.callbackRetry.run(nextAt, attempts, lastError, id));
-  }
-
-  abandonCallback(id: string, at: number, reason: string): Promise<void> {
-    return this.writer.submit(() => void this.s.callbackAbandon.run(at, reason, id));
+  settleCallbacks(settlements: readonly CallbackSettlement[]): Promise<void> {
+    if (settlements.length === 0) return Promise.resolve();
+    return this.writer.submit(() => {
+      for (const s of settlements) {
+        if (s.kind === 'delivered') this.s.callbackDone.run(s.at, s.id);
+        else if (s.kind === 'retry') this.s.callbackRetry.run(s.dueAt, s.attempts, s.lastError, s.id);
+        else if (s.kind === 'deferred') this.s.callbackDefer.run(s.dueAt, s.id);
+        else if (s.kind === 'abandoned') this.s.callbackAbandon.run(s.at, s.reason, s.id);
+        else this.s.originDefer.run(s.dueAt, s.origin, s.dueAt);
+      }
+    }, settlements.length);
   }
 
   async pendingCallbackCount(): Promise<number> {

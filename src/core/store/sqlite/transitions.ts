@@ -2,7 +2,7 @@
 // group-commit transaction. A final state and its callback outbox row are
 // written together, so a crash can lose neither alone.
 import type Database from 'better-sqlite3';
-import { callbackBody, callbackEventId } from '../callback-body.ts';
+import { callbackBody, callbackEventId, callbackOrigin } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
 import type {
   CallbackStatus,
@@ -69,8 +69,8 @@ export class MessageTransitions {
       outboxSubject: p('SELECT id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at FROM messages WHERE id = ?'),
       finalize: p(`UPDATE messages SET state = ?, final_at = ?, error_code = ?, error_description = ? WHERE id = ? AND state IN ${OPEN_STATES}`),
       outbox: p(
-        `INSERT INTO callbacks (id, message_id, tenant, url, status, body, state, attempts, created_at, due_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO callbacks (id, message_id, tenant, url, origin, status, body, state, attempts, created_at, due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
       claimLane: p(
         `SELECT id, tenant, to_number, sender, category, carrier, expires_at, attempts, reroute_count, segments FROM messages
@@ -138,7 +138,7 @@ export class MessageTransitions {
   private writeOutbox(m: OutboxSubject, status: CallbackStatus, at: number, error?: MessageError): void {
     if (m.callback_url === null) return;
     const body = callbackBody({ id: m.id, to: m.to_number, category: m.category, clientRef: m.client_ref, segments: m.segments }, status, at, error);
-    this.s.outbox.run(callbackEventId(m.id, status), m.id, m.tenant, m.callback_url, status, body, at, at);
+    this.s.outbox.run(callbackEventId(m.id, status), m.id, m.tenant, m.callback_url, callbackOrigin(m.callback_url), status, body, at, at);
   }
 
   /** Move an open message to a final state (no-op when it already is final). */

@@ -20,7 +20,7 @@ interface Received {
 }
 
 const SECRET = 'tenant-secret';
-const policy: CallbackPolicy = { concurrency: 4, timeoutMs: 2000, pollIntervalMs: 100, initialDelayMs: 1000, maxDelayMs: 8000, maxAgeSeconds: 60 };
+const policy: CallbackPolicy = { concurrency: 4, perOriginConcurrency: 4, timeoutMs: 2000, pollIntervalMs: 100, initialDelayMs: 1000, maxDelayMs: 8000, maxAgeSeconds: 60 };
 
 let server: Server;
 let url: string;
@@ -93,7 +93,7 @@ describe('CallbackSender', () => {
   it('POSTs the outbox row signed with the tenant secret, once', async () => {
     const id = await owedCallback();
     const s = sender();
-    expect(await s.runOnce()).toEqual({ claimed: 1, delivered: 1, retried: 0, abandoned: 0 });
+    expect(await s.runOnce()).toEqual({ claimed: 1, delivered: 1, retried: 0, deferred: 0, abandoned: 0 });
     expect(received).toHaveLength(1);
     const r = received[0]!;
     expect(verifySignature(SECRET, r.body, r.headers['x-denpa-signature'] as string)).toBe(true);

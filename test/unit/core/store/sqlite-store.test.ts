@@ -118,10 +118,10 @@ describe('SqliteStore: callback outbox', () => {
     const [job] = await store.claimDueCallbacks(T0, 10, 5_000);
     expect(job?.id).toBe(`${m.id}.canceled`);
     expect(await store.claimDueCallbacks(T0 + 1_000, 10)).toEqual([]);
-    await store.rescheduleCallback(job!.id, T0 + 2_000, 1, 'HTTP 500');
+    await store.settleCallbacks([{ kind: 'retry', id: job!.id, dueAt: T0 + 2_000, attempts: 1, lastError: 'HTTP 500' }]);
     const [again] = await store.claimDueCallbacks(T0 + 2_000, 10);
     expect(again).toMatchObject({ attempts: 1, lastError: 'HTTP 500' });
-    await store.markCallbackDelivered(job!.id, T0 + 2_100);
+    await store.settleCallbacks([{ kind: 'delivered', id: job!.id, at: T0 + 2_100 }]);
     expect(await store.pendingCallbackCount()).toBe(0);
     expect(await store.claimDueCallbacks(T0 + 999_999, 10)).toEqual([]);
   });
