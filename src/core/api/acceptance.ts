@@ -2,6 +2,7 @@
 // normalised, the text encoded and segmented, the carrier routed, the
 // deadlines fixed. Pure: the caller supplies the time and the id.
 import type { CoreConfig } from '../config/index.ts';
+import type { SendWindowPolicy } from '../dispatch/index.ts';
 import { callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
 import { carrierForNumber, carrierLengthProblem, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
 import type { MessagePart, NewMessage } from '../store/index.ts';
@@ -15,6 +16,8 @@ export interface AcceptContext {
   readonly now: number;
   readonly id: string;
   readonly config: Pick<CoreConfig, 'messages' | 'routing' | 'callbacks' | 'egress'>;
+  /** The tenant's send windows: a message is due when its window opens (built once from the config; absent: never held). */
+  readonly windows?: SendWindowPolicy;
 }
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
@@ -88,6 +91,9 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     esmClass: p.udh ? EsmClass.UDHI : EsmClass.DEFAULT,
   }));
   const start = scheduledAt ?? ctx.now;
+  // Outside its window the message waits in its lane until the window opens; its TTL
+  // runs from `start` all the same, so one that cannot go out in time ends expired.
+  const sendableAt = ctx.windows?.sendableAt(ctx.tenant, req.category, start) ?? start;
   const message: NewMessage = {
     id: ctx.id,
     tenant: ctx.tenant,
@@ -104,6 +110,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     acceptedAt: ctx.now,
     expiresAt: start + ttl * 1000,
     ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+    ...(sendableAt > start ? { sendableAt } : {}),
     notifySubmitted: req.notify_submitted ?? ctx.config.callbacks.sendSubmitted,
     parts,
   };

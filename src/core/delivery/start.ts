@@ -151,6 +151,7 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
       metrics?.submitLatency.observe({ carrier: car }, latencyMs / 1000);
     },
     onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
+    onHeld: (car, category) => metrics?.sendWindowHeld.inc({ carrier: car, category }),
     onError,
   });
   ref.queue = queue;

@@ -77,6 +77,8 @@ export class CoreMetrics {
   readonly callbacks: Counter<'outcome'>;
   /** Callbacks still owed in the outbox. */
   readonly callbackOutbox: Gauge;
+  /** Claimed messages put back in their lane because their send window was closed. */
+  readonly sendWindowHeld: Counter<'carrier' | 'category'>;
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -169,6 +171,12 @@ export class CoreMetrics {
     this.callbackOutbox = new Gauge({
       name: 'denpa_callback_outbox_pending',
       help: 'Status callbacks still owed',
+      registers,
+    });
+    this.sendWindowHeld = new Counter({
+      name: 'denpa_send_window_held_total',
+      help: 'Claimed messages put back in their lane until their send window opens',
+      labelNames: ['carrier', 'category'],
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });

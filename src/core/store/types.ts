@@ -63,6 +63,8 @@ export interface NewMessage {
   readonly expiresAt: number;
   /** ms since epoch; absent = send as soon as possible. */
   readonly scheduledAt?: number;
+  /** ms since epoch: the earliest claim when later than acceptedAt and scheduledAt (the tenant's send window opens then). */
+  readonly sendableAt?: number;
   /** Write a `submitted` callback too, not only the final one. */
   readonly notifySubmitted: boolean;
   /** One entry per segment, in order; parts.length === segments. */

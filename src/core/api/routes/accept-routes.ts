@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../runtime/index.ts';
 import type { CoreConfig } from '../../config/index.ts';
+import { SendWindowPolicy } from '../../dispatch/index.ts';
 import type { CoreMetrics } from '../../metrics/index.ts';
 import type { IdempotencyEntry, NewMessage, Store } from '../../store/index.ts';
 import { acceptMessage, valueErrors, type AcceptContext } from '../acceptance.ts';
@@ -42,7 +43,8 @@ function mergedErrors(schemaError: Error, values: readonly FieldError[]): ApiErr
 export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock, config, metrics, newId } = opts;
-  const contextAt = (tenant: string, now: number): AcceptContext => ({ tenant, now, id: newId(now), config });
+  const windows = SendWindowPolicy.fromConfig(config);
+  const contextAt = (tenant: string, now: number): AcceptContext => ({ tenant, now, id: newId(now), config, windows });
 
   /**
    * A promotion to a number on the tenant's opt-out list is refused (422,

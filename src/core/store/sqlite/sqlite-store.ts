@@ -141,7 +141,7 @@ export class SqliteStore implements Store {
         if (existing) return { kind: 'replayed', idempotency: existing };
       }
       for (const m of messages) {
-        const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0);
+        const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0, m.sendableAt ?? 0);
         // The primary key refuses a duplicate id; the op's savepoint undoes the rest of this insert.
         runUnique(m.id, () => this.s.insertMessage.run(
           m.id, m.tenant, m.to, m.text, m.category, CATEGORIES.indexOf(m.category), m.sender ?? null, m.callbackUrl ?? null,
