@@ -42,6 +42,10 @@ export const TenantSchema = Type.Object(
     callbackSecret: Type.String({ minLength: 8, maxLength: 256 }),
     rateLimit: RateLimitSchema,
     sendWindows: Type.Optional(sendWindows(false)),
+    inboundNumbers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 100, description: 'numbers and short codes the tenant sends from and takes replies (MO) on' }),
+    ),
+    inboundUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'where the core POSTs (signed) each MO addressed to the tenant' })),
   },
   Strict,
 );
@@ -137,6 +141,17 @@ export const CoreConfigSchema = Type.Object(
         maxAgeSeconds: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
         pollIntervalMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
         sendSubmitted: Type.Boolean({ default: false, description: 'also POST the submitted state' }),
+      },
+      { ...Strict, default: {} },
+    ),
+    inbound: Type.Object(
+      {
+        optOutKeywords: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
+          minItems: 0,
+          maxItems: 100,
+          default: ['停止', 'STOP'],
+          description: 'a reply that is one of these (NFKC, case-insensitive, surrounding punctuation ignored) puts its sender on the tenant opt-out list',
+        }),
       },
       { ...Strict, default: {} },
     ),

@@ -77,6 +77,8 @@ export class CoreMetrics {
   readonly callbacks: Counter<'outcome'>;
   /** Callbacks still owed in the outbox. */
   readonly callbackOutbox: Gauge;
+  /** Mobile-originated messages recorded: kind message, opt_out (matched a keyword) or unattributed (no tenant). */
+  readonly inboundMessages: Counter<'carrier' | 'kind'>;
   /** Claimed messages put back in their lane because their send window was closed. */
   readonly sendWindowHeld: Counter<'carrier' | 'category'>;
 
@@ -171,6 +173,12 @@ export class CoreMetrics {
     this.callbackOutbox = new Gauge({
       name: 'denpa_callback_outbox_pending',
       help: 'Status callbacks still owed',
+      registers,
+    });
+    this.inboundMessages = new Counter({
+      name: 'denpa_inbound_messages_total',
+      help: 'Mobile-originated messages recorded, by kind (message, opt_out, unattributed)',
+      labelNames: ['carrier', 'kind'],
       registers,
     });
     this.sendWindowHeld = new Counter({

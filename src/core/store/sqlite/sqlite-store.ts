@@ -15,6 +15,8 @@ import type {
   DispatchEvent,
   DispatchOutcome,
   IdempotencyEntry,
+  InboundMessage,
+  InboundPage,
   InsertOutcome,
   LaneDepth,
   ListFilter,
@@ -31,6 +33,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';
 import { OptOutTable } from './opt-outs.ts';
+import { InboundTable } from './inbound.ts';
 
 export interface SqliteStoreOptions {
   /** Directory holding denpa.db (created if missing); ':memory:' for tests that need no file. */
@@ -63,6 +66,7 @@ export class SqliteStore implements Store {
   private readonly writer: GroupCommit;
   private readonly transitions: MessageTransitions;
   private readonly optOuts: OptOutTable;
+  private readonly inbound: InboundTable;
   private readonly s;
   private readonly file: string;
   private checkpointer: Checkpointer | undefined;
@@ -95,6 +99,7 @@ export class SqliteStore implements Store {
     });
     this.transitions = new MessageTransitions(this.db);
     this.optOuts = new OptOutTable(this.db);
+    this.inbound = new InboundTable(this.db, this.optOuts);
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.s = {
       insertMessage: p(
@@ -218,6 +223,20 @@ export class SqliteStore implements Store {
 
   async listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
     return this.optOuts.page(tenant, cursor, limit);
+  }
+
+  // ------------------------------------------------------------------ inbound (MO)
+
+  recordInbound(message: InboundMessage, forwardUrl?: string): Promise<void> {
+    return this.writer.submit(() => this.inbound.record(message, forwardUrl));
+  }
+
+  async tenantOfReply(handset: string, sender: string, tenants: readonly string[]): Promise<string | undefined> {
+    return this.inbound.tenantOfReply(handset, sender, tenants);
+  }
+
+  async listInbound(tenant: string, cursor: string | undefined, limit: number): Promise<InboundPage> {
+    return this.inbound.page(tenant, cursor, limit);
   }
 
   // ------------------------------------------------------------------ callbacks
