@@ -8,6 +8,9 @@
 //   submit_sm_resp after the latency distribution (+ slow_answers)
 //   receipts: deliver_sm esm_class 0x04 through the receipt outbox, never
 //   before the submit_sm_resp of the segment it is about.
+//   mobile-originated: deliver_sm esm_class 0x00 through an outbox of their
+//   own, to the profile's system_id: generated (profile.mo) as replies to
+//   senders a handset heard from, or injected by the control API.
 import type { Clock, Random, TimerHandle } from '../src/runtime/index.ts';
 import { SeededRandom, unitFor } from '../src/runtime/index.ts';
 import {
@@ -33,6 +36,7 @@ import type { ProbeRef, TruthLedger } from './ledger.ts';
 import { canonicalNumber, fateOf, type NumberDatabase } from './numbering.ts';
 import type { CarrierProfile } from './profile.ts';
 import { Reassembler } from './reassembly.ts';
+import { moFields, moText, nextMoGapMs, RecentSenders, type MobileOriginated } from './mobile-originated.ts';
 import { ReceiptOutbox } from './receipt-outbox.ts';
 import { readSubmitText } from './submit-text.ts';
 import { validityDeadline } from './validity.ts';
@@ -90,6 +94,7 @@ interface Streams {
   admission: Random;
   latency: Random;
   delivery: Random;
+  mo: Random;
 }
 
 export class CarrierSmsc {
@@ -100,6 +105,9 @@ export class CarrierSmsc {
   private readonly carrierBucket: TokenBucket;
   private readonly reassembler: Reassembler<Part>;
   private readonly outbox: ReceiptOutbox<ReceiptJob>;
+  private readonly moOutbox: ReceiptOutbox<MobileOriginated>;
+  private readonly recentSenders = new RecentSenders();
+  private moTimer: TimerHandle | undefined;
   private readonly timers = new Set<TimerHandle>();
   private streams: Streams;
   private nextMessageNumber: number;
@@ -130,6 +138,23 @@ export class CarrierSmsc {
       onRetry: () => this.counters.receiptsRetried++,
       onDropped: () => this.counters.receiptsFailed++,
     });
+    // Few at once per session: the receipt outbox keeps 100 of the session's 128 slots.
+    this.moOutbox = new ReceiptOutbox<MobileOriginated>({
+      perSessionInFlight: 16,
+      highWater: RECEIPT_HIGH_WATER,
+      build: (mo) => moFields(mo),
+      onSent: () => this.counters.moSent++,
+      onSettled: (_mo, status) => {
+        if (status === CommandStatus.ESME_ROK) this.counters.moAcked++;
+        else this.counters.moFailed++;
+      },
+      maxQueued: 100_000,
+      maxRequeues: 20,
+      retry: () => ({ maxAttempts: o.profile().receipts.maxAttempts, delayMs: o.profile().receipts.retryAfterMs }),
+      held: () => false,
+      onRetry: () => {},
+      onDropped: () => this.counters.moFailed++,
+    });
   }
 
   static async start(o: CarrierSmscOptions): Promise<CarrierSmsc> {
@@ -145,6 +170,7 @@ export class CarrierSmsc {
       onSubmit: (m, session) => smsc.onSubmit(m, session),
       onSession: (session) => smsc.onSession(session),
     });
+    smsc.armMo();
     return smsc;
   }
 
@@ -169,7 +195,9 @@ export class CarrierSmsc {
   reset(): void {
     this.counters.reset();
     this.streams = this.makeStreams();
+    this.recentSenders.clear();
     this.carrierBucket.setRate(this.o.profile().throttle.perCarrierTps);
+    this.armMo();
   }
 
   /** A profile was PATCHed: rates that live in state follow it. */
@@ -177,6 +205,32 @@ export class CarrierSmsc {
     const p = this.o.profile();
     this.carrierBucket.setRate(p.throttle.perCarrierTps);
     for (const b of this.binds.values()) b.bucket.setRate(p.throttle.perBindTps);
+    this.armMo();
+  }
+
+  /** Queue one MO to the bound ESME now (the control API's inject; tests). */
+  sendMo(mo: MobileOriginated): void {
+    this.moOutbox.enqueue(this.o.profile().credentials.systemId, mo);
+  }
+
+  /** (Re)start the MO generator at the profile's rate: one timer, one MO per firing, re-armed each time. */
+  private armMo(): void {
+    if (this.moTimer) {
+      this.timers.delete(this.moTimer);
+      this.o.clock.clearTimeout(this.moTimer);
+      this.moTimer = undefined;
+    }
+    const gap = nextMoGapMs(this.o.profile().mo, this.streams.mo);
+    if (this.closed || !Number.isFinite(gap)) return;
+    const handle = this.o.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      this.moTimer = undefined;
+      const heard = this.recentSenders.pick(this.streams.mo);
+      if (heard) this.sendMo({ from: heard.handset, to: heard.sender, text: moText(this.o.profile().mo, this.streams.mo) });
+      this.armMo();
+    }, gap);
+    this.moTimer = handle;
+    this.timers.add(handle);
   }
 
   async close(): Promise<void> {
@@ -185,12 +239,13 @@ export class CarrierSmsc {
     this.timers.clear();
     this.reassembler.clear();
     this.outbox.clear();
+    this.moOutbox.clear();
     await this.server?.destroy();
   }
 
   private makeStreams(): Streams {
     const root = new SeededRandom(this.o.seed).fork(`carrier:${this.o.name}`);
-    return { admission: root.fork('admission'), latency: root.fork('latency'), delivery: root.fork('delivery') };
+    return { admission: root.fork('admission'), latency: root.fork('latency'), delivery: root.fork('delivery'), mo: root.fork('mo') };
   }
 
   // ---- sessions and binds ----------------------------------------------------
@@ -204,7 +259,10 @@ export class CarrierSmsc {
       if (!b) return;
       this.binds.delete(session);
       this.counters.sessions--;
-      if (b.mode !== 'transmitter') this.outbox.removeReceiver(b.systemId, session);
+      if (b.mode !== 'transmitter') {
+        this.outbox.removeReceiver(b.systemId, session);
+        this.moOutbox.removeReceiver(b.systemId, session);
+      }
     });
   }
 
@@ -229,7 +287,10 @@ export class CarrierSmsc {
     // Registered after the bind_resp is written (the facade writes it when we return).
     queueMicrotask(() => {
       if (session.state.state !== 'bound') return;
-      if (req.mode !== 'transmitter') this.outbox.addReceiver(req.systemId, session);
+      if (req.mode !== 'transmitter') {
+        this.outbox.addReceiver(req.systemId, session);
+        this.moOutbox.addReceiver(req.systemId, session);
+      }
       if (this.o.faults.effects(this.name).dropSessions) session.destroy();
     });
     return CommandStatus.ESME_ROK;
@@ -331,6 +392,7 @@ export class CarrierSmsc {
   // ---- the network -------------------------------------------------------------
 
   private toNetwork(parts: Part[], text: string, to: string, arrivedAt: number, expiresAt: number): void {
+    const sender = parts[0]?.source;
     const p = this.o.profile();
     this.counters.messages++;
     const ref = this.o.ledger.arrive(text, this.name, to, arrivedAt);
@@ -340,6 +402,7 @@ export class CarrierSmsc {
       if (plan.outcome.kind === 'delivered') {
         this.counters.handsetDeliveries++;
         this.o.ledger.handset(ref, this.name, plan.outcome.at);
+        if (sender) this.recentSenders.heard(to, sender);
       }
       this.o.ledger.settle(ref, plan.outcome.state);
     });

@@ -14,6 +14,9 @@ export interface CountersSnapshot {
   receiptsAcked: number;
   receiptsFailed: number;
   receiptsQueued: number;
+  moSent: number;
+  moAcked: number;
+  moFailed: number;
   binds: number;
   bindsRefused: number;
   sessions: number;
@@ -33,6 +36,10 @@ export class CarrierCounters {
   receiptsAcked = 0;
   /** Receipts given up after every attempt, or dropped because the outbox was full. */
   receiptsFailed = 0;
+  /** Mobile-originated deliver_sm sent (first attempt), answered ESME_ROK, given up or refused. */
+  moSent = 0;
+  moAcked = 0;
+  moFailed = 0;
   binds = 0;
   bindsRefused = 0;
   sessions = 0;
@@ -61,6 +68,9 @@ export class CarrierCounters {
       receiptsAcked: this.receiptsAcked,
       receiptsFailed: this.receiptsFailed,
       receiptsQueued,
+      moSent: this.moSent,
+      moAcked: this.moAcked,
+      moFailed: this.moFailed,
       binds: this.binds,
       bindsRefused: this.bindsRefused,
       sessions: this.sessions,

@@ -59,6 +59,15 @@ export const CarrierProfile = Type.Object(
       },
       { additionalProperties: false },
     ),
+    mo: Type.Object(
+      {
+        perSecond: Type.Number({ minimum: 0, maximum: 10_000, description: 'mobile-originated messages per second from handsets that got a message (0 = none)' }),
+        optOutShare: share('share of generated MOs that are an opt-out word'),
+        optOutTexts: Type.Array(Type.String({ minLength: 1, maxLength: 70 }), { maxItems: 32, description: 'opt-out replies, e.g. 停止, STOP' }),
+        otherTexts: Type.Array(Type.String({ minLength: 1, maxLength: 70 }), { maxItems: 32, description: 'other replies' }),
+      },
+      { additionalProperties: false },
+    ),
     longMessages: Type.Object(
       {
         maxSegments: Type.Integer({ minimum: 1, maximum: 255 }),
@@ -114,6 +123,7 @@ export function defaultProfile(carrier: CarrierName): CarrierProfile {
       utcOffsetMinutes: 0,
     },
     longMessages: { ...LONG_MESSAGE_LIMITS[carrier], reassemblyTimeoutMs: 60_000 },
+    mo: { perSecond: 0, optOutShare: 0.2, optOutTexts: ['停止', 'STOP'], otherTexts: ['はい', 'ありがとうございます', 'OK'] },
   };
 }
 

@@ -8,7 +8,8 @@ import type { CountersSnapshot } from './counters.ts';
 import { FaultNotFoundError, InvalidNumberError, InvalidProfileError, UnknownCarrierError } from './errors.ts';
 import { FaultSchedule, type Fault, type FaultSpec } from './fault-schedule.ts';
 import { TruthLedger, type RunSummary } from './ledger.ts';
-import { NumberDatabase, type NumberRecord } from './numbering.ts';
+import type { MobileOriginated } from './mobile-originated.ts';
+import { canonicalNumber, NumberDatabase, type NumberRecord } from './numbering.ts';
 import { applyPatch, type CarrierProfile } from './profile.ts';
 import type { ProbeView } from './probe-records.ts';
 
@@ -114,6 +115,16 @@ export class Simulator {
     const r = this.numbers.lookup(number);
     if (!r) throw new InvalidNumberError(field, number);
     return r;
+  }
+
+  /** Send one mobile-originated message from a handset of `carrier` to the bound ESME now. */
+  injectMo(carrier: string, mo: MobileOriginated): MobileOriginated {
+    const c = this.carrier(carrier);
+    const from = canonicalNumber(mo.from);
+    if (!from) throw new InvalidNumberError('from', mo.from);
+    const sent = { from, to: mo.to, text: mo.text };
+    this.smsc(c).sendMo(sent);
+    return sent;
   }
 
   run(runId: string): RunSummary {

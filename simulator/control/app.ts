@@ -49,6 +49,11 @@ export async function buildControlApp(sim: Simulator, opts: ControlAppOptions = 
     (req) => sim.patchProfile(req.params.carrier, req.body ?? {}),
   );
 
+  // Two-way SMS for tests: one handset reply, sent as a deliver_sm (esm_class 0x00) to the bound ESME.
+  app.post('/v1/carriers/:carrier/mo', { schema: { params: S.CarrierParams, body: S.MoRequest, response: { 202: S.MoSent, ...S.problems } } }, (req, reply) =>
+    reply.code(202).send(sim.injectMo(req.params.carrier, req.body)),
+  );
+
   app.post('/v1/faults', { schema: { body: S.FaultRequest, response: { 201: S.Fault, ...S.problems } } }, (req, reply) => {
     const b = req.body;
     const fault = sim.addFault({ carrier: b.carrier, kind: b.kind, startInMs: b.startInMs ?? 0, durationMs: b.durationMs, params: b.params ?? {} });

@@ -64,12 +64,25 @@ export const CarrierCounters = Type.Object({
   receiptsAcked: Count,
   receiptsFailed: Count,
   receiptsQueued: Count,
+  moSent: Count,
+  moAcked: Count,
+  moFailed: Count,
   binds: Type.Integer({ minimum: 0, description: 'successful binds since the last reset' }),
   bindsRefused: Count,
   sessions: Type.Integer({ minimum: 0, description: 'sessions bound now' }),
   connections: Type.Integer({ minimum: 0, description: 'TCP connections open now' }),
 });
 export const Counters = Type.Object({ carriers: Type.Object({ docomo: CarrierCounters, au: CarrierCounters, softbank: CarrierCounters }) });
+
+export const MoRequest = Type.Object(
+  {
+    from: Type.String({ minLength: 1, maxLength: 20, description: 'the handset: 090…, +8190… or 8190…' }),
+    to: Type.String({ minLength: 1, maxLength: 20, description: 'the number or short code it writes to (destination_addr)' }),
+    text: Type.String({ minLength: 1, maxLength: 70, description: 'one segment: GSM-7 when it fits, else UCS-2' }),
+  },
+  { additionalProperties: false },
+);
+export const MoSent = Type.Object({ from: Type.String({ description: 'canonical' }), to: Type.String(), text: Type.String() });
 
 export const NumberParams = Type.Object({ number: Type.String({ maxLength: 32 }) });
 export const NumberRecord = Type.Object({

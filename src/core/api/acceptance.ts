@@ -3,6 +3,7 @@
 // deadlines fixed. Pure: the caller supplies the time, the id and the
 // number lookup's routes (see routes/accept-routes.ts).
 import type { CoreConfig } from '../config/index.ts';
+import type { SendWindowPolicy } from '../dispatch/index.ts';
 import { callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
 import { carrierForNumber, carrierLengthProblem, normalisePhoneNumber, segmentMessage } from '../message/index.ts';
 import type { Route } from '../routing/index.ts';
@@ -19,6 +20,8 @@ export interface AcceptContext {
   readonly config: Pick<CoreConfig, 'messages' | 'routing' | 'callbacks' | 'egress'>;
   /** The router's answers for this request's numbers; a number missing here goes by the prefix table. */
   readonly routes?: ReadonlyMap<string, Route>;
+  /** The tenant's send windows: a message is due when its window opens (built once from the config; absent: never held). */
+  readonly windows?: SendWindowPolicy;
 }
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
@@ -98,6 +101,9 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     esmClass: p.udh ? EsmClass.UDHI : EsmClass.DEFAULT,
   }));
   const start = scheduledAt ?? ctx.now;
+  // Outside its window the message waits in its lane until the window opens; its TTL
+  // runs from `start` all the same, so one that cannot go out in time ends expired.
+  const sendableAt = ctx.windows?.sendableAt(ctx.tenant, req.category, start) ?? start;
   const message: NewMessage = {
     id: ctx.id,
     tenant: ctx.tenant,
@@ -115,6 +121,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     acceptedAt: ctx.now,
     expiresAt: start + ttl * 1000,
     ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+    ...(sendableAt > start ? { sendableAt } : {}),
     notifySubmitted: req.notify_submitted ?? ctx.config.callbacks.sendSubmitted,
     parts,
   };

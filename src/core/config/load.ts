@@ -3,7 +3,8 @@
 // without reading code; nothing starts on a bad file.
 import { readFileSync } from 'node:fs';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { allowEntryProblem } from '../egress/index.ts';
+import { allowEntryProblem, callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
+import { addressKey } from '../inbound/index.ts';
 import { CoreConfigSchema, type CoreConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -96,6 +97,19 @@ function crossChecks(config: CoreConfig, source: string): string[] {
       problems.push(`${source}: messages.ttlSeconds.${cat}: must not exceed messages.maxTtlSeconds (${config.messages.maxTtlSeconds})`);
     }
   }
+  // An MO address names one tenant; an inbound URL passes the same egress checks as a callback_url.
+  const addressOwner = new Map<string, string>();
+  // (egress.allow entries are checked above; a policy is built only from good ones.)
+  const egress = config.egress.allow.some((e) => allowEntryProblem(e)) ? undefined : egressPolicyOf(config.egress.allow);
+  config.tenants.forEach((t, i) => {
+    t.inboundNumbers?.forEach((n, j) => {
+      const owner = addressOwner.get(addressKey(n));
+      if (owner !== undefined) problems.push(`${source}: tenants.${i}.inboundNumbers.${j}: "${n}" already belongs to tenant "${owner}"`);
+      addressOwner.set(addressKey(n), t.name);
+    });
+    const urlProblem = t.inboundUrl !== undefined && egress ? callbackUrlProblem(t.inboundUrl, egress) : undefined;
+    if (urlProblem) problems.push(`${source}: tenants.${i}.inboundUrl: ${urlProblem}`);
+  });
   return problems;
 }
 

@@ -2,6 +2,7 @@
 // default, so an empty file (or no file) gives a core wired to the
 // simulator's default ports and credentials. Unknown keys are errors.
 import { Type, type Static } from '@sinclair/typebox';
+import { WINDOW_TEXT_PATTERN } from '../dispatch/index.ts';
 import { DEFAULT_EGRESS_ALLOW } from '../egress/index.ts';
 import { defaultRoutingTable } from '../message/index.ts';
 
@@ -15,12 +16,36 @@ export const RateLimitSchema = Type.Object(
   { ...Strict, default: {} },
 );
 
+/** A send window as 'HH:MM-HH:MM' local time (wrapping midnight when the start is later) or 'always'. */
+function windowText(description: string, fallback?: string) {
+  return Type.String({ pattern: WINDOW_TEXT_PATTERN, description, ...(fallback !== undefined ? { default: fallback } : {}) });
+}
+
+/** One window per category; the core's have defaults, a tenant's entries override only the categories they name. */
+function sendWindows(withDefaults: boolean) {
+  const key = (text: string, description: string) => (withDefaults ? windowText(description, text) : Type.Optional(windowText(description)));
+  return Type.Object(
+    {
+      otp: key('always', 'OTP send window (never held by default: a late code is useless, its TTL is short)'),
+      notice: key('always', 'notice send window'),
+      dunning: key('08:00-21:00', 'dunning send window (the Money Lending Business Act art. 21 hours)'),
+      promotion: key('always', 'promotion send window'),
+    },
+    { ...Strict, ...(withDefaults ? { default: {} } : {}) },
+  );
+}
+
 export const TenantSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
     keys: Type.Array(Type.String({ minLength: 8, maxLength: 256 }), { minItems: 1 }),
     callbackSecret: Type.String({ minLength: 8, maxLength: 256 }),
     rateLimit: RateLimitSchema,
+    sendWindows: Type.Optional(sendWindows(false)),
+    inboundNumbers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 100, description: 'numbers and short codes the tenant sends from and takes replies (MO) on' }),
+    ),
+    inboundUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'where the core POSTs (signed) each MO addressed to the tenant' })),
   },
   Strict,
 );
@@ -117,7 +142,8 @@ export const CoreConfigSchema = Type.Object(
         maxTtlSeconds: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 7 * 86_400 }),
         receiptTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 3 * 86_400 }),
         defaultSender: Type.String({ minLength: 1, maxLength: 20, default: 'DENPA' }),
-        dunningQuietHours: Type.Boolean({ default: true, description: 'hold dunning outside 08:00-21:00 JST' }),
+        sendWindows: sendWindows(true),
+        sendWindowUtcOffsetMinutes: Type.Integer({ minimum: -720, maximum: 840, default: 540, description: 'the local time the send windows are read in (JST = 540; Japan has no DST)' }),
       },
       { ...Strict, default: {} },
     ),
@@ -136,6 +162,17 @@ export const CoreConfigSchema = Type.Object(
         maxAgeSeconds: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
         pollIntervalMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
         sendSubmitted: Type.Boolean({ default: false, description: 'also POST the submitted state' }),
+      },
+      { ...Strict, default: {} },
+    ),
+    inbound: Type.Object(
+      {
+        optOutKeywords: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
+          minItems: 0,
+          maxItems: 100,
+          default: ['停止', 'STOP'],
+          description: 'a reply that is one of these (NFKC, case-insensitive, surrounding punctuation ignored) puts its sender on the tenant opt-out list',
+        }),
       },
       { ...Strict, default: {} },
     ),

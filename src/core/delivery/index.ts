@@ -3,4 +3,4 @@
 export { startDelivery, type Delivery, type DeliveryDeps } from './start.ts';
 export type { DeliveryLogger } from './logger.ts';
 export { DEFAULT_TUNING, type DeliveryTuning } from './tuning.ts';
-export { carrierLinkOptions, carrierQueueOptions, heldLanesFor } from './link-options.ts';
+export { carrierLinkOptions, carrierQueueOptions, sendWindowsFor } from './link-options.ts';

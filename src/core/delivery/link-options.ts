@@ -3,14 +3,14 @@
 // reconnect bounds, held lanes) is tested without a socket.
 import type { Clock, Random } from '../../runtime/index.ts';
 import { DEFAULT_SEND_RATE, type CarrierLinkOptions } from '../carrier/index.ts';
-import { DUNNING_WINDOW_JST, type CarrierQueueOptions, type SendingWindow } from '../dispatch/index.ts';
+import { SendWindowPolicy, type CarrierQueueOptions } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
-import type { Carrier, Category } from '../store/index.ts';
+import type { Carrier } from '../store/index.ts';
 import type { DeliveryTuning } from './tuning.ts';
 
-/** Lanes held outside a sending window: the tuning's, else dunning 08:00-21:00 JST when the config asks for it. */
-export function heldLanesFor(config: CoreConfig, tuning: DeliveryTuning): ReadonlyMap<Category, SendingWindow> {
-  return tuning.heldLanes ?? (config.messages.dunningQuietHours ? new Map([['dunning', DUNNING_WINDOW_JST]]) : new Map());
+/** The send windows the queues hold messages to: the tuning's when it has its own, else the config's (per tenant and category). */
+export function sendWindowsFor(config: CoreConfig, tuning: DeliveryTuning): SendWindowPolicy {
+  return tuning.sendWindows ?? SendWindowPolicy.fromConfig(config);
 }
 
 export function carrierLinkOptions(carrier: Carrier, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierLinkOptions {
@@ -44,7 +44,7 @@ export function carrierQueueOptions(carrier: Carrier, config: CoreConfig, tuning
     claimIntervalMs: tuning.claimIntervalMs,
     maxTransientAttempts: tuning.maxTransientAttempts,
     transientBackoff: tuning.transientBackoff,
-    heldLanes: heldLanesFor(config, tuning),
+    sendWindows: sendWindowsFor(config, tuning),
     clock,
     random: random.fork(`queue:${carrier}`),
   };

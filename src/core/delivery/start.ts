@@ -5,9 +5,11 @@
 // before it claims anything. What each link and queue is made with is
 // link-options.ts (pure); the timed sweeps are sweeps.ts.
 import type { Clock, Random } from '../../runtime/index.ts';
+import { EsmClass } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
 import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
+import { InboundReceiver } from '../inbound/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
 import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
@@ -72,6 +74,14 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   const onError = (err: unknown): void => log.error({ err }, 'delivery store write failed');
   const journal = new DispatchJournal(store, clock, { onFinals, onError }, tuning.receiptHoldMs);
 
+  const inbound = new InboundReceiver({
+    store,
+    clock,
+    config: deps.config,
+    ...(deps.onCallbacksQueued ? { onForwardQueued: deps.onCallbacksQueued } : {}),
+    onReceived: (carrier, kind) => metrics?.inboundMessages.inc({ carrier, kind }),
+    onError: (err) => log.error({ err }, 'an MO could not be recorded; answered ESME_RX_T_APPN so the SMSC sends it again'),
+  });
   const links = new Map<Carrier, CarrierLink>();
   const queues = new Map<Carrier, CarrierQueue>();
   const router = deps.router ?? routerFromConfig(deps.config, clock, metrics);
@@ -88,7 +98,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     queues.get(to)?.wake();
   };
   for (const carrier of carriers) {
-    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, onError, rerouteTo, onRerouted });
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted });
     links.set(carrier, link);
     queues.set(carrier, queue);
   }
@@ -136,6 +146,7 @@ interface PairDeps {
   readonly tuning: DeliveryTuning;
   readonly log: DeliveryLogger;
   readonly journal: DispatchJournal;
+  readonly inbound: InboundReceiver;
   readonly metrics?: CoreMetrics;
   readonly onError: (err: unknown) => void;
   readonly onLinkStatesChanged?: () => void;
@@ -145,11 +156,13 @@ interface PairDeps {
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
 function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; queue: CarrierQueue } {
-  const { store, config, clock, random, tuning, log, journal, metrics, onError } = deps;
+  const { store, config, clock, random, tuning, log, journal, inbound, metrics, onError } = deps;
   const radix = tuning.messageIdRadix[carrier];
   const ref: { queue?: CarrierQueue } = {};
   const link = new CarrierLink(carrierLinkOptions(carrier, config, tuning, clock, random), {
     onDeliver: async (m) => {
+      // Message type bits 0 (not a receipt, not a notification): a handset wrote to us.
+      if ((m.fields.esm_class & EsmClass.MESSAGE_TYPE_MASK) === EsmClass.DEFAULT) return inbound.receive(carrier, m);
       const r = readReceiptOutcome(m.fields, radix);
       if (r.kind !== 'final') return 0;
       metrics?.countReceipt(carrier, r.outcome);
@@ -172,6 +185,7 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
     },
     onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
     onRerouted: deps.onRerouted,
+    onHeld: (car, category) => metrics?.sendWindowHeld.inc({ carrier: car, category }),
     onError,
   });
   ref.queue = queue;

@@ -2,8 +2,8 @@
 // suit the simulator and production alike.
 import type { BackoffPolicy } from '../../runtime/index.ts';
 import type { MessageIdRadix } from '../../smpp/index.ts';
-import type { SendingWindow } from '../dispatch/index.ts';
-import type { Carrier, Category } from '../store/index.ts';
+import type { SendWindowPolicy } from '../dispatch/index.ts';
+import type { Carrier } from '../store/index.ts';
 
 export interface DeliveryTuning {
   /** How often an idle carrier queue looks for due messages (an OTP waits at most about this long to be claimed). */
@@ -23,8 +23,8 @@ export interface DeliveryTuning {
   readonly drainTimeoutMs: number;
   /** How each carrier writes message ids, when known (exact matching); otherwise every reading is tried. */
   readonly messageIdRadix: Partial<Record<Carrier, MessageIdRadix>>;
-  /** Lanes held outside a sending window; default dunning 08:00-21:00 JST when config.messages.dunningQuietHours. */
-  readonly heldLanes?: ReadonlyMap<Category, SendingWindow>;
+  /** Send windows instead of the config's (messages.sendWindows, tenants[].sendWindows). */
+  readonly sendWindows?: SendWindowPolicy;
 }
 
 export const DEFAULT_TUNING: DeliveryTuning = {

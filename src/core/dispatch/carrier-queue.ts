@@ -15,7 +15,7 @@ import type { MessageIdRadix } from '../../smpp/index.ts';
 import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type MessageError, type Store } from '../store/index.ts';
 import type { DispatchJournal } from './journal.ts';
 import { LaneBuffer } from './lane-buffer.ts';
-import { isInsideWindow, type SendingWindow } from './quiet-hours.ts';
+import type { SendWindowPolicy } from './send-window-policy.ts';
 import { classifySubmitStatus, type SubmitVerdict } from './submit-outcome.ts';
 import { relativeValidity } from './validity.ts';
 
@@ -29,8 +29,8 @@ export interface CarrierQueueOptions {
   /** Retries after ESME_RSYSERR / ESME_RX_T_APPN / response timeouts before the message fails. */
   readonly maxTransientAttempts: number;
   readonly transientBackoff: BackoffPolicy;
-  /** Lanes held in their quiet hours (dunning by default). */
-  readonly heldLanes: ReadonlyMap<Category, SendingWindow>;
+  /** Which tenant's category is held outside which hours (dunning 08:00-21:00 JST by default). */
+  readonly sendWindows: SendWindowPolicy;
   readonly clock: Clock;
   readonly random: Random;
   /**
@@ -46,6 +46,8 @@ export interface QueueHooks {
   onSubmitted(carrier: Carrier, category: Category): void;
   /** A reroute was committed: `to`'s queue has a message due now. */
   onRerouted?(from: Carrier, to: Carrier): void;
+  /** A claimed message went back to its lane because its send window is closed. */
+  onHeld(carrier: Carrier, category: Category): void;
   onError(err: unknown): void;
 }
 
@@ -141,10 +143,24 @@ export class CarrierQueue {
   }
 
   private lanesOpen(now: number): Category[] {
-    return CATEGORIES.filter((c) => {
-      const w = this.o.heldLanes.get(c);
-      return !w || isInsideWindow(now, w);
-    });
+    return CATEGORIES.filter((c) => this.o.sendWindows.laneOpen(c, now));
+  }
+
+  /**
+   * A message claimed outside its tenant's window (it came due there after a
+   * back-off, a restart or a long backlog) goes back to its lane, due when the
+   * window opens. When that is past expiresAt the expiry sweep ends it
+   * expired at expiresAt: held, never sent late. The window is judged once, at
+   * claim: a message claimed just before closing time is sent whole (all its
+   * segments), within the claim-ahead of about 200 ms.
+   */
+  private holdOutsideWindow(m: ClaimedMessage, now: number): boolean {
+    const opensAt = this.o.sendWindows.sendableAt(m.tenant, m.category, now);
+    if (opensAt === now) return false;
+    this.hooks.onHeld(this.o.carrier, m.category);
+    const error = { code: 'SEND_WINDOW', description: `outside the ${m.category} send window; due again at ${new Date(opensAt).toISOString()}` };
+    this.journal.push({ kind: 'retry', messageId: m.id, dueAt: opensAt, at: now, countsAttempt: false, error }).catch((err: unknown) => this.hooks.onError(err));
+    return true;
   }
 
   private async claim(): Promise<void> {
@@ -164,7 +180,7 @@ export class CarrierQueue {
     this.claiming = true;
     try {
       const claimed = await this.store.claimDue(this.o.carrier, now, limit, otpOnly ? ['otp'] : lanes);
-      for (const m of claimed) this.enqueue(m);
+      for (const m of claimed) if (!this.holdOutsideWindow(m, now)) this.enqueue(m);
       if (claimed.length > 0) this.wake();
     } catch (err) {
       this.hooks.onError(err);

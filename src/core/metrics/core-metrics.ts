@@ -88,6 +88,10 @@ export class CoreMetrics {
   private outboxDepth: (() => Promise<number>) | undefined;
   /** A callback's state committed (its outbox row written) -> its receiver's 2xx. */
   readonly callbackLatency: Histogram<'category'>;
+  /** Mobile-originated messages recorded: kind message, opt_out (matched a keyword) or unattributed (no tenant). */
+  readonly inboundMessages: Counter<'carrier' | 'kind'>;
+  /** Claimed messages put back in their lane because their send window was closed. */
+  readonly sendWindowHeld: Counter<'carrier' | 'category'>;
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -209,6 +213,18 @@ export class CoreMetrics {
       registers,
     });
     this.reroutes = new Counter({ name: 'denpa_reroutes_total', help: 'Messages re-routed after ESME_RINVDSTADR, by carrier left and carrier taken', labelNames: ['from', 'to'], registers });
+    this.inboundMessages = new Counter({
+      name: 'denpa_inbound_messages_total',
+      help: 'Mobile-originated messages recorded, by kind (message, opt_out, unattributed)',
+      labelNames: ['carrier', 'kind'],
+      registers,
+    });
+    this.sendWindowHeld = new Counter({
+      name: 'denpa_send_window_held_total',
+      help: 'Claimed messages put back in their lane until their send window opens',
+      labelNames: ['carrier', 'category'],
+      registers,
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });
   }
 

@@ -21,6 +21,8 @@ import {
   type DispatchEvent,
   type DispatchOutcome,
   type IdempotencyEntry,
+  type InboundMessage,
+  type InboundPage,
   type InsertOutcome,
   type LaneDepth,
   type ListFilter,
@@ -168,6 +170,18 @@ export class RemoteStore implements Store {
 
   listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
     return this.call('listOptOuts', [tenant, cursor, limit]);
+  }
+
+  recordInbound(message: InboundMessage, forwardUrl?: string): Promise<void> {
+    return this.call('recordInbound', forwardUrl === undefined ? [message] : [message, forwardUrl]);
+  }
+
+  tenantOfReply(handset: string, sender: string, tenants: readonly string[]): Promise<string | undefined> {
+    return this.call('tenantOfReply', [handset, sender, tenants]);
+  }
+
+  listInbound(tenant: string, cursor: string | undefined, limit: number): Promise<InboundPage> {
+    return this.call('listInbound', [tenant, cursor, limit]);
   }
 
   claimDueCallbacks(now: number, limit: number, leaseMs?: number, skipOrigins?: readonly string[]): Promise<CallbackJob[]> {

@@ -1,6 +1,6 @@
 // The status callback body (the contract in the brief), fixed when the
 // state change is written so that every retry sends and signs the same bytes.
-import type { CallbackStatus, MessageError } from './types.ts';
+import type { CallbackStatus, InboundMessage, MessageError } from './types.ts';
 
 export interface CallbackSubject {
   readonly id: string;
@@ -39,4 +39,28 @@ export function callbackBody(message: CallbackSubject, status: CallbackStatus, a
   };
   if (error) body.error = { code: error.code, description: error.description };
   return JSON.stringify(body);
+}
+
+/** The event id of an inbound message's forward (`X-Denpa-Event-Id`). */
+export function inboundEventId(inboundId: string): string {
+  return `${inboundId}.inbound`;
+}
+
+/**
+ * The body POSTed (and signed) to a tenant's inbound URL, fixed when the MO
+ * is recorded. `type: "inbound"` tells it from a status callback (which has
+ * no `type`).
+ */
+export function inboundBody(m: InboundMessage): string {
+  return JSON.stringify({
+    type: 'inbound',
+    id: m.id,
+    from: m.from,
+    to: m.to,
+    text: m.text,
+    carrier: m.carrier,
+    received_at: m.receivedAt,
+    opt_out: m.optOutKeyword !== undefined,
+    ...(m.optOutKeyword !== undefined ? { opt_out_keyword: m.optOutKeyword } : {}),
+  });
 }

@@ -66,6 +66,8 @@ export interface NewMessage {
   readonly expiresAt: number;
   /** ms since epoch; absent = send as soon as possible. */
   readonly scheduledAt?: number;
+  /** ms since epoch: the earliest claim when later than acceptedAt and scheduledAt (the tenant's send window opens then). */
+  readonly sendableAt?: number;
   /** Write a `submitted` callback too, not only the final one. */
   readonly notifySubmitted: boolean;
   /** One entry per segment, in order; parts.length === segments. */
@@ -164,7 +166,8 @@ export type CancelOutcome = 'canceled' | 'not_found' | 'not_cancelable';
 
 // ---------------------------------------------------------------- callbacks
 
-export type CallbackStatus = 'submitted' | FinalState;
+/** What an outbox entry reports: a message's status, or an inbound (mobile-originated) message forwarded to the tenant. */
+export type CallbackStatus = 'submitted' | FinalState | 'inbound';
 
 /**
  * One signed POST owed to a receiver (a status callback: written in the same
@@ -302,8 +305,8 @@ export interface LaneDepth {
 
 // ---------------------------------------------------------------- opt-outs
 
-/** How a number came onto a tenant's opt-out list. */
-export type OptOutSource = 'api' | 'mo';
+/** How a number came onto a tenant's opt-out list: the API, or a reply (MO) with an opt-out keyword. */
+export type OptOutSource = 'api' | 'mo-keyword';
 
 /** A number (canonical, 81…) that asked a tenant to send it no more promotions. */
 export interface OptOut {
@@ -315,6 +318,36 @@ export interface OptOut {
 export interface OptOutPage {
   readonly optOuts: OptOut[];
   /** The last number of this page when there may be more; pass it back as the cursor. */
+  readonly nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------- inbound (MO)
+
+/** A mobile-originated message as the core received it (deliver_sm with a non-receipt esm_class). */
+export interface InboundMessage {
+  /** Sortable id from `createMessageId` (time-ordered). */
+  readonly id: string;
+  /** The tenant it was addressed to; null when none could be found (recorded, not forwarded). */
+  readonly tenant: string | null;
+  readonly carrier: Carrier;
+  /** The handset, canonical (81…) when it reads as a Japanese mobile number, else as received. */
+  readonly from: string;
+  /** destination_addr as received: the number or short code the handset wrote to. */
+  readonly to: string;
+  readonly text: string;
+  readonly receivedAt: number;
+  /** The opt-out keyword the text matched (normalised), when it did. */
+  readonly optOutKeyword?: string;
+}
+
+export interface InboundRecord extends InboundMessage {
+  /** Whether a forward to the tenant's inbound URL was put in the outbox. */
+  readonly forwarded: boolean;
+}
+
+export interface InboundPage {
+  /** Oldest first (id order). */
+  readonly messages: readonly InboundRecord[];
   readonly nextCursor: string | null;
 }
 
@@ -344,6 +377,19 @@ export interface Store {
   optedOut(tenant: string, numbers: readonly string[]): Promise<string[]>;
   /** The tenant's list in number order, `limit` (1..1000) per page after `cursor`. */
   listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage>;
+
+  // -- inbound (mobile-originated) messages
+  /**
+   * Record an MO and, in the same transaction, put its sender on the tenant's
+   * opt-out list (when it matched a keyword; source 'mo-keyword') and queue a
+   * forward to `forwardUrl` in the callback outbox (status 'inbound'), so a
+   * crash after the commit loses neither.
+   */
+  recordInbound(message: InboundMessage, forwardUrl?: string): Promise<void>;
+  /** Which of `tenants` last sent a message to `handset` from `sender` (the reply's tenant), if any. */
+  tenantOfReply(handset: string, sender: string, tenants: readonly string[]): Promise<string | undefined>;
+  /** A tenant's inbound messages in id order, `limit` (1..1000) per page after `cursor`. */
+  listInbound(tenant: string, cursor: string | undefined, limit: number): Promise<InboundPage>;
 
   // -- callback outbox
   /**

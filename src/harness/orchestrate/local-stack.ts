@@ -185,7 +185,7 @@ export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
 /**
  * Our core wired to the local simulator: its SMSCs, and its number-lookup
  * API as the core's lookup service (as a provider's core asks a commercial
- * one). Dunning quiet hours are off: the suite must judge the same at any
+ * one). Dunning's send window is off: the suite must judge the same at any
  * hour, and a held dunning message would look lost to a run that ends
  * before 08:00 JST.
  */
@@ -195,7 +195,7 @@ export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'sof
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     store: { dataDir },
     carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
-    messages: { dunningQuietHours: false },
+    messages: { sendWindows: { dunning: 'always' } },
     numberLookup: { kind: 'http', url: simUrl },
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../runtime/index.ts';
 import type { CoreConfig } from '../../config/index.ts';
+import { SendWindowPolicy } from '../../dispatch/index.ts';
 import type { CoreMetrics } from '../../metrics/index.ts';
 import { normalisePhoneNumber } from '../../message/index.ts';
 import type { CarrierRouter, Route } from '../../routing/index.ts';
@@ -46,7 +47,8 @@ function mergedErrors(schemaError: Error, values: readonly FieldError[]): ApiErr
 export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock, config, metrics, newId, router } = opts;
-  const contextAt = (tenant: string, now: number, routes?: ReadonlyMap<string, Route>): AcceptContext => ({ tenant, now, id: newId(now), config, ...(routes ? { routes } : {}) });
+  const windows = SendWindowPolicy.fromConfig(config);
+  const contextAt = (tenant: string, now: number, routes?: ReadonlyMap<string, Route>): AcceptContext => ({ tenant, now, id: newId(now), config, windows, ...(routes ? { routes } : {}) });
 
   /**
    * The serving carrier of every valid number of the request, in one

@@ -1,12 +1,14 @@
 // /v1: every tenant route behind the tenant's key and rate limit. The
 // routes themselves are in accept-routes.ts (POST one, POST batch),
-// lookup-routes.ts (GET one, GET list, DELETE) and opt-out-routes.ts.
+// lookup-routes.ts (GET one, GET list, DELETE), opt-out-routes.ts and
+// inbound-routes.ts (mobile-originated messages).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import { ApiError } from '../errors.ts';
 import { acceptRoutes, type AcceptRoutesOptions } from './accept-routes.ts';
 import { lookupRoutes } from './lookup-routes.ts';
+import { inboundRoutes } from './inbound-routes.ts';
 import { optOutRoutes } from './opt-out-routes.ts';
 
 export type MessageRoutesOptions = AcceptRoutesOptions;
@@ -38,6 +40,7 @@ async function messageRoutesPlugin(app: FastifyInstance, opts: MessageRoutesOpti
   await app.register(acceptRoutes, opts);
   await app.register(lookupRoutes, { store: opts.store, clock: opts.clock, metrics: opts.metrics });
   await app.register(optOutRoutes, { store: opts.store, clock: opts.clock });
+  await app.register(inboundRoutes, { store: opts.store });
 }
 
 /**

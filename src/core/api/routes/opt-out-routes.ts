@@ -27,7 +27,7 @@ const OptOutAddSchema = Type.Object(
   { additionalProperties: false },
 );
 const OptOutAddedSchema = Type.Object({ added: Type.Integer({ description: 'numbers that were not on the list before' }), numbers: Type.Array(Type.String()) });
-const OptOutSchema = Type.Object({ number: Type.String(), opted_out_at: Type.Integer(), source: Type.Union([Type.Literal('api'), Type.Literal('mo')]) });
+const OptOutSchema = Type.Object({ number: Type.String(), opted_out_at: Type.Integer(), source: Type.Union([Type.Literal('api'), Type.Literal('mo-keyword')], { description: 'api: added by POST /v1/opt-outs; mo-keyword: the handset replied with an opt-out keyword' }) });
 const OptOutListSchema = Type.Object({ opt_outs: Type.Array(OptOutSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 const OptOutListQuerySchema = Type.Object(
   {

@@ -163,6 +163,26 @@ CREATE INDEX callbacks_due ON callbacks (due_at, origin) WHERE state = 'pending'
 CREATE INDEX callbacks_origin ON callbacks (origin, due_at) WHERE state = 'pending';
 `,
   },
+  {
+    // Mobile-originated messages (two-way SMS), listed per tenant in id
+    // order; tenant is NULL when no tenant could be found for the number
+    // the handset wrote to. Their forwards live in the callbacks outbox.
+    version: 5,
+    sql: `
+CREATE TABLE inbound_messages (
+  id TEXT PRIMARY KEY,
+  tenant TEXT,
+  carrier TEXT NOT NULL,
+  from_number TEXT NOT NULL,
+  to_address TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  opt_out_keyword TEXT,
+  forwarded INTEGER NOT NULL
+);
+CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -16,6 +16,8 @@ import type {
   DispatchEvent,
   DispatchOutcome,
   IdempotencyEntry,
+  InboundMessage,
+  InboundPage,
   InsertOutcome,
   LaneDepth,
   ListFilter,
@@ -32,6 +34,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';
 import { OptOutTable } from './opt-outs.ts';
+import { InboundTable } from './inbound.ts';
 
 export interface SqliteStoreOptions {
   /** Directory holding denpa.db (created if missing); ':memory:' for tests that need no file. */
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
   private readonly writer: GroupCommit;
   private readonly transitions: MessageTransitions;
   private readonly optOuts: OptOutTable;
+  private readonly inbound: InboundTable;
   private readonly s;
   private readonly dueCallbackStatements = new Map<number, Database.Statement>();
   private readonly file: string;
@@ -100,6 +104,7 @@ export class SqliteStore implements Store {
     });
     this.transitions = new MessageTransitions(this.db);
     this.optOuts = new OptOutTable(this.db);
+    this.inbound = new InboundTable(this.db, this.optOuts);
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.s = {
       insertMessage: p(
@@ -145,7 +150,7 @@ export class SqliteStore implements Store {
         if (existing) return { kind: 'replayed', idempotency: existing };
       }
       for (const m of messages) {
-        const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0);
+        const dueAt = Math.max(m.acceptedAt, m.scheduledAt ?? 0, m.sendableAt ?? 0);
         // The primary key refuses a duplicate id; the op's savepoint undoes the rest of this insert.
         runUnique(m.id, () => this.s.insertMessage.run(
           m.id, m.tenant, m.to, m.text, m.category, CATEGORIES.indexOf(m.category), m.sender ?? null, m.callbackUrl ?? null,
@@ -223,6 +228,20 @@ export class SqliteStore implements Store {
 
   async listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
     return this.optOuts.page(tenant, cursor, limit);
+  }
+
+  // ------------------------------------------------------------------ inbound (MO)
+
+  recordInbound(message: InboundMessage, forwardUrl?: string): Promise<void> {
+    return this.writer.submit(() => this.inbound.record(message, forwardUrl));
+  }
+
+  async tenantOfReply(handset: string, sender: string, tenants: readonly string[]): Promise<string | undefined> {
+    return this.inbound.tenantOfReply(handset, sender, tenants);
+  }
+
+  async listInbound(tenant: string, cursor: string | undefined, limit: number): Promise<InboundPage> {
+    return this.inbound.page(tenant, cursor, limit);
   }
 
   // ------------------------------------------------------------------ callbacks

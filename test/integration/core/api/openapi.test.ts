@@ -87,6 +87,11 @@ function probes(): Record<string, Probe[]> {
       { method: 'GET', url: '/v1/opt-outs' },
       { method: 'GET', url: '/v1/opt-outs?limit=0', headers: auth() },
     ],
+    'get /v1/inbound-messages': [
+      { method: 'GET', url: '/v1/inbound-messages', headers: auth() },
+      { method: 'GET', url: '/v1/inbound-messages' },
+      { method: 'GET', url: '/v1/inbound-messages?limit=0', headers: auth() },
+    ],
     'get /v1/opt-outs/{number}': [
       { method: 'GET', url: '/v1/opt-outs/09087654321', headers: auth() },
       { method: 'GET', url: '/v1/opt-outs/09087654321' },

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, SeededRandom } from '../../../../src/runtime/index.ts';
 import { resolveConfig } from '../../../../src/core/config/index.ts';
-import { DEFAULT_TUNING, carrierLinkOptions, carrierQueueOptions, heldLanesFor } from '../../../../src/core/delivery/index.ts';
-import { DUNNING_WINDOW_JST } from '../../../../src/core/dispatch/index.ts';
+import { DEFAULT_TUNING, carrierLinkOptions, carrierQueueOptions, sendWindowsFor } from '../../../../src/core/delivery/index.ts';
+import { DUNNING_WINDOW_JST, SendWindowPolicy } from '../../../../src/core/dispatch/index.ts';
 
 const clock = new ManualClock(0);
 const random = new SeededRandom(1);
@@ -26,11 +26,15 @@ describe('carrierQueueOptions', () => {
   });
 });
 
-describe('heldLanesFor', () => {
-  it('holds dunning 08:00-21:00 JST when the config asks, nothing when it does not, and the tuning overrides both', () => {
-    expect([...heldLanesFor(resolveConfig({ messages: { dunningQuietHours: true } }), DEFAULT_TUNING)]).toEqual([['dunning', DUNNING_WINDOW_JST]]);
-    expect(heldLanesFor(resolveConfig({ messages: { dunningQuietHours: false } }), DEFAULT_TUNING).size).toBe(0);
-    const own = new Map([['promotion' as const, DUNNING_WINDOW_JST]]);
-    expect(heldLanesFor(resolveConfig({ messages: { dunningQuietHours: true } }), { ...DEFAULT_TUNING, heldLanes: own })).toBe(own);
+describe('sendWindowsFor', () => {
+  it('holds dunning 08:00-21:00 JST by default, follows the config per tenant, and the tuning overrides both', () => {
+    const byDefault = sendWindowsFor(resolveConfig({}), DEFAULT_TUNING);
+    expect(byDefault.windowFor('default', 'dunning')).toEqual(DUNNING_WINDOW_JST);
+    expect(byDefault.windowFor('default', 'otp')).toBeUndefined();
+    const off = sendWindowsFor(resolveConfig({ messages: { sendWindows: { dunning: 'always' } } }), DEFAULT_TUNING);
+    expect(off.windowFor('default', 'dunning')).toBeUndefined();
+    const own = SendWindowPolicy.of({ promotion: DUNNING_WINDOW_JST });
+    expect(sendWindowsFor(resolveConfig({}), { ...DEFAULT_TUNING, sendWindows: own })).toBe(own);
+    expect(carrierQueueOptions('au', resolveConfig({}), { ...DEFAULT_TUNING, sendWindows: own }, clock, random).sendWindows).toBe(own);
   });
 });

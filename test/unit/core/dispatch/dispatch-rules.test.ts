@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../../src/runtime/index.ts';
 import { backoffDelay } from '../../../../src/runtime/index.ts';
 import { LaneBuffer } from '../../../../src/core/dispatch/lane-buffer.ts';
-import { DUNNING_WINDOW_JST, isInsideWindow, parseClockTime } from '../../../../src/core/dispatch/quiet-hours.ts';
+import { DUNNING_WINDOW_JST, isInsideWindow, parseClockTime } from '../../../../src/core/dispatch/send-window.ts';
 import { classifySubmitStatus } from '../../../../src/core/dispatch/submit-outcome.ts';
 import { relativeValidity } from '../../../../src/core/dispatch/validity.ts';
 

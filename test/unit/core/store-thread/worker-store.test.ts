@@ -52,7 +52,7 @@ describe('WorkerStore', () => {
   it('serves the opt-out list: add (new ones counted), look up, page, remove, per tenant', async () => {
     store = await openWorkerStore({ dataDir: dir });
     expect(await store.addOptOuts('default', ['819012345678', '818051234567'], T0, 'api')).toBe(2);
-    expect(await store.addOptOuts('default', ['819012345678'], T0 + 1, 'mo')).toBe(0);
+    expect(await store.addOptOuts('default', ['819012345678'], T0 + 1, 'mo-keyword')).toBe(0);
     expect(await store.optedOut('default', ['819012345678', '817081234567'])).toEqual(['819012345678']);
     expect(await store.optedOut('other', ['819012345678'])).toEqual([]);
     expect(await store.listOptOuts('default', undefined, 1)).toEqual({ optOuts: [{ number: '818051234567', at: T0, source: 'api' }], nextCursor: '818051234567' });
