@@ -9,6 +9,7 @@ import type { Clock } from '../runtime/index.ts';
 import { auth, clientErrorHandler, frameworkErrorHandler, jsonBody, queryEncoding, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
 import type { CoreConfig } from './config/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
+import { opsRoutes, type OpsSide } from './operator/index.ts';
 import { createMessageId, type NewMessage, type Store } from './store/index.ts';
 
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly loggerInstance?: FastifyBaseLogger;
   /** Called after messages are durably stored (startCore wakes their carrier queues). */
   readonly onAccepted?: (messages: readonly NewMessage[]) => void;
+  /** The operator side (/v1/ops and issued tenant keys); absent = tenant API only. */
+  readonly ops?: OpsSide;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -52,7 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problem);
   await app.register(jsonBody);
   await app.register(queryEncoding);
-  await app.register(auth, { keys: new TenantKeys(config.tenants) });
+  const ops = deps.ops;
+  await app.register(auth, { keys: new TenantKeys(config.tenants, ops ? (key) => ops.desk.keys.tenantOf(key) : undefined) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -85,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(operationRoutes, { store: deps.store, metrics: deps.metrics, ...(deps.readiness ? { readiness: deps.readiness } : {}) });
+  if (ops) await app.register(opsRoutes, ops);
   await app.register(messageRoutes, {
     store: deps.store,
     clock: deps.clock,

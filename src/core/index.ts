@@ -20,6 +20,7 @@ import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';
+import { buildOpsSide, openOpsDb, type OpsDb } from './operator/index.ts';
 import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
@@ -76,6 +77,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const deliveryFailed = new Promise<Error>((resolve) => (reportFailure = resolve));
   let delivery: DeliveryThread | undefined;
   let app: FastifyInstance | undefined;
+  let opsDb: OpsDb | undefined;
   try {
     delivery = await DeliveryThread.start({
       config,
@@ -91,7 +93,22 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     });
     const running = delivery;
     metrics.addSource(() => running.metrics());
+    opsDb = openOpsDb(config.store.dataDir);
+    const opsLog = logger.child({ room: 'operator' });
+    const ops = buildOpsSide(config, {
+      db: opsDb,
+      clock,
+      store,
+      metrics,
+      actions: { setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused), linkStates: () => running.linkStates() },
+      warn: (fields, message) => opsLog.warn(fields, message),
+    });
+    // Pauses outlive a restart; requests approved but not run when the last core stopped run now, once.
+    ops.desk.applyPauses();
+    const resumed = await ops.desk.resume();
+    if (resumed > 0) opsLog.warn({ resumed }, 'ran change requests approved before the last stop');
     app = await buildApp({
+      ops,
       config,
       store,
       clock,
@@ -113,6 +130,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     await app?.close().catch(() => undefined);
     await delivery?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    opsDb?.close();
     lock.release();
     throw err;
   }
@@ -121,6 +139,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const readyApp = app;
   const readyDelivery = delivery;
+  const readyOpsDb = opsDb!;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -133,6 +152,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     close() {
       closing ??= (async () => {
         await readyApp.close();
+        readyOpsDb.close();
         try {
           await readyDelivery.close();
         } finally {

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_EGRESS_ALLOW } from '../egress/index.ts';
 import { defaultRoutingTable } from '../message/index.ts';
+import { WorkingHoursSchema } from '../operator/working-hours.ts';
 
 const Strict = { additionalProperties: false } as const;
 
@@ -18,7 +19,7 @@ export const RateLimitSchema = Type.Object(
 export const TenantSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
-    keys: Type.Array(Type.String({ minLength: 8, maxLength: 256 }), { minItems: 1 }),
+    keys: Type.Array(Type.String({ minLength: 8, maxLength: 256, description: 'an API key, or sha256:<64 hex digits> of one so the file holds no key' }), { minItems: 1 }),
     callbackSecret: Type.String({ minLength: 8, maxLength: 256 }),
     rateLimit: RateLimitSchema,
   },
@@ -115,6 +116,24 @@ export const CoreConfigSchema = Type.Object(
         maxAgeSeconds: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
         pollIntervalMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
         sendSubmitted: Type.Boolean({ default: false, description: 'also POST the submitted state' }),
+      },
+      { ...Strict, default: {} },
+    ),
+    operators: Type.Object(
+      {
+        sessionMinutes: Type.Integer({ minimum: 1, maximum: 720, default: 15, description: 'how long an operator session token lives' }),
+        maxFailedLogins: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'failed logins in a row that lock an account' }),
+        lockoutMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+        requestTtlHours: Type.Integer({ minimum: 1, maximum: 720, default: 24, description: 'a four-eyes request not decided by then expires' }),
+        workingHours: WorkingHoursSchema,
+        alerts: Type.Object(
+          {
+            url: Type.Optional(Type.String({ minLength: 8, maxLength: 2048, description: 'off-hours alerts are POSTed here, signed like status callbacks' })),
+            secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC key of the alert signature' })),
+          },
+          { ...Strict, default: {} },
+        ),
+        system: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'the system name in audit records (default denpa-core@<host name>)' })),
       },
       { ...Strict, default: {} },
     ),
