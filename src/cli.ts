@@ -6,12 +6,13 @@ import { RunFailure } from './runtime/failure.ts';
 
 
 async function main(argv: string[]): Promise<void> {
-  const [sim, core, harness, k6, operator] = await Promise.all([
+  const [sim, core, harness, k6, operator, audit] = await Promise.all([
     import('../simulator/command.ts'),
     import('./core/command.ts'),
     import('./harness/command.ts'),
     import('./harness/k6-binary/command.ts'),
     import('./core/operator/command.ts'),
+    import('./core/audit/command.ts'),
   ]);
   await yargs(argv)
     .scriptName('denpa')
@@ -24,7 +25,8 @@ async function main(argv: string[]): Promise<void> {
     .command(harness.reportCommand)
     .command(k6.k6Command)
     .command(operator.operatorCommand)
-    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6, operator.')
+    .command(audit.auditCommand)
+    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6, operator, audit.')
     .strict()
     .recommendCommands()
     .help()
