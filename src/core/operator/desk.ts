@@ -132,7 +132,8 @@ export class OpsDesk {
       return `${a.carrier} paused`;
     }
     // Only what was waiting when the request was approved: messages accepted since are not the ones the operators looked at.
-    const until = request.decidedAt ?? this.clock.now();
+    // `until` is exclusive: +1 takes in what was accepted in the approval's own millisecond.
+    const until = (request.decidedAt ?? this.clock.now()) + 1;
     let canceled = 0;
     let cursor: string | undefined;
     for (let page = 0; page < CANCEL_PAGES; page++) {

@@ -41,6 +41,8 @@ export interface OpsTestCore {
   alerts: OffHoursAlert[];
   warnings: string[];
   dataDir: string;
+  /** Requests approved before the last close and run at this start. */
+  resumed: number;
   /** Add an operator straight in the database (as `denpa operator add` does). */
   addOperator(name: string, role: Role): Promise<void>;
   /** Log in over the API; returns the session's Authorization header. */
@@ -60,8 +62,12 @@ export async function startOpsCore(options: { dataDir?: string; config?: CoreCon
   const alerts: OffHoursAlert[] = [];
   const warnings: string[] = [];
   const ops = buildOpsSide(config, { db, clock, store, metrics, actions, cost: CHEAP, warn: (_f, m) => warnings.push(m), sendAlert: (a) => alerts.push(a) });
+  // As startCore does: durable pauses back on, approved-but-not-run requests run.
+  ops.desk.applyPauses();
+  const resumed = await ops.desk.resume();
   const app = await buildApp({ config, store, clock, metrics, logger: false, ops });
   return {
+    resumed,
     app,
     store,
     db,
