@@ -6,11 +6,13 @@ import { RunFailure } from './runtime/failure.ts';
 
 
 async function main(argv: string[]): Promise<void> {
-  const [sim, core, harness, k6] = await Promise.all([
+  const [sim, core, harness, k6, operator, audit] = await Promise.all([
     import('../simulator/command.ts'),
     import('./core/command.ts'),
     import('./harness/command.ts'),
     import('./harness/k6-binary/command.ts'),
+    import('./core/operator/command.ts'),
+    import('./core/audit/command.ts'),
   ]);
   await yargs(argv)
     .scriptName('denpa')
@@ -22,7 +24,9 @@ async function main(argv: string[]): Promise<void> {
     .command(harness.capacityCommand)
     .command(harness.reportCommand)
     .command(k6.k6Command)
-    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6.')
+    .command(operator.operatorCommand)
+    .command(audit.auditCommand)
+    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6, operator, audit.')
     .strict()
     .recommendCommands()
     .help()

@@ -10,6 +10,7 @@ import { auth, clientErrorHandler, frameworkErrorHandler, jsonBody, queryEncodin
 import type { CoreConfig } from './config/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from './routing/index.ts';
+import { opsRoutes, type OpsSide } from './operator/index.ts';
 import { createMessageId, type NewMessage, type Store } from './store/index.ts';
 
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly router?: CarrierRouter;
   /** Called after messages are durably stored (startCore wakes their carrier queues). */
   readonly onAccepted?: (messages: readonly NewMessage[]) => void;
+  /** The operator side (/v1/ops and issued tenant keys); absent = tenant API only. */
+  readonly ops?: OpsSide;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -55,7 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problem);
   await app.register(jsonBody);
   await app.register(queryEncoding);
-  await app.register(auth, { keys: new TenantKeys(config.tenants) });
+  const ops = deps.ops;
+  await app.register(auth, { keys: new TenantKeys(config.tenants, ops ? (key) => ops.desk.keys.tenantOf(key) : undefined) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -88,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(operationRoutes, { store: deps.store, metrics: deps.metrics, ...(deps.readiness ? { readiness: deps.readiness } : {}) });
+  if (ops) await app.register(opsRoutes, ops);
   await app.register(messageRoutes, {
     store: deps.store,
     clock: deps.clock,

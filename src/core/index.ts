@@ -21,6 +21,7 @@ import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';
+import { buildOpsSide, openOpsDb, type OpsDb } from './operator/index.ts';
 import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
@@ -79,6 +80,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const deliveryFailed = new Promise<Error>((resolve) => (reportFailure = resolve));
   let delivery: DeliveryThread | undefined;
   let app: FastifyInstance | undefined;
+  let opsDb: OpsDb | undefined;
   try {
     delivery = await DeliveryThread.start({
       config,
@@ -95,7 +97,22 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     });
     const running = delivery;
     metrics.addSource(() => running.metrics());
+    opsDb = openOpsDb(config.store.dataDir);
+    const opsLog = logger.child({ room: 'operator' });
+    const ops = buildOpsSide(config, {
+      db: opsDb,
+      clock,
+      store,
+      metrics,
+      actions: { setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused), linkStates: () => running.linkStates() },
+      warn: (fields, message) => opsLog.warn(fields, message),
+    });
+    // Pauses outlive a restart; requests approved but not run when the last core stopped run now, once.
+    ops.desk.applyPauses();
+    const resumed = await ops.desk.resume();
+    if (resumed > 0) opsLog.warn({ resumed }, 'ran change requests approved before the last stop');
     app = await buildApp({
+      ops,
       config,
       store,
       clock,
@@ -118,6 +135,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     await app?.close().catch(() => undefined);
     await delivery?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    opsDb?.close();
     lock.release();
     throw err;
   }
@@ -126,6 +144,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const readyApp = app;
   const readyDelivery = delivery;
+  const readyOpsDb = opsDb!;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -138,6 +157,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     close() {
       closing ??= (async () => {
         await readyApp.close();
+        readyOpsDb.close();
         try {
           await readyDelivery.close();
         } finally {

@@ -22,15 +22,27 @@ declare module 'fastify' {
 }
 
 const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
+const HASHED_KEY = /^sha256:([0-9a-f]{64})$/;
+/** A configured key, or the `sha256:<hex>` of one (so the config file need not hold the key). */
+const configuredDigest = (key: string): Buffer => {
+  const m = HASHED_KEY.exec(key);
+  return m ? Buffer.from(m[1]!, 'hex') : digest(key);
+};
+
+/** Keys issued through the operator API (operator/tenant-key-table.ts): the tenant owning a live one. */
+export type IssuedKeyLookup = (key: string) => string | undefined;
 
 export class TenantKeys {
   private readonly byDigest = new Map<string, { digest: Buffer; tenant: Tenant }>();
 
-  constructor(tenants: readonly (Tenant & { keys: readonly string[] })[]) {
+  constructor(
+    tenants: readonly (Tenant & { keys: readonly string[] })[],
+    private readonly issued?: IssuedKeyLookup,
+  ) {
     for (const t of tenants) {
       const tenant: Tenant = { name: t.name, callbackSecret: t.callbackSecret, rateLimit: t.rateLimit };
       for (const k of t.keys) {
-        const d = digest(k);
+        const d = configuredDigest(k);
         this.byDigest.set(d.toString('hex'), { digest: d, tenant });
       }
     }
@@ -49,9 +61,14 @@ export class TenantKeys {
     if (known) return known;
     const d = digest(key);
     const hit = this.byDigest.get(d.toString('hex'));
+    // Issued keys are not cached: a revocation or the end of a rotation's overlap applies at the next request.
+    if (!hit) {
+      const name = this.issued?.(key);
+      return name === undefined ? undefined : this.tenant(name);
+    }
     // The map lookup already matched; the constant-time compare keeps the
     // intent explicit should the lookup ever change to a prefix scheme.
-    if (!hit || !timingSafeEqual(hit.digest, d)) return undefined;
+    if (!timingSafeEqual(hit.digest, d)) return undefined;
     this.verified.set(key, hit.tenant);
     return hit.tenant;
   }

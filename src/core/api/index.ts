@@ -3,7 +3,7 @@ export { ApiError, API_ERRORS, problemType, fieldError, validationError, type Ap
 export { problem, clientErrorHandler, frameworkErrorHandler, problemOf, toApiError, PROBLEM_CONTENT_TYPE, type Problem } from './problem.ts';
 export { jsonBody } from './json-body.ts';
 export { queryEncoding, badlyEncodedParameter } from './query-encoding.ts';
-export { auth, TenantKeys, authenticateRequest, type Tenant } from './auth.ts';
+export { auth, TenantKeys, authenticateRequest, type Tenant, type IssuedKeyLookup } from './auth.ts';
 export { typeboxValidatorCompiler, fieldName } from './validation.ts';
 export { acceptMessage, concatReference, type Acceptance, type AcceptContext } from './acceptance.ts';
 export { parseTime } from './time-input.ts';

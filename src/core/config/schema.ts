@@ -5,6 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { WINDOW_TEXT_PATTERN } from '../dispatch/index.ts';
 import { DEFAULT_EGRESS_ALLOW } from '../egress/index.ts';
 import { defaultRoutingTable } from '../message/index.ts';
+import { WorkingHoursSchema } from '../operator/working-hours.ts';
 
 const Strict = { additionalProperties: false } as const;
 
@@ -38,7 +39,7 @@ function sendWindows(withDefaults: boolean) {
 export const TenantSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
-    keys: Type.Array(Type.String({ minLength: 8, maxLength: 256 }), { minItems: 1 }),
+    keys: Type.Array(Type.String({ minLength: 8, maxLength: 256, description: 'an API key, or sha256:<64 hex digits> of one so the file holds no key' }), { minItems: 1 }),
     callbackSecret: Type.String({ minLength: 8, maxLength: 256 }),
     rateLimit: RateLimitSchema,
     sendWindows: Type.Optional(sendWindows(false)),
@@ -173,6 +174,24 @@ export const CoreConfigSchema = Type.Object(
           default: ['停止', 'STOP'],
           description: 'a reply that is one of these (NFKC, case-insensitive, surrounding punctuation ignored) puts its sender on the tenant opt-out list',
         }),
+      },
+      { ...Strict, default: {} },
+    ),
+    operators: Type.Object(
+      {
+        sessionMinutes: Type.Integer({ minimum: 1, maximum: 720, default: 15, description: 'how long an operator session token lives' }),
+        maxFailedLogins: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'failed logins in a row that lock an account' }),
+        lockoutMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+        requestTtlHours: Type.Integer({ minimum: 1, maximum: 720, default: 24, description: 'a four-eyes request not decided by then expires' }),
+        workingHours: WorkingHoursSchema,
+        alerts: Type.Object(
+          {
+            url: Type.Optional(Type.String({ minLength: 8, maxLength: 2048, description: 'off-hours alerts are POSTed here, signed like status callbacks' })),
+            secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC key of the alert signature' })),
+          },
+          { ...Strict, default: {} },
+        ),
+        system: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'the system name in audit records (default denpa-core@<host name>)' })),
       },
       { ...Strict, default: {} },
     ),

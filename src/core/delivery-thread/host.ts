@@ -147,6 +147,12 @@ export class DeliveryThread {
     });
   }
 
+  /** Pause or resume claiming for a carrier (operators' four-eyes action). */
+  setPaused(carrier: Carrier, paused: boolean): void {
+    if (this.failure || this.closing) return;
+    this.worker.postMessage({ kind: 'pause', carrier, paused } satisfies ToDelivery);
+  }
+
   /** Every bind of every carrier, by state, as last reported by the thread. */
   linkStates(): LinkStates {
     return this.links;

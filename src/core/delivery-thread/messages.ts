@@ -33,6 +33,7 @@ export interface DeliveryThreadData {
 export type ToDelivery =
   | { readonly kind: 'wake'; readonly carriers: readonly Carrier[] }
   | { readonly kind: 'metrics'; readonly id: number }
+  | { readonly kind: 'pause'; readonly carrier: Carrier; readonly paused: boolean }
   | { readonly kind: 'close' };
 
 export type FromDelivery =

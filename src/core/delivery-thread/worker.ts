@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   parent.on('message', (m: ToDelivery) => {
     if (m.kind === 'wake') {
       for (const carrier of m.carriers) running.wake(carrier);
+    } else if (m.kind === 'pause') {
+      running.setPaused(m.carrier, m.paused);
     } else if (m.kind === 'metrics') {
       void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: m.id, metrics: json }));
     } else if (!closing) {

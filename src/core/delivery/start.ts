@@ -41,6 +41,8 @@ export interface DeliveryDeps {
 export interface Delivery {
   /** New messages were stored: look for them now rather than at the next poll. */
   wake(carrier?: Carrier): void;
+  /** An operator paused (true) or resumed (false) a carrier: no claims while paused, links stay bound for receipts. */
+  setPaused(carrier: Carrier, paused: boolean): void;
   /** Every bind of every carrier, by state. */
   linkStates(): Record<string, BindState['state'][]>;
   /** At least one bind per started carrier is bound. */
@@ -123,6 +125,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       if (carrier) queues.get(carrier)?.wake();
       else for (const q of queues.values()) q.wake();
     },
+    setPaused: (carrier, paused) => queues.get(carrier)?.setPaused(paused),
     linkStates: () => Object.fromEntries([...links].map(([c, l]) => [c, l.bindStates()])),
     ready: () => [...links.values()].every((l) => l.boundCount > 0),
     drain,

@@ -72,6 +72,8 @@ export class CarrierQueue {
   private unsettled = 0;
   private claiming = false;
   private stopped = false;
+  /** Paused by an operator (a four-eyes request): claims nothing; what waits stays accepted in the store. */
+  private paused = false;
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private pumpQueued = false;
@@ -93,6 +95,11 @@ export class CarrierQueue {
 
   start(): void {
     this.wake();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.wake();
   }
 
   /** Something changed (capacity, new messages): pump and claim soon. */
@@ -164,7 +171,7 @@ export class CarrierQueue {
   }
 
   private async claim(): Promise<void> {
-    if (this.claiming || this.stopped || this.link.boundCount === 0) return;
+    if (this.claiming || this.stopped || this.paused || this.link.boundCount === 0) return;
     const now = this.o.clock.now();
     // Every response and every accepted request wakes the queue; claiming on each would cost a
     // store transaction per message. Claim at most once per interval: the pump's timer comes

@@ -65,6 +65,22 @@ describe('delivery against the simulator', () => {
     expect(jobs.map((j) => j.status)).toEqual(['delivered']);
   });
 
+  it('a paused carrier claims nothing while the others deliver; resumed, it delivers what waited', async () => {
+    const { store, delivery } = await setUp();
+    await waitUntil(() => delivery.ready(), 5000);
+    delivery.setPaused('au', true);
+    const now = clock.now();
+    const onAu = Array.from({ length: 5 }, (_, i) => probeMessage({ runId: 'PAU1', seq: i, carrier: 'au', now }));
+    const onDocomo = Array.from({ length: 5 }, (_, i) => probeMessage({ runId: 'PAU1', seq: 100 + i, carrier: 'docomo', now }));
+    await store.insertMessages([...onAu, ...onDocomo]);
+    delivery.wake();
+    // docomo's messages being final proves claims ran meanwhile; au's are still waiting, unclaimed.
+    expect(await allFinal(store, onDocomo)).toEqual(Array(5).fill('delivered'));
+    expect(await statesOf(store, onAu)).toEqual(Array(5).fill('accepted'));
+    delivery.setPaused('au', false);
+    expect(await allFinal(store, onAu)).toEqual(Array(5).fill('delivered'));
+  });
+
   it('backs off on ESME_RTHROTTLED / ESME_RMSGQFUL and still delivers everything', async () => {
     const profile = { errors: [{ status: 'ESME_RTHROTTLED', rate: 0.2 }, { status: 'ESME_RMSGQFUL', rate: 0.1 }] };
     const { sim, store } = await setUp(profile, {}, { throttleBackoff: { baseMs: 10, maxMs: 100, jitter: 0.5 } });
