@@ -21,5 +21,5 @@ export {
 // The words every room of the core uses for carriers and categories: the
 // shared vocabulary's, so the core, simulator, harness and scenarios agree.
 export { CATEGORIES, categoryPriority, isCategory, type Category, CARRIERS, isCarrier, type Carrier } from '../../domain/index.ts';
-export { carrierForNumber, defaultRoutingTable, type RoutePrefix } from './routing.ts';
+export { carrierForNumber, defaultRoutingTable, type RoutePrefix, type RouteSource } from './routing.ts';
 export { carrierLengthProblem } from './carrier-limits.ts';

@@ -11,6 +11,9 @@ export interface RoutePrefix {
 }
 
 /** Carrier for a canonical number (`8190...`), or undefined when no prefix matches. */
+/** Where a message's carrier came from: the number lookup just now, its cache, or the prefix table. */
+export type RouteSource = 'lookup' | 'cache' | 'prefix';
+
 export function carrierForNumber(canonical: string, table: readonly RoutePrefix[]): Carrier | undefined {
   const domestic = domesticForm(canonical);
   let best: RoutePrefix | undefined;

@@ -18,12 +18,11 @@
 // a number routed by prefix to the wrong carrier is re-routed once when that
 // carrier refuses it (ESME_RINVDSTADR, see fresh()).
 import type { Clock } from '../../runtime/index.ts';
-import { carrierForNumber, type Carrier, type RoutePrefix } from '../message/index.ts';
+import { carrierForNumber, type Carrier, type RoutePrefix, type RouteSource } from '../message/index.ts';
 import { LookupRefusedError, type NumberLookup } from './number-lookup.ts';
 import { RouteCache } from './route-cache.ts';
 
-/** Where a route came from: the service just now, the service earlier (cache), or the prefix table. */
-export type RouteSource = 'lookup' | 'cache' | 'prefix';
+export type { RouteSource };
 export interface Route {
   readonly carrier: Carrier;
   readonly source: RouteSource;

@@ -6,8 +6,7 @@
 // Durability: every method that writes resolves only after its transaction
 // has committed (group commit: concurrent callers share one transaction).
 
-import type { Carrier, Category } from '../message/index.ts';
-import type { RouteSource } from '../routing/index.ts';
+import type { Carrier, Category, RouteSource } from '../message/index.ts';
 
 // The words come from the message room (which takes them from the shared
 // vocabulary); the store's door passes them on to its callers. CATEGORIES

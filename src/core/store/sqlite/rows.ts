@@ -1,5 +1,5 @@
 // Row shapes as SQLite returns them, and their mapping to store records.
-import type { RouteSource } from '../../routing/index.ts';
+import type { RouteSource } from '../../message/index.ts';
 import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from '../types.ts';
 
 export interface MessageRow {
