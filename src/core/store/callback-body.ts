@@ -30,7 +30,7 @@ export function callbackBody(message: CallbackSubject, status: CallbackStatus, a
 
 /** The event id of an inbound message's forward (`X-Denpa-Event-Id`). */
 export function inboundEventId(inboundId: string): string {
-  return `${inboundId}.inbound`;
+  return callbackEventId(inboundId, 'inbound');
 }
 
 /**
