@@ -8,9 +8,7 @@
 //   submit_sm_resp after the latency distribution (+ slow_answers)
 //   receipts: deliver_sm esm_class 0x04 through the receipt outbox, never
 //   before the submit_sm_resp of the segment it is about.
-//   mobile-originated: deliver_sm esm_class 0x00 through an outbox of their
-//   own, to the profile's system_id: generated (profile.mo) as replies to
-//   senders a handset heard from, or injected by the control API.
+//   mobile-originated: deliver_sm esm_class 0x00 (handset-replies.ts).
 import type { Clock, Random, TimerHandle } from '../src/runtime/index.ts';
 import { SeededRandom, unitFor } from '../src/runtime/index.ts';
 import {
@@ -36,7 +34,8 @@ import type { ProbeRef, TruthLedger } from './ledger.ts';
 import { canonicalNumber, fateOf, type NumberDatabase } from './numbering.ts';
 import type { CarrierProfile } from './profile.ts';
 import { Reassembler } from './reassembly.ts';
-import { moFields, moText, nextMoGapMs, RecentSenders, type MobileOriginated } from './mobile-originated.ts';
+import { HandsetReplies } from './handset-replies.ts';
+import type { MobileOriginated } from './mobile-originated.ts';
 import { ReceiptOutbox } from './receipt-outbox.ts';
 import { readSubmitText } from './submit-text.ts';
 import { validityDeadline } from './validity.ts';
@@ -105,9 +104,7 @@ export class CarrierSmsc {
   private readonly carrierBucket: TokenBucket;
   private readonly reassembler: Reassembler<Part>;
   private readonly outbox: ReceiptOutbox<ReceiptJob>;
-  private readonly moOutbox: ReceiptOutbox<MobileOriginated>;
-  private readonly recentSenders = new RecentSenders();
-  private moTimer: TimerHandle | undefined;
+  private readonly replies: HandsetReplies;
   private readonly timers = new Set<TimerHandle>();
   private streams: Streams;
   private nextMessageNumber: number;
@@ -138,23 +135,7 @@ export class CarrierSmsc {
       onRetry: () => this.counters.receiptsRetried++,
       onDropped: () => this.counters.receiptsFailed++,
     });
-    // Few at once per session: the receipt outbox keeps 100 of the session's 128 slots.
-    this.moOutbox = new ReceiptOutbox<MobileOriginated>({
-      perSessionInFlight: 16,
-      highWater: RECEIPT_HIGH_WATER,
-      build: (mo) => moFields(mo),
-      onSent: () => this.counters.moSent++,
-      onSettled: (_mo, status) => {
-        if (status === CommandStatus.ESME_ROK) this.counters.moAcked++;
-        else this.counters.moFailed++;
-      },
-      maxQueued: 100_000,
-      maxRequeues: 20,
-      retry: () => ({ maxAttempts: o.profile().receipts.maxAttempts, delayMs: o.profile().receipts.retryAfterMs }),
-      held: () => false,
-      onRetry: () => {},
-      onDropped: () => this.counters.moFailed++,
-    });
+    this.replies = new HandsetReplies({ clock: o.clock, profile: o.profile, counters: this.counters });
   }
 
   static async start(o: CarrierSmscOptions): Promise<CarrierSmsc> {
@@ -170,7 +151,7 @@ export class CarrierSmsc {
       onSubmit: (m, session) => smsc.onSubmit(m, session),
       onSession: (session) => smsc.onSession(session),
     });
-    smsc.armMo();
+    smsc.replies.arm(smsc.streams.mo);
     return smsc;
   }
 
@@ -195,9 +176,8 @@ export class CarrierSmsc {
   reset(): void {
     this.counters.reset();
     this.streams = this.makeStreams();
-    this.recentSenders.clear();
     this.carrierBucket.setRate(this.o.profile().throttle.perCarrierTps);
-    this.armMo();
+    this.replies.reset(this.streams.mo);
   }
 
   /** A profile was PATCHed: rates that live in state follow it. */
@@ -205,32 +185,12 @@ export class CarrierSmsc {
     const p = this.o.profile();
     this.carrierBucket.setRate(p.throttle.perCarrierTps);
     for (const b of this.binds.values()) b.bucket.setRate(p.throttle.perBindTps);
-    this.armMo();
+    this.replies.arm(this.streams.mo);
   }
 
   /** Queue one MO to the bound ESME now (the control API's inject; tests). */
   sendMo(mo: MobileOriginated): void {
-    this.moOutbox.enqueue(this.o.profile().credentials.systemId, mo);
-  }
-
-  /** (Re)start the MO generator at the profile's rate: one timer, one MO per firing, re-armed each time. */
-  private armMo(): void {
-    if (this.moTimer) {
-      this.timers.delete(this.moTimer);
-      this.o.clock.clearTimeout(this.moTimer);
-      this.moTimer = undefined;
-    }
-    const gap = nextMoGapMs(this.o.profile().mo, this.streams.mo);
-    if (this.closed || !Number.isFinite(gap)) return;
-    const handle = this.o.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      this.moTimer = undefined;
-      const heard = this.recentSenders.pick(this.streams.mo);
-      if (heard) this.sendMo({ from: heard.handset, to: heard.sender, text: moText(this.o.profile().mo, this.streams.mo) });
-      this.armMo();
-    }, gap);
-    this.moTimer = handle;
-    this.timers.add(handle);
+    this.replies.send(mo);
   }
 
   async close(): Promise<void> {
@@ -239,7 +199,7 @@ export class CarrierSmsc {
     this.timers.clear();
     this.reassembler.clear();
     this.outbox.clear();
-    this.moOutbox.clear();
+    this.replies.close();
     await this.server?.destroy();
   }
 
@@ -261,7 +221,7 @@ export class CarrierSmsc {
       this.counters.sessions--;
       if (b.mode !== 'transmitter') {
         this.outbox.removeReceiver(b.systemId, session);
-        this.moOutbox.removeReceiver(b.systemId, session);
+        this.replies.removeReceiver(b.systemId, session);
       }
     });
   }
@@ -289,7 +249,7 @@ export class CarrierSmsc {
       if (session.state.state !== 'bound') return;
       if (req.mode !== 'transmitter') {
         this.outbox.addReceiver(req.systemId, session);
-        this.moOutbox.addReceiver(req.systemId, session);
+        this.replies.addReceiver(req.systemId, session);
       }
       if (this.o.faults.effects(this.name).dropSessions) session.destroy();
     });
@@ -402,7 +362,7 @@ export class CarrierSmsc {
       if (plan.outcome.kind === 'delivered') {
         this.counters.handsetDeliveries++;
         this.o.ledger.handset(ref, this.name, plan.outcome.at);
-        if (sender) this.recentSenders.heard(to, sender);
+        if (sender) this.replies.heard(to, sender);
       }
       this.o.ledger.settle(ref, plan.outcome.state);
     });

@@ -43,7 +43,7 @@ export function callbackBody(message: CallbackSubject, status: CallbackStatus, a
 
 /** The event id of an inbound message's forward (`X-Denpa-Event-Id`). */
 export function inboundEventId(inboundId: string): string {
-  return `${inboundId}.inbound`;
+  return callbackEventId(inboundId, 'inbound');
 }
 
 /**
@@ -52,8 +52,13 @@ export function inboundEventId(inboundId: string): string {
  * no `type`).
  */
 export function inboundBody(m: InboundMessage): string {
-  return JSON.stringify({
-    type: 'inbound',
+  const { opt_out_keyword, ...fields } = inboundFields(m);
+  return JSON.stringify({ type: 'inbound', ...fields, ...(opt_out_keyword !== null ? { opt_out_keyword } : {}) });
+}
+
+/** An MO in the API's words (the forward's body and the listing share them). */
+export function inboundFields(m: InboundMessage) {
+  return {
     id: m.id,
     from: m.from,
     to: m.to,
@@ -61,6 +66,6 @@ export function inboundBody(m: InboundMessage): string {
     carrier: m.carrier,
     received_at: m.receivedAt,
     opt_out: m.optOutKeyword !== undefined,
-    ...(m.optOutKeyword !== undefined ? { opt_out_keyword: m.optOutKeyword } : {}),
-  });
+    opt_out_keyword: m.optOutKeyword ?? null,
+  };
 }

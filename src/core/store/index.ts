@@ -3,7 +3,7 @@
 // body. Running a store on a thread of its own is store-thread/'s job.
 export * from './types.ts';
 export { createMessageId, isMessageId, messageIdTime } from './message-id.ts';
-export { callbackBody, callbackEventId, callbackOrigin, inboundBody, inboundEventId, type CallbackSubject } from './callback-body.ts';
+export { callbackBody, callbackEventId, callbackOrigin, inboundBody, inboundEventId, inboundFields, type CallbackSubject } from './callback-body.ts';
 export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionError, StoreOpenError, InvalidMessageError, DataDirLockedError } from './errors.ts';
 export { lockDataDir, LOCK_FILE, type DataDirLock } from './data-dir-lock.ts';
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';

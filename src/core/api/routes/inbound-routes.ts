@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { InboundRecord, Store } from '../../store/index.ts';
+import { inboundFields, type InboundRecord, type Store } from '../../store/index.ts';
 import { problemResponses } from '../schemas.ts';
 
 export interface InboundRoutesOptions {
@@ -33,17 +33,7 @@ const InboundListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-const view = (m: InboundRecord) => ({
-  id: m.id,
-  from: m.from,
-  to: m.to,
-  text: m.text,
-  carrier: m.carrier,
-  received_at: m.receivedAt,
-  opt_out: m.optOutKeyword !== undefined,
-  opt_out_keyword: m.optOutKeyword ?? null,
-  forwarded: m.forwarded,
-});
+const view = (m: InboundRecord) => ({ ...inboundFields(m), forwarded: m.forwarded });
 
 export async function inboundRoutes(plain: FastifyInstance, opts: InboundRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();

@@ -12,6 +12,7 @@ import { verifySignature } from '../../../../src/core/callback/index.ts';
 import { SeededRandom } from '../../../../src/runtime/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../../simulator/index.ts';
 import { KEY, OTHER_KEY, testConfig } from '../api/harness.ts';
+import { waitUntil as waitFor } from '../delivery/fixture.ts';
 import { startInboundSink, type InboundSink } from './receiver.ts';
 
 const dirs: string[] = [];
@@ -26,15 +27,6 @@ afterEach(async () => {
   core = sim = sink = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 async function call(method: 'GET' | 'POST', url: string, body?: unknown, key = KEY) {
   const res = await request(url, {
