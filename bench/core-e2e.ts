@@ -39,6 +39,8 @@ const SINGLE_WARMUP = Number(opt('single-warmup', '5'));
 // Enough that no request waits inside the client for a connection below ~85 ms of latency at 3,000/s (see open-loop.ts).
 const SINGLE_CONNECTIONS = Number(opt('single-connections', '256'));
 const BACKLOG = Number(opt('backlog', '1000000'));
+// 'http' (default): the core asks the simulator's lookup API, as in production; 'none': the prefix table alone, to measure what the lookup costs.
+const NUMBER_LOOKUP = opt('number-lookup', 'http');
 const KEY = 'denpa-dev-key';
 
 const FINALS = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'];
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
       store: { dataDir },
       carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
       // The simulator's lookup API as the core's number lookup, as in production (every accept asks it or its cache).
-      numberLookup: { kind: 'http', url: `http://127.0.0.1:${simPorts.control}` },
+      numberLookup: { kind: NUMBER_LOOKUP, url: `http://127.0.0.1:${simPorts.control}` },
     }),
   );
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}; work dir ${work}`);

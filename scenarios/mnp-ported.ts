@@ -23,6 +23,7 @@ export const options: Options = {
     checks: ['rate>0.99'],
     otp_on_time: ['rate>=0.99'],
     'delivery_latency{category:otp}': ['p(95)<5000'],
+    'callback_latency{category:otp}': ['p(95)<5000'],
     ...integritySlas,
   },
 };

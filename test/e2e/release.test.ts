@@ -80,18 +80,16 @@ describe('denpa gate and denpa run, end to end', () => {
   }, 180_000);
 
   it('the healthy release suite ends GO with exit 0 and one release-judgement sheet', async () => {
-    // --exclude-ported: the gate sends to ported numbers by default, and our
-    // core routes by prefix until it routes by number portability, so on
-    // them it goes NO-GO on otp_on_time (docs/operations.md). This test
-    // judges everything else about a healthy core.
-    const r = await denpa(['gate', '--engine', 'builtin', '--exclude-ported', '--out', out, '--baselines', baselines, '--duration-scale', '0.5', '--progress', 'lines'], 280_000);
+    // Ported numbers are in the traffic (the default): the core looks up each
+    // number's serving carrier, and mnp-ported judges OTPs to ported numbers.
+    const r = await denpa(['gate', '--engine', 'builtin', '--out', out, '--baselines', baselines, '--duration-scale', '0.5', '--progress', 'lines'], 280_000);
     const sheetDir = (await readdir(out)).find((d) => d.startsWith('gate-'));
     expect(sheetDir, r.stderr.slice(-2000)).toBeDefined();
     const sheet = JSON.parse(await readFile(join(out, sheetDir as string, 'gate.json'), 'utf8')) as { decision: string; reasons: string[]; scenarios: Array<{ scenario: string; state: string }> };
     expect(sheet.reasons).toEqual([]);
     expect(sheet.decision).toBe('GO');
     expect(r.code).toBe(0);
-    expect(sheet.scenarios.map((s) => s.scenario)).toEqual(['otp-steady', 'otp-promotion-blast', 'carrier-outage', 'receipt-backlog', 'throttling-carrier']);
+    expect(sheet.scenarios.map((s) => s.scenario)).toEqual(['otp-steady', 'otp-promotion-blast', 'carrier-outage', 'receipt-backlog', 'throttling-carrier', 'mnp-ported']);
     expect(r.stdout).toContain('GO');
     const md = await readFile(join(out, sheetDir as string, 'gate.md'), 'utf8');
     expect(md).toContain('otp_on_time');

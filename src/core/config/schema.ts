@@ -120,7 +120,7 @@ export const CoreConfigSchema = Type.Object(
           default: 'http',
           description: "'http': ask the number-lookup service at url (the simulator's lookup API) before a message's first submit; 'none': route by the prefix table alone",
         }),
-        url: Type.String({ minLength: 1, default: 'http://127.0.0.1:8775', description: 'base URL of the lookup service (POST {url}/v1/numbers/lookup)' }),
+        url: Type.String({ pattern: '^https?://[^\\s/]+(/\\S*)?$', default: 'http://127.0.0.1:8775', description: 'base URL of the lookup service (POST {url}/v1/numbers/lookup)' }),
         timeoutMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 200, description: 'the longest an accept waits for the lookup; then the prefix table routes it' }),
         batchMax: Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'numbers per lookup request' }),
         downForMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000, description: 'after a failed or timed-out lookup, route by prefix for this long before asking again' }),

@@ -25,6 +25,26 @@ afterEach(async () => {
 });
 
 describe('DeliveryThread', () => {
+  it('re-routes a refused ported number with its own lookup and tells the API thread what it learnt', async () => {
+    sim = await startFastSimulator(5, {}, 1); // every number has left its prefix's carrier
+    dir = tempDir();
+    store = await openWorkerStore({ dataDir: dir });
+    const config = resolveConfig({ ...coreConfigFor(sim), numberLookup: { kind: 'http', url: sim.controlUrl } }, 'test');
+    const learnt: Array<[string, Carrier]> = [];
+    thread = await DeliveryThread.start({ config, store, random: new SeededRandom(4), writeLog: () => {}, onRouteLearned: (n, c) => learnt.push([n, c]) });
+    const running = thread;
+    expect(await waitUntil(() => Object.values(running.linkStates()).every((states) => states.includes('bound')), 5000)).toBe(true);
+    const m = probeMessage({ runId: 'DTH3', seq: 1, carrier: 'docomo', now: new SystemClock().now(), category: 'otp' });
+    const serving = sim.simulator.lookup(m.to).carrier;
+    await store.insertMessages([m]);
+    running.wake(['docomo']);
+    const owner = store;
+    expect(await waitUntil(async () => (await owner.getMessage(m.id))?.state === 'delivered', 10_000)).toBe(true);
+    expect(await owner.getMessage(m.id)).toMatchObject({ carrier: serving, reroutes: [{ from: 'docomo', to: serving, reason: 'ESME_RINVDSTADR' }] });
+    expect(await waitUntil(() => learnt.length > 0, 2000)).toBe(true);
+    expect(learnt).toEqual([[m.to, serving]]);
+  });
+
   it('delivers what the API thread stored, reports link states, forwards its logs and serves its metrics', async () => {
     sim = await startFastSimulator(5);
     dir = tempDir();

@@ -15,17 +15,10 @@ import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
 import type { RunningSimulator } from '../../../../simulator/index.ts';
 import { coreConfigFor, probeMessage, startFastSimulator, tempDir, waitUntil } from './fixture.ts';
 
-let sim: RunningSimulator | undefined;
-let store: SqliteStore | undefined;
-let delivery: Delivery | undefined;
-let dir: string | undefined;
-
+// What each test started, stopped newest first (delivery, then its store, then the simulator).
+const started: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  await delivery?.close();
-  await store?.close();
-  await sim?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  sim = store = delivery = dir = undefined;
+  for (const stop of started.splice(0).reverse()) await stop();
 });
 
 const clock = new SystemClock();
@@ -46,13 +39,16 @@ class FixedLookup implements NumberLookup {
 }
 
 async function setUp(lookup?: NumberLookup, url?: string): Promise<{ sim: RunningSimulator; store: SqliteStore; delivery: Delivery; metrics: CoreMetrics; learnt: Array<[string, Carrier]> }> {
-  sim = await startFastSimulator(7, {}, 1); // every number has left its prefix's carrier
-  dir = tempDir();
-  store = openSqliteStore({ dataDir: dir });
+  const sim = await startFastSimulator(7, {}, 1); // every number has left its prefix's carrier
+  started.push(() => sim.close());
+  const dir = tempDir();
+  started.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const store = openSqliteStore({ dataDir: dir });
+  started.push(() => store.close());
   const config = withLookup(coreConfigFor(sim), url ?? sim.controlUrl);
   const metrics = new CoreMetrics();
   const learnt: Array<[string, Carrier]> = [];
-  delivery = await startDelivery({
+  const delivery = await startDelivery({
     store,
     config,
     clock,
@@ -62,7 +58,8 @@ async function setUp(lookup?: NumberLookup, url?: string): Promise<{ sim: Runnin
     router: routerFromConfig(config, clock, metrics, lookup),
     onRouteLearned: (n, c) => learnt.push([n, c]),
   });
-  await waitUntil(() => delivery!.ready(), 5000);
+  started.push(() => delivery.close());
+  await waitUntil(() => delivery.ready(), 5000);
   return { sim, store, delivery, metrics, learnt };
 }
 

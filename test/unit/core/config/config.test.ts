@@ -26,6 +26,7 @@ describe('default config', () => {
     expect(c.carriers.au).toMatchObject({ port: 2776, systemId: 'denpa', password: 'au-pass' });
     expect(c.carriers.softbank).toMatchObject({ port: 2777, systemId: 'denpa', password: 'sb-pass' });
     expect(c.messages.ttlSeconds.otp).toBe(300);
+    expect(c.numberLookup).toEqual({ kind: 'http', url: 'http://127.0.0.1:8775', timeoutMs: 200, batchMax: 1000, downForMs: 5000, cacheTtlSeconds: 3600, cacheMaxEntries: 100_000 });
     expect(c.routing).toHaveLength(39); // 4 mobile prefixes x 10 digits, less 0800 (toll-free);
   });
 
@@ -57,6 +58,9 @@ describe('bad config names the file and the key', () => {
     [{ tenants: [{ name: 'a', keys: ['12345678'] }] }, 'core.json: tenants.0.callbackSecret:'],
     [{ routing: [{ prefix: '090', carrier: 'rakuten' }] }, 'core.json: routing.0.carrier:'],
     [{ messages: { ttlSeconds: { otp: 0 } } }, 'core.json: messages.ttlSeconds.otp:'],
+    [{ numberLookup: { url: '127.0.0.1:8775' } }, 'core.json: numberLookup.url:'],
+    [{ numberLookup: { kind: 'dns' } }, 'core.json: numberLookup.kind:'],
+    [{ numberLookup: { timeoutMs: 0 } }, 'core.json: numberLookup.timeoutMs:'],
     [{ callbacks: { initialDelayMs: 10_000, maxDelayMs: 5000 } }, 'core.json: callbacks.initialDelayMs: must not exceed'],
     [
       {
