@@ -15,8 +15,11 @@
 //         --blackhole adds a second stream at --blackhole-rate whose callbacks
 //         go to a receiver that accepts connections and never answers.
 // burst:  --burst OTPs through POST /v1/messages/batch as fast as the core
-//         takes them; the receiver's callbacks/s over the run and in its best
-//         5-second window: the largest sustained callback rate to one receiver.
+//         takes them while the receiver answers 503 (the outbox fills; the
+//         origin backs off), until every message is final; then the receiver
+//         answers 200 and the outbox drains. Callbacks/s from the first 200 to
+//         the last, and in the best 5-second window: the largest sustained
+//         callback rate to one receiver.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -41,20 +44,26 @@ interface ReceiverReport {
   /** [client_ref seq, arrival ms since epoch] per healthy callback, duplicates included. */
   readonly arrivals: Array<[number, number]>;
   readonly blackholeConnections: number;
+  /** Callbacks answered with something other than 200 (burst mode's fill). */
+  readonly refused: number;
 }
 
 function runReceiver(): void {
   const arrivals: Array<[number, number]> = [];
   let blackholeConnections = 0;
+  let answer = 200;
+  let refused = 0;
   const healthy = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const at = Date.now();
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { client_ref?: string; status?: string };
-      const seq = Number(body.client_ref);
-      if (Number.isFinite(seq)) arrivals.push([seq, at]);
-      res.writeHead(200, { 'content-length': '0' });
+      if (answer === 200) {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { client_ref?: string; status?: string };
+        const seq = Number(body.client_ref);
+        if (Number.isFinite(seq)) arrivals.push([seq, at]);
+      } else refused++;
+      res.writeHead(answer, { 'content-length': '0' });
       res.end();
     });
   });
@@ -72,9 +81,12 @@ function runReceiver(): void {
       process.send?.({ kind: 'ports', healthy: (healthy.address() as net.AddressInfo).port, blackhole: (blackhole.address() as net.AddressInfo).port });
     });
   });
-  process.on('message', (m: { kind: string }) => {
-    if (m.kind === 'report') {
-      const report: ReceiverReport = { arrivals, blackholeConnections };
+  process.on('message', (m: { kind: string; status?: number }) => {
+    if (m.kind === 'answer') {
+      answer = m.status ?? 200;
+      process.send?.({ kind: 'answering' });
+    } else if (m.kind === 'report') {
+      const report: ReceiverReport = { arrivals, blackholeConnections, refused };
       process.send?.({ kind: 'report', report });
     } else if (m.kind === 'stop') {
       for (const s of sockets) s.destroy();
@@ -91,6 +103,7 @@ interface Receiver {
   readonly healthyUrl: string;
   readonly blackholeUrl: string;
   report(): Promise<ReceiverReport>;
+  answer(status: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +116,16 @@ function startReceiver(): Promise<Receiver> {
         child,
         healthyUrl: `http://127.0.0.1:${m.healthy}/callbacks`,
         blackholeUrl: `http://127.0.0.1:${m.blackhole}/callbacks`,
+        answer: (status) =>
+          new Promise((res) => {
+            const on = (r: { kind: string }): void => {
+              if (r.kind !== 'answering') return;
+              child.off('message', on);
+              res();
+            };
+            child.on('message', on);
+            child.send({ kind: 'answer', status });
+          }),
         report: () =>
           new Promise((res) => {
             const on = (r: { kind: string; report: ReceiverReport }): void => {
@@ -197,6 +220,8 @@ async function main(): Promise<void> {
   const drainSeconds = Number(opt('drain', '60'));
   const concurrency = opt('concurrency', '');
 
+  // The receiver first: its ports are taken before the others are chosen.
+  const receiver = await startReceiver();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-bench-cb-'));
   const simPorts = { docomo: await freePort(), au: await freePort(), softbank: await freePort(), control: await freePort() };
   const fast = {
@@ -220,12 +245,18 @@ async function main(): Promise<void> {
     }),
   );
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}`);
-  const receiver = await startReceiver();
   const sim = await spawnService(
     ['sim', '--config', simConfig, '--docomo-port', `${simPorts.docomo}`, '--au-port', `${simPorts.au}`, '--softbank-port', `${simPorts.softbank}`, '--control-port', `${simPorts.control}`],
     /control\s+HTTP/,
-  );
-  const core = await spawnService(['core', '--config', coreConfig], /listening on (http:\/\/\S+)/);
+  ).catch(async (err: unknown) => {
+    await receiver.stop();
+    throw err;
+  });
+  const core = await spawnService(['core', '--config', coreConfig], /listening on (http:\/\/\S+)/).catch(async (err: unknown) => {
+    await stop(sim.child);
+    await receiver.stop();
+    throw err;
+  });
   const coreUrl = core.match[1] as string;
   const connections = 256;
   const pool = new Pool(coreUrl, { connections, pipelining: 1 });
@@ -244,6 +275,7 @@ async function main(): Promise<void> {
 
     if (mode === 'burst') {
       const first = seq;
+      await receiver.answer(503);
       const t0 = Date.now();
       let next = 0;
       let accepted = 0;
@@ -262,6 +294,13 @@ async function main(): Promise<void> {
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
       const tAccepted = Date.now();
+      // Fill: every message final (its callback in the outbox), bounded by --drain.
+      const fillDeadline = Date.now() + drainSeconds * 1000;
+      let depth = 0;
+      while (Date.now() < fillDeadline && (depth = outboxDepth(await scrape(coreUrl))) < accepted) await new Promise((res) => setTimeout(res, 250));
+      const refusedBefore = (await receiver.report()).refused;
+      await receiver.answer(200);
+      const tOpen = Date.now();
       const deadline = Date.now() + drainSeconds * 1000;
       let report = await receiver.report();
       while (Date.now() < deadline && new Set(report.arrivals.map((a) => a[0])).size < accepted) {
@@ -271,10 +310,13 @@ async function main(): Promise<void> {
       const lat = latencies(report.arrivals, sentAt, first, seq);
       const times = report.arrivals.map((a) => a[1]).sort((a, b) => a - b);
       const span = ((times[times.length - 1] ?? t0) - (times[0] ?? t0)) / 1000;
-      console.log(`burst: ${accepted} OTPs accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s (${Math.round(accepted / ((tAccepted - t0) / 1000))}/s)`);
+      console.log(
+        `burst: ${accepted} OTPs accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s (${Math.round(accepted / ((tAccepted - t0) / 1000))}/s); outbox ${depth} when the receiver began answering 200, ${((tOpen - t0) / 1000).toFixed(1)} s after the first request (${refusedBefore} POSTs answered 503 meanwhile)`,
+      );
       console.log(
         `burst: ${lat.sorted.length} callbacks received (${lat.duplicates} duplicates) over ${span.toFixed(2)} s = ${Math.round(lat.sorted.length / span)}/s first to last; best 5 s window ${Math.round(bestWindowRate(report.arrivals, 5000))}/s   (target >= 3000/s)`,
       );
+      console.log(`burst: outbox after the drain ${outboxDepth(await scrape(coreUrl))}; first callback ${(((times[0] ?? tOpen) - tOpen) / 1000).toFixed(2)} s after the receiver began answering 200 (the origin's back-off ending)`);
       console.log(`burst: accept -> callback p50 ${fmt(percentile(lat.sorted, 50))}, p99 ${fmt(percentile(lat.sorted, 99))}, max ${fmt(lat.sorted[lat.sorted.length - 1] ?? NaN)}`);
     } else {
       const load = async (seconds: number): Promise<{ from: number; to: number; accepted: number; elapsed: number; blackholed: number }> => {

@@ -12,15 +12,26 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** The denpa to start: this checkout's, or another build's bin/denpa.js (BENCH_DENPA_BIN) to compare against. */
 const BIN = process.env.BENCH_DENPA_BIN ?? path.join(ROOT, 'bin/denpa.js');
 
+/** Ports this process has handed out: the OS may offer a just-closed port again, and two services must not get the same one. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
+  // Bounded: a few tries past a repeat.
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port after 20 tries');
 }
 
 export interface Service {
