@@ -77,7 +77,7 @@ function sender(over: Partial<ConstructorParameters<typeof CallbackSender>[0]> =
 }
 
 /** Store a message with a callback URL and cancel it: that writes one `canceled` callback. */
-async function owedCallback(tenant = 'default', clientRef = 'ref-1', callbackUrl = url, category = 'notice'): Promise<string> {
+async function owedCallback(tenant = 'default', clientRef = 'ref-1', callbackUrl = url, category: 'otp' | 'notice' = 'notice'): Promise<string> {
   const now = clock.now();
   const a = acceptMessage(
     { to: '09012345678', text: 'hello', category, callback_url: callbackUrl, client_ref: clientRef },
