@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
 import { openLoop } from './open-loop.ts';
-import { cpuMs, freePort, loadAverage, spawnService, stop } from './stack.ts';
+import { cpuMs, loadAverage, spawnService, startSim, stop, waitReady, writeStackConfig } from './stack.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -223,36 +223,13 @@ async function main(): Promise<void> {
   // The receiver first: its ports are taken before the others are chosen.
   const receiver = await startReceiver();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-bench-cb-'));
-  const simPorts = { docomo: await freePort(), au: await freePort(), softbank: await freePort(), control: await freePort() };
-  const fast = {
-    latency: { kind: 'constant', ms: 0 },
-    handset: { delay: { kind: 'constant', ms: 0 }, unreachableShare: 0, undeliverableShare: 0 },
-    receipts: { delay: { kind: 'constant', ms: 0 } },
-  };
-  const simConfig = path.join(work, 'sim.json');
-  fs.writeFileSync(simConfig, JSON.stringify({ seed: 1, portedShare: 0, carriers: { docomo: fast, au: fast, softbank: fast } }));
-  const corePort = await freePort();
-  const coreConfig = path.join(work, 'core.json');
-  const carrier = (port: number) => ({ port, binds: 2, window: 100, tps: 2000 });
-  fs.writeFileSync(
-    coreConfig,
-    JSON.stringify({
-      http: { port: corePort, logLevel: 'warn' },
-      tenants: [{ name: 'default', keys: [KEY], callbackSecret: 'denpa-bench-secret', rateLimit: { max: 1_000_000, windowMs: 1000 } }],
-      store: { dataDir: path.join(work, 'data') },
-      carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
-      ...(concurrency ? { callbacks: { concurrency: Number(concurrency) } } : {}),
-    }),
-  );
+  const files = await writeStackConfig(work, { key: KEY, secret: 'denpa-bench-secret' }, concurrency ? { callbacks: { concurrency: Number(concurrency), perOriginConcurrency: Math.min(64, Number(concurrency)) } } : {});
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}`);
-  const sim = await spawnService(
-    ['sim', '--config', simConfig, '--docomo-port', `${simPorts.docomo}`, '--au-port', `${simPorts.au}`, '--softbank-port', `${simPorts.softbank}`, '--control-port', `${simPorts.control}`],
-    /control\s+HTTP/,
-  ).catch(async (err: unknown) => {
+  const sim = await startSim(files).catch(async (err: unknown) => {
     await receiver.stop();
     throw err;
   });
-  const core = await spawnService(['core', '--config', coreConfig], /listening on (http:\/\/\S+)/).catch(async (err: unknown) => {
+  const core = await spawnService(['core', '--config', files.coreConfig], /listening on (http:\/\/\S+)/).catch(async (err: unknown) => {
     await stop(sim.child);
     await receiver.stop();
     throw err;
@@ -265,12 +242,7 @@ async function main(): Promise<void> {
   let seq = 0;
   const otp = (s: number, url: string): object => ({ to: `090${String(s % 100_000_000).padStart(8, '0')}`, text: `Your code is ${String(100000 + (s % 900000))}`, category: 'otp', client_ref: String(s), callback_url: url });
   try {
-    for (let i = 0; i < 200; i++) {
-      const r = await request(`${coreUrl}/readyz`);
-      await r.body.text();
-      if (r.statusCode === 200) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitReady(coreUrl);
     const cpu0 = { core: cpuMs(core.child.pid as number), sim: cpuMs(sim.child.pid as number), receiver: cpuMs(receiver.child.pid as number) };
 
     if (mode === 'burst') {
