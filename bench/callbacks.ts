@@ -15,8 +15,11 @@
 //         --blackhole adds a second stream at --blackhole-rate whose callbacks
 //         go to a receiver that accepts connections and never answers.
 // burst:  --burst OTPs through POST /v1/messages/batch as fast as the core
-//         takes them; the receiver's callbacks/s over the run and in its best
-//         5-second window: the largest sustained callback rate to one receiver.
+//         takes them while the receiver answers 503 (the outbox fills; the
+//         origin backs off), until every message is final; then the receiver
+//         answers 200 and the outbox drains. Callbacks/s from the first 200 to
+//         the last, and in the best 5-second window: the largest sustained
+//         callback rate to one receiver.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
 import { openLoop } from './open-loop.ts';
-import { cpuMs, freePort, loadAverage, spawnService, stop } from './stack.ts';
+import { cpuMs, loadAverage, spawnService, startSim, stop, waitReady, writeStackConfig } from './stack.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -41,20 +44,26 @@ interface ReceiverReport {
   /** [client_ref seq, arrival ms since epoch] per healthy callback, duplicates included. */
   readonly arrivals: Array<[number, number]>;
   readonly blackholeConnections: number;
+  /** Callbacks answered with something other than 200 (burst mode's fill). */
+  readonly refused: number;
 }
 
 function runReceiver(): void {
   const arrivals: Array<[number, number]> = [];
   let blackholeConnections = 0;
+  let answer = 200;
+  let refused = 0;
   const healthy = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const at = Date.now();
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { client_ref?: string; status?: string };
-      const seq = Number(body.client_ref);
-      if (Number.isFinite(seq)) arrivals.push([seq, at]);
-      res.writeHead(200, { 'content-length': '0' });
+      if (answer === 200) {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { client_ref?: string; status?: string };
+        const seq = Number(body.client_ref);
+        if (Number.isFinite(seq)) arrivals.push([seq, at]);
+      } else refused++;
+      res.writeHead(answer, { 'content-length': '0' });
       res.end();
     });
   });
@@ -72,9 +81,12 @@ function runReceiver(): void {
       process.send?.({ kind: 'ports', healthy: (healthy.address() as net.AddressInfo).port, blackhole: (blackhole.address() as net.AddressInfo).port });
     });
   });
-  process.on('message', (m: { kind: string }) => {
-    if (m.kind === 'report') {
-      const report: ReceiverReport = { arrivals, blackholeConnections };
+  process.on('message', (m: { kind: string; status?: number }) => {
+    if (m.kind === 'answer') {
+      answer = m.status ?? 200;
+      process.send?.({ kind: 'answering' });
+    } else if (m.kind === 'report') {
+      const report: ReceiverReport = { arrivals, blackholeConnections, refused };
       process.send?.({ kind: 'report', report });
     } else if (m.kind === 'stop') {
       for (const s of sockets) s.destroy();
@@ -91,6 +103,7 @@ interface Receiver {
   readonly healthyUrl: string;
   readonly blackholeUrl: string;
   report(): Promise<ReceiverReport>;
+  answer(status: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +116,16 @@ function startReceiver(): Promise<Receiver> {
         child,
         healthyUrl: `http://127.0.0.1:${m.healthy}/callbacks`,
         blackholeUrl: `http://127.0.0.1:${m.blackhole}/callbacks`,
+        answer: (status) =>
+          new Promise((res) => {
+            const on = (r: { kind: string }): void => {
+              if (r.kind !== 'answering') return;
+              child.off('message', on);
+              res();
+            };
+            child.on('message', on);
+            child.send({ kind: 'answer', status });
+          }),
         report: () =>
           new Promise((res) => {
             const on = (r: { kind: string; report: ReceiverReport }): void => {
@@ -197,35 +220,20 @@ async function main(): Promise<void> {
   const drainSeconds = Number(opt('drain', '60'));
   const concurrency = opt('concurrency', '');
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-bench-cb-'));
-  const simPorts = { docomo: await freePort(), au: await freePort(), softbank: await freePort(), control: await freePort() };
-  const fast = {
-    latency: { kind: 'constant', ms: 0 },
-    handset: { delay: { kind: 'constant', ms: 0 }, unreachableShare: 0, undeliverableShare: 0 },
-    receipts: { delay: { kind: 'constant', ms: 0 } },
-  };
-  const simConfig = path.join(work, 'sim.json');
-  fs.writeFileSync(simConfig, JSON.stringify({ seed: 1, portedShare: 0, carriers: { docomo: fast, au: fast, softbank: fast } }));
-  const corePort = await freePort();
-  const coreConfig = path.join(work, 'core.json');
-  const carrier = (port: number) => ({ port, binds: 2, window: 100, tps: 2000 });
-  fs.writeFileSync(
-    coreConfig,
-    JSON.stringify({
-      http: { port: corePort, logLevel: 'warn' },
-      tenants: [{ name: 'default', keys: [KEY], callbackSecret: 'denpa-bench-secret', rateLimit: { max: 1_000_000, windowMs: 1000 } }],
-      store: { dataDir: path.join(work, 'data') },
-      carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
-      ...(concurrency ? { callbacks: { concurrency: Number(concurrency) } } : {}),
-    }),
-  );
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}`);
+  // The receiver first: its ports are taken before the others are chosen.
   const receiver = await startReceiver();
-  const sim = await spawnService(
-    ['sim', '--config', simConfig, '--docomo-port', `${simPorts.docomo}`, '--au-port', `${simPorts.au}`, '--softbank-port', `${simPorts.softbank}`, '--control-port', `${simPorts.control}`],
-    /control\s+HTTP/,
-  );
-  const core = await spawnService(['core', '--config', coreConfig], /listening on (http:\/\/\S+)/);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-bench-cb-'));
+  const files = await writeStackConfig(work, { key: KEY, secret: 'denpa-bench-secret' }, concurrency ? { callbacks: { concurrency: Number(concurrency), perOriginConcurrency: Math.min(64, Number(concurrency)) } } : {});
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}`);
+  const sim = await startSim(files).catch(async (err: unknown) => {
+    await receiver.stop();
+    throw err;
+  });
+  const core = await spawnService(['core', '--config', files.coreConfig], /listening on (http:\/\/\S+)/).catch(async (err: unknown) => {
+    await stop(sim.child);
+    await receiver.stop();
+    throw err;
+  });
   const coreUrl = core.match[1] as string;
   const connections = 256;
   const pool = new Pool(coreUrl, { connections, pipelining: 1 });
@@ -234,16 +242,12 @@ async function main(): Promise<void> {
   let seq = 0;
   const otp = (s: number, url: string): object => ({ to: `090${String(s % 100_000_000).padStart(8, '0')}`, text: `Your code is ${String(100000 + (s % 900000))}`, category: 'otp', client_ref: String(s), callback_url: url });
   try {
-    for (let i = 0; i < 200; i++) {
-      const r = await request(`${coreUrl}/readyz`);
-      await r.body.text();
-      if (r.statusCode === 200) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitReady(coreUrl);
     const cpu0 = { core: cpuMs(core.child.pid as number), sim: cpuMs(sim.child.pid as number), receiver: cpuMs(receiver.child.pid as number) };
 
     if (mode === 'burst') {
       const first = seq;
+      await receiver.answer(503);
       const t0 = Date.now();
       let next = 0;
       let accepted = 0;
@@ -262,6 +266,13 @@ async function main(): Promise<void> {
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
       const tAccepted = Date.now();
+      // Fill: every message final (its callback in the outbox), bounded by --drain.
+      const fillDeadline = Date.now() + drainSeconds * 1000;
+      let depth = 0;
+      while (Date.now() < fillDeadline && (depth = outboxDepth(await scrape(coreUrl))) < accepted) await new Promise((res) => setTimeout(res, 250));
+      const refusedBefore = (await receiver.report()).refused;
+      await receiver.answer(200);
+      const tOpen = Date.now();
       const deadline = Date.now() + drainSeconds * 1000;
       let report = await receiver.report();
       while (Date.now() < deadline && new Set(report.arrivals.map((a) => a[0])).size < accepted) {
@@ -271,10 +282,13 @@ async function main(): Promise<void> {
       const lat = latencies(report.arrivals, sentAt, first, seq);
       const times = report.arrivals.map((a) => a[1]).sort((a, b) => a - b);
       const span = ((times[times.length - 1] ?? t0) - (times[0] ?? t0)) / 1000;
-      console.log(`burst: ${accepted} OTPs accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s (${Math.round(accepted / ((tAccepted - t0) / 1000))}/s)`);
+      console.log(
+        `burst: ${accepted} OTPs accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s (${Math.round(accepted / ((tAccepted - t0) / 1000))}/s); outbox ${depth} when the receiver began answering 200, ${((tOpen - t0) / 1000).toFixed(1)} s after the first request (${refusedBefore} POSTs answered 503 meanwhile)`,
+      );
       console.log(
         `burst: ${lat.sorted.length} callbacks received (${lat.duplicates} duplicates) over ${span.toFixed(2)} s = ${Math.round(lat.sorted.length / span)}/s first to last; best 5 s window ${Math.round(bestWindowRate(report.arrivals, 5000))}/s   (target >= 3000/s)`,
       );
+      console.log(`burst: outbox after the drain ${outboxDepth(await scrape(coreUrl))}; first callback ${(((times[0] ?? tOpen) - tOpen) / 1000).toFixed(2)} s after the receiver began answering 200 (the origin's back-off ending)`);
       console.log(`burst: accept -> callback p50 ${fmt(percentile(lat.sorted, 50))}, p99 ${fmt(percentile(lat.sorted, 99))}, max ${fmt(lat.sorted[lat.sorted.length - 1] ?? NaN)}`);
     } else {
       const load = async (seconds: number): Promise<{ from: number; to: number; accepted: number; elapsed: number; blackholed: number }> => {

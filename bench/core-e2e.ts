@@ -24,7 +24,7 @@ import { segmentMessage } from '../src/core/message/index.ts';
 import { createMessageId, openSqliteStore, type NewMessage } from '../src/core/store/index.ts';
 import { withProbe } from '../src/probe/index.ts';
 import { openLoop } from './open-loop.ts';
-import { cpuMs, freePort, loadAverage, rssMb, spawnService, stop } from './stack.ts';
+import { cpuMs, loadAverage, rssMb, spawnService, startSim, stop, waitReady, writeStackConfig } from './stack.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -69,35 +69,11 @@ function apiMessage(runId: string, category: 'otp' | 'notice' | 'promotion'): ob
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-bench-'));
-  const simPorts = { docomo: await freePort(), au: await freePort(), softbank: await freePort(), control: await freePort() };
-  const simConfig = path.join(work, 'sim.json');
-  const fast = {
-    latency: { kind: 'constant', ms: 0 },
-    handset: { delay: { kind: 'constant', ms: 0 }, unreachableShare: 0, undeliverableShare: 0 },
-    receipts: { delay: { kind: 'constant', ms: 0 } },
-  };
-  fs.writeFileSync(simConfig, JSON.stringify({ seed: 1, portedShare: 0, carriers: { docomo: fast, au: fast, softbank: fast } }));
-  const dataDir = path.join(work, 'data');
-  const corePort = await freePort();
-  const coreConfig = path.join(work, 'core.json');
-  const carrier = (port: number) => ({ port, binds: 2, window: 100, tps: 2000 });
-  fs.writeFileSync(
-    coreConfig,
-    JSON.stringify({
-      http: { port: corePort, logLevel: 'warn' },
-      tenants: [{ name: 'default', keys: [KEY], callbackSecret: 'denpa-dev-secret', rateLimit: { max: 1_000_000, windowMs: 1000 } }],
-      store: { dataDir },
-      carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
-      // The simulator's lookup API as the core's number lookup, as in production (every accept asks it or its cache).
-      numberLookup: { kind: NUMBER_LOOKUP, url: `http://127.0.0.1:${simPorts.control}` },
-    }),
-  );
+  const files = await writeStackConfig(work, { key: KEY, secret: 'denpa-dev-secret' }, {}, NUMBER_LOOKUP === 'none' ? 'none' : 'http');
+  const { coreConfig, dataDir } = files;
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${loadAverage()}; work dir ${work}`);
-  const sim = await spawnService(
-    ['sim', '--config', simConfig, '--docomo-port', `${simPorts.docomo}`, '--au-port', `${simPorts.au}`, '--softbank-port', `${simPorts.softbank}`, '--control-port', `${simPorts.control}`],
-    /control\s+HTTP/,
-  );
-  const simUrl = `http://127.0.0.1:${simPorts.control}`;
+  const sim = await startSim(files);
+  const simUrl = `http://127.0.0.1:${files.simPorts.control}`;
   const startCore = () => spawnService(['core', '--config', coreConfig], /listening on (http:\/\/\S+)/);
   let core = await startCore();
   const coreUrl = core.match[1] as string;
@@ -109,12 +85,7 @@ async function main(): Promise<void> {
   };
   try {
     // Warm-up: wait for binds, send a few.
-    for (let i = 0; i < 200; i++) {
-      const r = await request(`${coreUrl}/readyz`);
-      await r.body.text();
-      if (r.statusCode === 200) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitReady(coreUrl);
     await post('/v1/messages/batch', { messages: Array.from({ length: 100 }, () => apiMessage('WARM', 'notice')) });
     // Let the warm-up finish so its finals do not count in the batch figure.
     for (let i = 0; i < 600 && (await finalCount(coreUrl)) < 100; i++) await new Promise((res) => setTimeout(res, 50));

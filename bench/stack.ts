@@ -7,20 +7,32 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { request } from 'undici';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** The denpa to start: this checkout's, or another build's bin/denpa.js (BENCH_DENPA_BIN) to compare against. */
 const BIN = process.env.BENCH_DENPA_BIN ?? path.join(ROOT, 'bin/denpa.js');
 
+/** Ports this process has handed out: the OS may offer a just-closed port again, and two services must not get the same one. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
+  // Bounded: a few tries past a repeat.
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port after 20 tries');
 }
 
 export interface Service {
@@ -77,4 +89,61 @@ export function cpuMs(pid: number): number {
 
 export function loadAverage(): string {
   return os.loadavg().map((l) => l.toFixed(1)).join(' ');
+}
+
+/** Config files of a bench stack, in a work directory. */
+export interface StackFiles {
+  readonly simConfig: string;
+  readonly simPorts: { readonly docomo: number; readonly au: number; readonly softbank: number; readonly control: number };
+  readonly coreConfig: string;
+  readonly dataDir: string;
+}
+
+/**
+ * The simulator with no injected latency (handset and receipt delays 0, every
+ * number deliverable, none ported) and a core on it (2 binds x window 100 x
+ * 2,000/s per carrier, one tenant without a practical rate limit); `extra`
+ * goes into the core config as is; `numberLookup` 'none' routes by prefix alone.
+ */
+export async function writeStackConfig(work: string, tenant: { key: string; secret: string }, extra: object = {}, numberLookup: 'http' | 'none' = 'http'): Promise<StackFiles> {
+  const simPorts = { docomo: await freePort(), au: await freePort(), softbank: await freePort(), control: await freePort() };
+  const simConfig = path.join(work, 'sim.json');
+  const fast = {
+    latency: { kind: 'constant', ms: 0 },
+    handset: { delay: { kind: 'constant', ms: 0 }, unreachableShare: 0, undeliverableShare: 0 },
+    receipts: { delay: { kind: 'constant', ms: 0 } },
+  };
+  fs.writeFileSync(simConfig, JSON.stringify({ seed: 1, portedShare: 0, carriers: { docomo: fast, au: fast, softbank: fast } }));
+  const dataDir = path.join(work, 'data');
+  const coreConfig = path.join(work, 'core.json');
+  const carrier = (port: number) => ({ port, binds: 2, window: 100, tps: 2000 });
+  fs.writeFileSync(
+    coreConfig,
+    JSON.stringify({
+      http: { port: await freePort(), logLevel: 'warn' },
+      tenants: [{ name: 'default', keys: [tenant.key], callbackSecret: tenant.secret, rateLimit: { max: 1_000_000, windowMs: 1000 } }],
+      store: { dataDir },
+      carriers: { docomo: carrier(simPorts.docomo), au: carrier(simPorts.au), softbank: carrier(simPorts.softbank) },
+      // The simulator's lookup API as the core's number lookup, as in production (every accept asks it or its cache).
+      numberLookup: { kind: numberLookup, url: `http://127.0.0.1:${simPorts.control}` },
+      ...extra,
+    }),
+  );
+  return { simConfig, simPorts, coreConfig, dataDir };
+}
+
+/** `denpa sim` on the stack's ports. */
+export function startSim(files: StackFiles): Promise<Service & { match: RegExpMatchArray }> {
+  const p = files.simPorts;
+  return spawnService(['sim', '--config', files.simConfig, '--docomo-port', `${p.docomo}`, '--au-port', `${p.au}`, '--softbank-port', `${p.softbank}`, '--control-port', `${p.control}`], /control\s+HTTP/);
+}
+
+/** Until the core's /readyz answers 200 (its carrier links bound), at most 20 s. */
+export async function waitReady(coreUrl: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const r = await request(`${coreUrl}/readyz`);
+    await r.body.text();
+    if (r.statusCode === 200) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
 }

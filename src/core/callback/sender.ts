@@ -205,9 +205,15 @@ export class CallbackSender {
     return this.opts.policy.concurrency * 2;
   }
 
-  /** Per origin, at most this many wait in its queue (more stay in the outbox, where the claims skip them). */
-  private get perOriginQueue(): number {
-    return this.opts.policy.perOriginConcurrency * 2;
+  /**
+   * Per origin, at most twice its in-flight bound waits in its queue: 2 x
+   * perOriginConcurrency when healthy, 2 while probing, none while backing
+   * off. More stay in the outbox, where the claims skip them, so a failing
+   * origin's backlog never takes the claims' room from the others.
+   */
+  private queueBound(origin: Origin, now: number): number {
+    origin.health = atTime(origin.health, now);
+    return 2 * inFlightBound(origin.health, this.opts.policy.perOriginConcurrency);
   }
 
   private async claimAhead(): Promise<void> {
@@ -244,12 +250,17 @@ export class CallbackSender {
     const now = this.opts.clock.now();
     const skip: string[] = [];
     for (const [key, o] of this.origins) {
-      if (atTime(o.health, now).state === 'backing_off' || o.queue.length >= this.perOriginQueue) skip.push(key);
+      if (o.queue.length >= this.queueBound(o, now)) skip.push(key);
     }
     return this.opts.store.claimDueCallbacks(now, limit, this.leaseMs, skip);
   }
 
-  /** Claimed jobs into their origins' queues; those of an origin backing off are deferred to its end at once. */
+  /**
+   * Claimed jobs into their origins' queues. Those of an origin backing off
+   * are deferred to its end at once; those past their origin's queue bound
+   * (one claim found many of one origin) go back to the outbox due now,
+   * where the claims skip them until the origin has room.
+   */
   private accept(jobs: readonly CallbackJob[]): Held[] {
     const out: Held[] = [];
     const now = this.opts.clock.now();
@@ -266,8 +277,9 @@ export class CallbackSender {
       const h: Held = { job, origin: key, done, settle };
       this.held.set(job.id, h);
       out.push(h);
-      origin.health = atTime(origin.health, now);
+      const bound = this.queueBound(origin, now);
       if (origin.health.state === 'backing_off') this.finish(h, 'deferred', { kind: 'deferred', id: job.id, dueAt: origin.health.until });
+      else if (origin.queue.length >= bound) this.finish(h, 'deferred', { kind: 'deferred', id: job.id, dueAt: now });
       else {
         origin.queue.push(h);
         this.queued++;

@@ -77,10 +77,10 @@ function sender(over: Partial<ConstructorParameters<typeof CallbackSender>[0]> =
 }
 
 /** Store a message with a callback URL and cancel it: that writes one `canceled` callback. */
-async function owedCallback(tenant = 'default', clientRef = 'ref-1'): Promise<string> {
+async function owedCallback(tenant = 'default', clientRef = 'ref-1', callbackUrl = url, category: 'otp' | 'notice' = 'notice'): Promise<string> {
   const now = clock.now();
   const a = acceptMessage(
-    { to: '09012345678', text: 'hello', category: 'notice', callback_url: url, client_ref: clientRef },
+    { to: '09012345678', text: 'hello', category, callback_url: callbackUrl, client_ref: clientRef },
     { tenant, now, id: createMessageId(now), config: defaultConfig() },
   );
   if (!a.ok) throw new Error('accept failed');
@@ -284,5 +284,122 @@ describe('CallbackSender', () => {
     expect(await store.pendingCallbackCount()).toBe(0);
     expect(peak).toBeLessThanOrEqual(policy.concurrency);
     expect(peak).toBeGreaterThan(1);
+  });
+
+  it('a black-holed origin holds its own bound only: every callback to a healthy origin beside it is delivered while it never answers', async () => {
+    // Accepts and reads, never answers (the sender's timeout is far beyond the test).
+    let holeRequests = 0;
+    const hole = createServer(() => void holeRequests++);
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    const holeUrl = `http://127.0.0.1:${(hole.address() as AddressInfo).port}/hook`;
+    try {
+      // The black hole's callbacks are older: a sender without per-origin bounds claims them first and fills every slot.
+      for (let i = 0; i < 12; i++) await owedCallback('default', `hole-${i}`, holeUrl);
+      clock.advance(1);
+      for (let i = 0; i < 20; i++) await owedCallback('default', `ok-${i}`);
+      const s = sender({ policy: { ...policy, concurrency: 4, perOriginConcurrency: 2, timeoutMs: 600_000 } });
+      s.start();
+      // Bounded by the test's timeout: all twenty arrive although the black hole never answers.
+      while (received.length < 20) await once(arrivals, 'received');
+      expect(received.map((r) => JSON.parse(r.body).client_ref).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `ok-${i}`).sort());
+      // The black hole got its bound (2 in flight) and nothing more.
+      expect(holeRequests).toBeLessThanOrEqual(2);
+    } finally {
+      // Stop listening, then drop the held requests: they fail at once (and later attempts are refused).
+      const closed = new Promise<void>((resolve) => hole.close(() => resolve()));
+      hole.closeAllConnections();
+      await closed;
+    }
+  });
+
+  it('an origin answering 500 backs off alone: its callbacks wait, the healthy origin\'s are delivered, one probe per back-off', async () => {
+    let failingRequests = 0;
+    const failing = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        failingRequests++;
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const failUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`;
+    try {
+      for (let i = 0; i < 6; i++) await owedCallback('default', `bad-${i}`, failUrl);
+      clock.advance(1);
+      for (let i = 0; i < 3; i++) await owedCallback('default', `ok-${i}`);
+      const s = sender({ policy: { ...policy, concurrency: 8, perOriginConcurrency: 4 } });
+      // One round: up to 4 at a time to the failing origin (its bound); the third failure in a row backs it off
+      // and what it still had queued is deferred unsent. The healthy 2 that fit are delivered.
+      const first = await s.runOnce();
+      expect(first).toMatchObject({ claimed: 8, delivered: 2, abandoned: 0 });
+      expect(first.retried).toBe(failingRequests);
+      expect(first.retried + first.deferred).toBe(6);
+      expect(failingRequests).toBeGreaterThanOrEqual(3);
+      const sentInFirst = failingRequests;
+      // Still backing off: the claim skips the failing origin and finds the healthy one's last callback.
+      expect(await s.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+      expect(received).toHaveLength(3);
+      expect(failingRequests).toBe(sentInFirst);
+      // After the back-off (at most initialDelayMs) every failing row is due, but only a single probe goes out;
+      // it fails and the origin backs off again, the others deferred unsent.
+      clock.advance(policy.initialDelayMs);
+      const probe = await s.runOnce();
+      expect(probe).toMatchObject({ claimed: 6, retried: 1, deferred: 5, delivered: 0 });
+      expect(failingRequests).toBe(sentInFirst + 1);
+      // Backing off: the claims skip the origin although its rows are due.
+      expect(await s.runOnce()).toMatchObject({ claimed: 0 });
+      // The second back-off is up to twice as long; then one more probe.
+      clock.advance(2 * policy.initialDelayMs);
+      expect(await s.runOnce()).toMatchObject({ retried: 1 });
+      expect(failingRequests).toBe(sentInFirst + 2);
+      expect(await store.pendingCallbackCount()).toBe(6);
+    } finally {
+      failing.closeAllConnections();
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
+  });
+
+  it('writes the bookkeeping of many answers in few store writes', async () => {
+    for (let i = 0; i < 40; i++) await owedCallback('default', `r${i}`);
+    let settleCalls = 0;
+    let settled = 0;
+    const counted = new Proxy(store, {
+      get(target, key) {
+        if (key === 'settleCallbacks') {
+          return async (...args: Parameters<SqliteStore['settleCallbacks']>) => {
+            settleCalls++;
+            settled += args[0].length;
+            return target.settleCallbacks(...args);
+          };
+        }
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const s = sender({ store: counted, policy: { ...policy, concurrency: 40, perOriginConcurrency: 40 } });
+    expect(await s.runOnce()).toMatchObject({ claimed: 40, delivered: 40 });
+    expect(settled).toBe(40);
+    // One write runs at a time; the answers that come meanwhile share the next one.
+    expect(settleCalls).toBeLessThan(40);
+    expect(await store.pendingCallbackCount()).toBe(0);
+  });
+
+  it('reports the outbox depth and the state-to-2xx latency by category in the metrics exposition', async () => {
+    await owedCallback('default', 'otp-1', url, 'otp');
+    await owedCallback('default', 'notice-1', url, 'notice');
+    const metrics = new CoreMetrics();
+    const s = sender({ metrics });
+    const before = (await metrics.exposition()).body;
+    expect(before).toMatch(/^denpa_callback_outbox 2$/m);
+    // The callbacks were committed at the clock's now; the receiver answers 250 ms later on the ManualClock.
+    clock.advance(250);
+    expect(await s.runOnce()).toMatchObject({ delivered: 2 });
+    const after = (await metrics.exposition()).body;
+    expect(after).toMatch(/^denpa_callback_outbox 0$/m);
+    expect(after).toMatch(/^denpa_callback_latency_seconds_count\{category="otp"\} 1$/m);
+    expect(after).toMatch(/^denpa_callback_latency_seconds_bucket\{le="0.1",category="otp"\} 0$/m);
+    expect(after).toMatch(/^denpa_callback_latency_seconds_bucket\{le="0.25",category="otp"\} 1$/m);
+    expect(after).toMatch(/^denpa_callback_latency_seconds_sum\{category="notice"\} 0.25$/m);
   });
 });

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateMessageIdError, InvalidMessageError, openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
+import Database from 'better-sqlite3';
+import { DuplicateMessageIdError, InvalidMessageError, SCHEMA_VERSION, openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
+import { MIGRATIONS } from '../../../../src/core/store/sqlite/schema.ts';
 import { newMessage } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
@@ -124,6 +126,68 @@ describe('SqliteStore: callback outbox', () => {
     await store.settleCallbacks([{ kind: 'delivered', id: job!.id, at: T0 + 2_100 }]);
     expect(await store.pendingCallbackCount()).toBe(0);
     expect(await store.claimDueCallbacks(T0 + 999_999, 10)).toEqual([]);
+  });
+
+  /** One canceled callback per message, each to its own URL; returns the event ids in order. */
+  async function owed(urls: readonly string[], at = T0): Promise<string[]> {
+    const ids: string[] = [];
+    for (const url of urls) {
+      const m = newMessage({ callbackUrl: url });
+      await store.insertMessages([m]);
+      await store.cancelMessage('default', m.id, at);
+      ids.push(`${m.id}.canceled`);
+    }
+    return ids;
+  }
+
+  it('writes each row with its receiver origin, and a claim skips the origins it is told to', async () => {
+    const [a1, b1, a2] = await owed(['http://a.test:8080/x', 'https://b.test/y?q=1', 'http://a.test:8080/z']);
+    const skipped = await store.claimDueCallbacks(T0, 10, 5_000, ['http://a.test:8080']);
+    expect(skipped.map((j) => [j.id, j.origin])).toEqual([[b1, 'https://b.test']]);
+    const rest = await store.claimDueCallbacks(T0, 10, 5_000, []);
+    expect(rest.map((j) => j.id).sort()).toEqual([a1, a2].sort());
+    expect(rest.every((j) => j.origin === 'http://a.test:8080')).toBe(true);
+  });
+
+  it('settles many callbacks in one call: delivered, retry (counted), deferred (not counted), abandoned', async () => {
+    const [d, r, f, x] = await owed(['http://a.test/1', 'http://a.test/2', 'http://a.test/3', 'http://a.test/4']);
+    expect(await store.claimDueCallbacks(T0, 10, 5_000)).toHaveLength(4);
+    await store.settleCallbacks([
+      { kind: 'delivered', id: d!, at: T0 + 10 },
+      { kind: 'retry', id: r!, dueAt: T0 + 1_000, attempts: 1, lastError: 'HTTP 503' },
+      { kind: 'deferred', id: f!, dueAt: T0 + 2_000 },
+      { kind: 'abandoned', id: x!, at: T0 + 10, reason: 'tenant gone' },
+    ]);
+    expect(await store.pendingCallbackCount()).toBe(2);
+    expect((await store.claimDueCallbacks(T0 + 1_000, 10)).map((j) => [j.id, j.attempts, j.lastError])).toEqual([[r, 1, 'HTTP 503']]);
+    expect((await store.claimDueCallbacks(T0 + 2_000, 10)).map((j) => [j.id, j.attempts])).toEqual([[f, 0]]);
+  });
+
+  it('an origin deferred moves every due row of that origin, and only those, to the back-off end', async () => {
+    const [a1, b1, a2] = await owed(['http://a.test/1', 'http://b.test/1', 'http://a.test/2']);
+    await store.settleCallbacks([{ kind: 'origin_deferred', origin: 'http://a.test', dueAt: T0 + 5_000 }]);
+    expect((await store.claimDueCallbacks(T0 + 4_999, 10)).map((j) => j.id)).toEqual([b1]);
+    expect((await store.claimDueCallbacks(T0 + 5_000, 10)).map((j) => j.id).sort()).toEqual([a1, a2].sort());
+  });
+
+  it('migrates a version-2 database: its pending callbacks keep their rows, with origin empty, and are still claimed', async () => {
+    await store.close();
+    const old = path.join(dir, 'old');
+    fs.mkdirSync(old);
+    const db = new Database(path.join(old, 'denpa.db'));
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
+    }
+    db.prepare(
+      `INSERT INTO callbacks (id, message_id, tenant, url, status, body, state, attempts, created_at, due_at) VALUES ('m1.delivered', 'm1', 'default', 'http://a.test/x', 'delivered', '{}', 'pending', 0, ?, ?)`,
+    ).run(T0, T0);
+    db.close();
+    store = openSqliteStore({ dataDir: old });
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
+    const [job] = await store.claimDueCallbacks(T0, 10, 5_000, ['http://a.test']);
+    expect(job).toMatchObject({ id: 'm1.delivered', origin: '', url: 'http://a.test/x' });
   });
 
   it('writes no callback for a message without callback_url', async () => {
