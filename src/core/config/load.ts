@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { allowEntryProblem } from '../egress/index.ts';
+import { isTimeZone } from '../operator/working-hours.ts';
 import { CoreConfigSchema, type CoreConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -80,6 +81,13 @@ function crossChecks(config: CoreConfig, source: string): string[] {
     if (c.reconnectMinMs > c.reconnectMaxMs) {
       problems.push(`${source}: carriers.${name}.reconnectMinMs: must not exceed reconnectMaxMs (${c.reconnectMaxMs})`);
     }
+  }
+  const alerts = config.operators.alerts;
+  if ((alerts.url === undefined) !== (alerts.secret === undefined)) {
+    problems.push(`${source}: operators.alerts: url and secret go together (the alert POST is signed with the secret)`);
+  }
+  if (!isTimeZone(config.operators.workingHours.timeZone)) {
+    problems.push(`${source}: operators.workingHours.timeZone: "${config.operators.workingHours.timeZone}" is not a known IANA time zone`);
   }
   if (config.callbacks.initialDelayMs > config.callbacks.maxDelayMs) {
     problems.push(`${source}: callbacks.initialDelayMs: must not exceed callbacks.maxDelayMs (${config.callbacks.maxDelayMs})`);

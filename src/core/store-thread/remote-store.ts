@@ -26,6 +26,7 @@ import {
   type MessageDetail,
   type MessagePage,
   type NewMessage,
+  type OperatorAlertJob,
   type OptOutPage,
   type OptOutSource,
   type Store,
@@ -167,6 +168,10 @@ export class RemoteStore implements Store {
 
   listOptOuts(tenant: string, cursor: string | undefined, limit: number): Promise<OptOutPage> {
     return this.call('listOptOuts', [tenant, cursor, limit]);
+  }
+
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void> {
+    return this.call('queueOperatorAlert', [alert]);
   }
 
   claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]> {

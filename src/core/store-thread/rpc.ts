@@ -15,6 +15,7 @@ export const STORE_METHODS = [
   'removeOptOuts',
   'optedOut',
   'listOptOuts',
+  'queueOperatorAlert',
   'claimDueCallbacks',
   'markCallbackDelivered',
   'rescheduleCallback',

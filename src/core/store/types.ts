@@ -259,6 +259,23 @@ export interface LaneDepth {
   readonly depth: number;
 }
 
+// ---------------------------------------------------------------- operator alerts
+
+/**
+ * The outbox's tenant for operator alerts (off-hours logins and actions):
+ * the colon keeps it out of the configured tenant names' alphabet, and the
+ * callback sender signs with the alert secret configured under it.
+ */
+export const OPS_ALERT_TENANT = 'denpa:ops-alerts';
+
+export interface OperatorAlertJob {
+  readonly id: string;
+  readonly url: string;
+  /** JSON, POSTed as it is. */
+  readonly body: string;
+  readonly at: number;
+}
+
 // ---------------------------------------------------------------- opt-outs
 
 /** How a number came onto a tenant's opt-out list. */
@@ -309,6 +326,8 @@ export interface Store {
    * Due callbacks, oldest first. Each claimed job is leased: its dueAt moves to
    * now + leaseMs so that no other claim returns it while it is being sent.
    */
+  /** Put an operator alert into the callbacks outbox, for the callback sender to POST (signed, retried). */
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void>;
   claimDueCallbacks(now: number, limit: number, leaseMs?: number): Promise<CallbackJob[]>;
   markCallbackDelivered(id: string, at: number): Promise<void>;
   rescheduleCallback(id: string, nextAt: number, attempts: number, lastError: string): Promise<void>;

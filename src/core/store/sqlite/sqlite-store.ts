@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
-import { CATEGORIES } from '../types.ts';
+import { CATEGORIES, OPS_ALERT_TENANT } from '../types.ts';
 import type {
+  OperatorAlertJob,
   CallbackJob,
   CancelOutcome,
   Carrier,
@@ -110,6 +111,11 @@ export class SqliteStore implements Store {
       getMessage: p('SELECT * FROM messages WHERE id = ?'),
       getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
       getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
+      // An operator alert rides the status-callback outbox: message_id is the alert's own id, status 'alert'.
+      queueAlert: p(
+        `INSERT INTO callbacks (id, message_id, tenant, url, status, body, state, attempts, created_at, due_at)
+         VALUES (?, ?, ?, ?, 'alert', ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
       dueCallbacks: p(
         `SELECT id, message_id, tenant, url, status, body, attempts, created_at, due_at, last_error FROM callbacks
          WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?`,
@@ -221,6 +227,10 @@ export class SqliteStore implements Store {
   }
 
   // ------------------------------------------------------------------ callbacks
+
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void> {
+    return this.writer.submit(() => void this.s.queueAlert.run(alert.id, alert.id, OPS_ALERT_TENANT, alert.url, alert.body, alert.at, alert.at));
+  }
 
   claimDueCallbacks(now: number, limit: number, leaseMs = 30_000): Promise<CallbackJob[]> {
     return this.writer.submit(() => {
