@@ -6,13 +6,14 @@ import { RunFailure } from './runtime/failure.ts';
 
 
 async function main(argv: string[]): Promise<void> {
-  const [sim, core, harness, k6, operator, audit] = await Promise.all([
+  const [sim, core, harness, k6, operator, audit, release] = await Promise.all([
     import('../simulator/command.ts'),
     import('./core/command.ts'),
     import('./harness/command.ts'),
     import('./harness/k6-binary/command.ts'),
     import('./core/operator/command.ts'),
     import('./core/audit/command.ts'),
+    import('./harness/release/command.ts'),
   ]);
   await yargs(argv)
     .scriptName('denpa')
@@ -26,7 +27,8 @@ async function main(argv: string[]): Promise<void> {
     .command(k6.k6Command)
     .command(operator.operatorCommand)
     .command(audit.auditCommand)
-    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6, operator, audit.')
+    .command(release.releaseCommand)
+    .demandCommand(1, 'Name a command: sim, core, run, gate, capacity, report, k6, operator, audit, release.')
     .strict()
     .recommendCommands()
     .help()

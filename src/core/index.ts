@@ -21,7 +21,7 @@ import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';
-import { buildOpsSide, openOpsDb, type OpsDb } from './operator/index.ts';
+import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsDb } from './operator/index.ts';
 import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
@@ -98,6 +98,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     const running = delivery;
     metrics.addSource(() => running.metrics());
     opsDb = openOpsDb(config.store.dataDir);
+    const alertUrl = config.operators.alerts.url;
     const opsLog = logger.child({ room: 'operator' });
     const ops = buildOpsSide(config, {
       db: opsDb,
@@ -106,6 +107,16 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       metrics,
       actions: { setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused), linkStates: () => running.linkStates() },
       warn: (fields, message) => opsLog.warn(fields, message),
+      ...(alertUrl !== undefined
+        ? {
+            // Into the callbacks outbox: the delivery thread's callback sender signs, POSTs and retries it (at its next poll).
+            sendAlert: (alert: OffHoursAlert) => {
+              store
+                .queueOperatorAlert({ id: alert.id, url: alertUrl, body: JSON.stringify(alert), at: clock.now() })
+                .catch((err: unknown) => opsLog.error({ err, alert }, 'could not queue the off-hours alert'));
+            },
+          }
+        : {}),
     });
     // Pauses outlive a restart; requests approved but not run when the last core stopped run now, once.
     ops.desk.applyPauses();

@@ -110,7 +110,9 @@ export const gateCommand: CommandModule = {
       .option('suite', { type: 'string', default: 'scenarios/suite.json', describe: 'the suite file' })
       .option('baselines', { type: 'string', default: 'reports/baselines', describe: 'folder of committed baselines' })
       .option('update-baseline', { type: 'boolean', default: false, describe: 'write each passing run as its scenario\'s new baseline' })
-      .option('regressions', { choices: ['block', 'report'] as const, default: 'report', describe: 'report (default): list regressions on the sheet, judge GO/NO-GO on the SLAs; block: a regression against the baseline also makes NO-GO' }),
+      .option('regressions', { choices: ['block', 'report'] as const, default: 'report', describe: 'report (default): list regressions on the sheet, judge GO/NO-GO on the SLAs; block: a regression against the baseline also makes NO-GO' })
+      .option('record', { type: 'boolean', default: false, describe: 'record the sheet as a release decision in the release log (then: denpa release approve <gate-dir> --by NAME)' })
+      .option('release-log', { type: 'string', default: 'reports/release-log.jsonl', describe: 'the release log --record appends to' }),
   handler: async (a: Args) => {
     const { runGate } = await import('./orchestrate/index.ts');
     const stop = interruptible();
@@ -127,6 +129,12 @@ export const gateCommand: CommandModule = {
         signal: stop.signal,
       });
       process.exitCode = outcome.exitCode;
+      if (a.record) {
+        const { buildIdentity, recordGate } = await import('./release/index.ts');
+        const { REPO_ROOT } = await import('../runtime/index.ts');
+        const r = recordGate(outcome.sheetDir, String(a['release-log']), buildIdentity(REPO_ROOT), Date.now());
+        process.stdout.write(`recorded ${r.gate} (${r.decision}, commit ${r.build.commit ?? 'unknown'}) in ${String(a['release-log'])}; approve with: denpa release approve ${outcome.sheetDir} --by NAME${r.decision === 'NO-GO' ? ' --override "<why>"' : ''}\n`);
+      }
     } finally {
       stop.dispose();
     }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { allowEntryProblem, callbackUrlProblem, egressPolicyOf } from '../egress/index.ts';
 import { addressKey } from '../inbound/index.ts';
+import { isTimeZone } from '../operator/working-hours.ts';
 import { CoreConfigSchema, type CoreConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -84,6 +85,13 @@ function crossChecks(config: CoreConfig, source: string): string[] {
   }
   if (config.callbacks.perOriginConcurrency > config.callbacks.concurrency) {
     problems.push(`${source}: callbacks.perOriginConcurrency: must not exceed callbacks.concurrency (${config.callbacks.concurrency})`);
+  }
+  const alerts = config.operators.alerts;
+  if ((alerts.url === undefined) !== (alerts.secret === undefined)) {
+    problems.push(`${source}: operators.alerts: url and secret go together (the alert POST is signed with the secret)`);
+  }
+  if (!isTimeZone(config.operators.workingHours.timeZone)) {
+    problems.push(`${source}: operators.workingHours.timeZone: "${config.operators.workingHours.timeZone}" is not a known IANA time zone`);
   }
   if (config.callbacks.initialDelayMs > config.callbacks.maxDelayMs) {
     problems.push(`${source}: callbacks.initialDelayMs: must not exceed callbacks.maxDelayMs (${config.callbacks.maxDelayMs})`);

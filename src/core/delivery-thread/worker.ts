@@ -11,6 +11,7 @@ import { egressPolicyOf } from '../egress/index.ts';
 import { startDelivery, type Delivery } from '../delivery/index.ts';
 import { CoreMetrics } from '../metrics/index.ts';
 import { RemoteStore, serializeError } from '../store-thread/index.ts';
+import { OPS_ALERT_TENANT } from '../store/index.ts';
 import type { DeliveryThreadData, FromDelivery, ToDelivery } from './messages.ts';
 
 if (!parentPort) throw new Error('delivery-thread/worker.ts runs as a worker thread (see host.ts)');
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
     const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
+    // Operator alerts share the outbox; they are signed with the alert secret.
+    if (config.operators.alerts.secret !== undefined) secrets.set(OPS_ALERT_TENANT, config.operators.alerts.secret);
     const callbackLog = logger.child({ room: 'callback' });
     callbacks = new CallbackSender({
       store,

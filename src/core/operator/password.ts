@@ -10,7 +10,7 @@ export interface ScryptCost {
   readonly p: number;
 }
 
-/** About 50 ms and 32 MiB per hash on the 2-core bench machine. */
+/** 32 MiB and about 170 ms per hash on the shared 2-core bench machine (bench/operator-side.ts). */
 export const DEFAULT_COST: ScryptCost = { log2N: 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 

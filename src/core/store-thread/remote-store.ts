@@ -29,6 +29,7 @@ import {
   type MessageDetail,
   type MessagePage,
   type NewMessage,
+  type OperatorAlertJob,
   type OptOutPage,
   type OptOutSource,
   type Store,
@@ -174,6 +175,10 @@ export class RemoteStore implements Store {
 
   recordInbound(message: InboundMessage, forwardUrl?: string): Promise<void> {
     return this.call('recordInbound', forwardUrl === undefined ? [message] : [message, forwardUrl]);
+  }
+
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void> {
+    return this.call('queueOperatorAlert', [alert]);
   }
 
   tenantOfReply(handset: string, sender: string, tenants: readonly string[]): Promise<string | undefined> {

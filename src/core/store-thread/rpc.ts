@@ -18,6 +18,7 @@ export const STORE_METHODS = [
   'recordInbound',
   'tenantOfReply',
   'listInbound',
+  'queueOperatorAlert',
   'claimDueCallbacks',
   'settleCallbacks',
   'pendingCallbackCount',

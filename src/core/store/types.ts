@@ -302,6 +302,23 @@ export interface LaneDepth {
   readonly depth: number;
 }
 
+// ---------------------------------------------------------------- operator alerts
+
+/**
+ * The outbox's tenant for operator alerts (off-hours logins and actions):
+ * the colon keeps it out of the configured tenant names' alphabet, and the
+ * callback sender signs with the alert secret configured under it.
+ */
+export const OPS_ALERT_TENANT = 'denpa:ops-alerts';
+
+export interface OperatorAlertJob {
+  readonly id: string;
+  readonly url: string;
+  /** JSON, POSTed as it is. */
+  readonly body: string;
+  readonly at: number;
+}
+
 // ---------------------------------------------------------------- opt-outs
 
 /** How a number came onto a tenant's opt-out list: the API, or a reply (MO) with an opt-out keyword. */
@@ -397,6 +414,8 @@ export interface Store {
    * claimed job is leased: its dueAt moves to now + leaseMs so that no other
    * claim returns it while it is being sent.
    */
+  /** Put an operator alert into the callbacks outbox, for the callback sender to POST (signed, retried). */
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void>;
   claimDueCallbacks(now: number, limit: number, leaseMs?: number, skipOrigins?: readonly string[]): Promise<CallbackJob[]>;
   /** Record what became of claimed callbacks, all in one transaction. */
   settleCallbacks(settlements: readonly CallbackSettlement[]): Promise<void>;

@@ -26,17 +26,42 @@ function comparisonCells(c: Comparison): string[] {
 
 const COMPARISON_HEADER = ['', 'figure', 'baseline', 'now', 'worse by', 'tolerance'];
 
+/** The release decision recorded for this sheet (harness/release), shown at its top. */
+export interface ReleaseSignOff {
+  readonly build: { readonly commit: string | null; readonly dirty: boolean | null; readonly version: string; readonly distHash: string | null };
+  readonly recordedAt: string;
+  readonly approval?: { readonly by: string; readonly at: string; readonly override?: string };
+}
+
+function signOffHtml(s: ReleaseSignOff, decision: string): string {
+  const build = `version ${esc(s.build.version)} · commit ${esc(s.build.commit ?? 'unknown')}${s.build.dirty ? ' (uncommitted changes)' : ''} · dist sha256 ${esc(s.build.distHash?.slice(0, 16) ?? 'none')}`;
+  const a = s.approval;
+  const state = !a
+    ? `<p class="note" id="sign-off-state">Recorded ${esc(s.recordedAt)}; not approved for release.</p>`
+    : a.override
+      ? `<p class="fail" id="sign-off-state">${esc(decision)} released by override: approved by ${esc(a.by)} at ${esc(a.at)}. Reason: ${esc(a.override)}</p>`
+      : `<p class="pass" id="sign-off-state">Approved for release by ${esc(a.by)} at ${esc(a.at)}.</p>`;
+  return `<section id="sign-off"><h2>Release sign-off</h2><p class="meta">${build}</p>${state}</section>`;
+}
+
+function signOffMarkdown(s: ReleaseSignOff, decision: string): string[] {
+  const a = s.approval;
+  const state = !a ? `recorded ${s.recordedAt}, not approved` : a.override ? `${decision} released by override: ${a.by} at ${a.at}: ${a.override}` : `approved by ${a.by} at ${a.at}`;
+  return ['## Release sign-off', '', `- build: version ${s.build.version}, commit ${s.build.commit ?? 'unknown'}${s.build.dirty ? ' (uncommitted changes)' : ''}, dist sha256 ${s.build.distHash ?? 'none'}`, `- ${state}`, ''];
+}
+
 function scenarioTitle(s: ScenarioJudgement): string {
   if (s.state === 'not-run') return `${s.scenario}: NOT RUN`;
   return `${s.scenario} (run ${s.runId}): ${s.outcome === 'pass' ? 'PASS' : 'FAIL'}${s.regressions.length ? `, ${s.regressions.length} regression(s)` : ''}`;
 }
 
-export function renderGateMarkdown(sheet: GateSheet): string {
+export function renderGateMarkdown(sheet: GateSheet, signOff?: ReleaseSignOff): string {
   const out: string[] = [];
   out.push(`# Release judgement: ${sheet.decision === 'GO' ? '✅ GO' : '❌ NO-GO'}`);
   out.push('');
   out.push(`${isoTime(sheet.generatedAt)} · ${sheet.scenarios.length} scenario(s)${sheet.regressionsBlock ? '' : ' · regressions reported, not blocking'}`);
   out.push('');
+  if (signOff) out.push(...signOffMarkdown(signOff, sheet.decision));
   if (sheet.reasons.length > 0) {
     out.push('## Why NO-GO');
     out.push('');
@@ -92,13 +117,14 @@ export function renderGateMarkdown(sheet: GateSheet): string {
   return `${out.join('\n')}\n`;
 }
 
-export function renderGateHtml(sheet: GateSheet, assets: HtmlAssets): string {
+export function renderGateHtml(sheet: GateSheet, assets: HtmlAssets, signOff?: ReleaseSignOff): string {
   const go = sheet.decision === 'GO';
   const header = [
     `<h1>Release judgement <span class="badge ${go ? 'pass' : 'fail'}" id="verdict">${sheet.decision}</span></h1>`,
     `<div class="meta">${esc(isoTime(sheet.generatedAt))} · ${sheet.scenarios.length} scenario(s)</div>`,
   ].join('\n');
   const parts: string[] = [];
+  if (signOff) parts.push(signOffHtml(signOff, sheet.decision));
   if (sheet.reasons.length > 0) {
     parts.push(`<section><h2>Why NO-GO</h2><ul class="reasons">${sheet.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></section>`);
   }
@@ -138,8 +164,8 @@ export function renderGateHtml(sheet: GateSheet, assets: HtmlAssets): string {
 }
 
 /** Every gate output by file name: gate.md and gate.html. */
-export function renderGateSheet(sheet: GateSheet, assets: HtmlAssets = loadHtmlAssets()): Record<string, string> {
-  return { 'gate.md': renderGateMarkdown(sheet), 'gate.html': renderGateHtml(sheet, assets) };
+export function renderGateSheet(sheet: GateSheet, assets: HtmlAssets = loadHtmlAssets(), signOff?: ReleaseSignOff): Record<string, string> {
+  return { 'gate.md': renderGateMarkdown(sheet, signOff), 'gate.html': renderGateHtml(sheet, assets, signOff) };
 }
 
 export { describeRegression };

@@ -5,5 +5,5 @@ export { renderHlogs, hlogFileName } from './hlog-report.ts';
 export { renderHtmlReport } from './html-report.ts';
 export { loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 export { chartData, CURVE_PERCENTILES, type ChartData } from './chart-data.ts';
-export { renderGateMarkdown, renderGateHtml, renderGateSheet } from './gate-report.ts';
+export { renderGateMarkdown, renderGateHtml, renderGateSheet, type ReleaseSignOff } from './gate-report.ts';
 export { renderRunDir, renderRunReports, reportCommandHandler, SUMMARY_FILE } from './run-dir.ts';

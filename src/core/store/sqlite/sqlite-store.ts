@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
-import { CATEGORIES } from '../types.ts';
+import { callbackOrigin } from '../callback-body.ts';
+import { CATEGORIES, OPS_ALERT_TENANT } from '../types.ts';
 import type {
+  OperatorAlertJob,
   CallbackJob,
   CallbackSettlement,
   CancelOutcome,
@@ -121,6 +123,11 @@ export class SqliteStore implements Store {
       getTransitions: p('SELECT at, state, detail FROM transitions WHERE message_id = ? ORDER BY rowid'),
       getReroutes: p('SELECT at, from_carrier, to_carrier, reason FROM reroutes WHERE message_id = ? ORDER BY rowid'),
       getSegments: p('SELECT message_id, seq, state, smsc_id, submitted_at, done_at, error_code, error_description FROM segments WHERE message_id = ? ORDER BY seq'),
+      // An operator alert rides the status-callback outbox: message_id is the alert's own id, status 'alert'.
+      queueAlert: p(
+        `INSERT INTO callbacks (id, message_id, tenant, url, origin, status, body, state, attempts, created_at, due_at)
+         VALUES (?, ?, ?, ?, ?, 'alert', ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
       leaseCallback: p(`UPDATE callbacks SET due_at = ? WHERE id = ? AND state = 'pending'`),
       callbackDone: p(`UPDATE callbacks SET state = 'delivered', done_at = ? WHERE id = ?`),
       callbackRetry: p(`UPDATE callbacks SET due_at = ?, attempts = ?, last_error = ? WHERE id = ? AND state = 'pending'`),
@@ -245,6 +252,10 @@ export class SqliteStore implements Store {
   }
 
   // ------------------------------------------------------------------ callbacks
+
+  queueOperatorAlert(alert: OperatorAlertJob): Promise<void> {
+    return this.writer.submit(() => void this.s.queueAlert.run(alert.id, alert.id, OPS_ALERT_TENANT, alert.url, callbackOrigin(alert.url), alert.body, alert.at, alert.at));
+  }
 
   claimDueCallbacks(now: number, limit: number, leaseMs = 30_000, skipOrigins: readonly string[] = []): Promise<CallbackJob[]> {
     if (limit <= 0) return Promise.resolve([]);
