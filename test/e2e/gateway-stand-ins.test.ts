@@ -92,8 +92,11 @@ describe('gateway stand-ins', () => {
         password: 'jasmin_pass',
         connectors: CARRIERS.map((c) => ({ cid: c, prefixes: carrierPrefixes(c), host: '127.0.0.1', port: sim.ports[c], systemId: defaultProfile(c).credentials.systemId, password: defaultProfile(c).credentials.password })),
       });
+      // Without ported numbers: the stand-in's connectors route by number prefix, so a
+      // ported number goes to the carrier that no longer serves it (a finding about
+      // such a gateway, not what this test is about: the adapter and the DLR path).
       const options = resolveRunOptions(
-        { scenario: 'scenarios/otp-smoke.ts', engine: 'builtin', gateway: 'jasmin', target: jasmin.url, sim: sim.controlUrl, apiKey: 'jasmin_user:jasmin_pass', out, settleTimeout: 15, warmUp: 0, progress: 'off', env: { SMOKE_MESSAGES: String(MESSAGES) } },
+        { scenario: 'scenarios/otp-smoke.ts', engine: 'builtin', gateway: 'jasmin', target: jasmin.url, sim: sim.controlUrl, apiKey: 'jasmin_user:jasmin_pass', out, settleTimeout: 15, warmUp: 0, progress: 'off', excludePorted: true, env: { SMOKE_MESSAGES: String(MESSAGES) } },
         { stderr: quiet() },
       );
       const outcome = await runScenario(options);
