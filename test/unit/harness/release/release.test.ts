@@ -2,7 +2,6 @@
 // approved by a named person; a NO-GO only with a recorded override; the
 // release log's hash chain catches a changed, deleted or reordered line;
 // the HTML sheet shows the sign-off as it stands.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateSheet } from '../../../../src/harness/judge/index.ts';
 import { approveGate, buildIdentity, distHash, readReleaseLog, recordGate, ReleaseRefused } from '../../../../src/harness/release/index.ts';
 import { REPO_ROOT } from '../../../../src/runtime/index.ts';
+import { runDenpa } from '../../../support/denpa-cli.ts';
 
 const T = Date.UTC(2026, 11, 6, 1, 0, 0);
 const BUILD = { commit: 'a'.repeat(40), dirty: false, version: '0.1.0', distHash: 'b'.repeat(64) };
@@ -124,18 +124,10 @@ describe('release sign-off', () => {
   it('denpa release approve refuses a NO-GO without --override (exit 1) and verify checks the log', async () => {
     const g = gateDir('gate-cli', 'NO-GO');
     recordGate(g, log, BUILD, T);
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['bin/denpa.js', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, out });
-        });
-      });
+    const run = async (args: string[]) => {
+      const r = await runDenpa(args);
+      return { code: r.code, out: r.stdout + r.stderr };
+    };
     const no = await run(['release', 'approve', g, '--by', 'Sato', '--release-log', log]);
     expect(no.code).toBe(1);
     expect(no.out).toContain('not approved: gate-cli is NO-GO');
