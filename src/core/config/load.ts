@@ -81,9 +81,6 @@ function crossChecks(config: CoreConfig, source: string): string[] {
       problems.push(`${source}: carriers.${name}.reconnectMinMs: must not exceed reconnectMaxMs (${c.reconnectMaxMs})`);
     }
   }
-  if (config.callbacks.perOriginConcurrency > config.callbacks.concurrency) {
-    problems.push(`${source}: callbacks.perOriginConcurrency: must not exceed callbacks.concurrency (${config.callbacks.concurrency})`);
-  }
   if (config.callbacks.initialDelayMs > config.callbacks.maxDelayMs) {
     problems.push(`${source}: callbacks.initialDelayMs: must not exceed callbacks.maxDelayMs (${config.callbacks.maxDelayMs})`);
   }
