@@ -124,7 +124,9 @@ export class CallbackSender {
   private readonly sends = new Set<Promise<void>>();
 
   constructor(opts: CallbackSenderOptions) {
-    this.opts = opts;
+    // A config that sets only the global bound lower than the per-origin default means that bound for one origin too.
+    const perOriginConcurrency = Math.min(opts.policy.perOriginConcurrency, opts.policy.concurrency);
+    this.opts = { ...opts, policy: { ...opts.policy, perOriginConcurrency } };
     this.settlements = new SettlementBatch(opts.store, opts.log);
     if (opts.post) {
       this.post = opts.post;
@@ -132,7 +134,7 @@ export class CallbackSender {
       // undici keeps one keep-alive pool per origin; its size is the per-origin bound.
       this.agent = new Agent({
         connect: checkedConnector(opts.egress ?? egressPolicy(), { timeout: opts.policy.timeoutMs }),
-        connections: opts.policy.perOriginConcurrency,
+        connections: perOriginConcurrency,
       });
       this.post = undiciPost(this.agent);
     }

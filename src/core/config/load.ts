@@ -83,9 +83,6 @@ function crossChecks(config: CoreConfig, source: string): string[] {
       problems.push(`${source}: carriers.${name}.reconnectMinMs: must not exceed reconnectMaxMs (${c.reconnectMaxMs})`);
     }
   }
-  if (config.callbacks.perOriginConcurrency > config.callbacks.concurrency) {
-    problems.push(`${source}: callbacks.perOriginConcurrency: must not exceed callbacks.concurrency (${config.callbacks.concurrency})`);
-  }
   const alerts = config.operators.alerts;
   if ((alerts.url === undefined) !== (alerts.secret === undefined)) {
     problems.push(`${source}: operators.alerts: url and secret go together (the alert POST is signed with the secret)`);

@@ -37,9 +37,10 @@ it('loses no callback across kill -9: answered, in flight and still owed are all
     t.sim = await startFastSimulator(12);
     t.dir = tempDir();
     const configFile = writeCoreConfig(t.dir, t.sim);
-    // A short POST timeout keeps the crashed process's leases (3 x timeout + 1 s) short.
+    // A short POST timeout keeps the crashed process's leases (3 x timeout + 1 s) short; a short back-off cap
+    // keeps a loaded machine's timeouts (an origin backing off) from outlasting the wait below.
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(configFile, JSON.stringify({ ...config, callbacks: { timeoutMs: 1000, perOriginConcurrency: 16, concurrency: 32 } }));
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, callbacks: { timeoutMs: 2000, maxDelayMs: 2000, perOriginConcurrency: 16, concurrency: 32 } }));
     const first = await t.cores.start(configFile);
     const total = 1000;
     const messages = Array.from({ length: total }, (_, i) => ({ to: `0901${String(i).padStart(7, '0')}`, text: `crash callbacks ${i}`, category: 'otp', client_ref: `CBK-${i}`, callback_url: hook }));
@@ -60,7 +61,7 @@ it('loses no callback across kill -9: answered, in flight and still owed are all
     const second = await t.cores.start(configFile);
     // Each message's one final-state callback (submitted ones are not configured), whatever the final state.
     const finals = (): number => new Set([...received.keys()].map((e) => e.slice(0, e.lastIndexOf('.')))).size;
-    expect(await waitUntil(() => finals() === total, 60_000)).toBe(true);
+    expect(await waitUntil(() => finals() === total, 90_000)).toBe(true);
     expect(new Set([...received.keys()].map((e) => e.slice(0, e.lastIndexOf('.'))))).toEqual(new Set(ids));
     // Every accepted message's final callback arrived; only those in flight at the crash (or leased) may have come twice.
     const twice = [...received.values()].filter((n) => n > 1).length;

@@ -17,7 +17,7 @@ const KEY = 'callback_latency{category:otp}';
 
 /** The scenario's p(95) limit on OTP callback latency, read from its thresholds line. */
 function limitOf(file: string): number | undefined {
-  const m = /'callback_latency\{category:otp\}': \['p\(95\)<(\d+)'\]/.exec(readFileSync(file, 'utf8'));
+  const m = /'callback_latency\{category:otp\}': \['p\(95\)<(\d+)'/.exec(readFileSync(file, 'utf8'));
   return m ? Number(m[1]) : undefined;
 }
 
