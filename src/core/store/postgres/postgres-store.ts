@@ -209,6 +209,8 @@ export class PostgresStore implements Store {
   }
 
   private async readIdempotency(db: pg.ClientBase | pg.Pool, tenant: string, key: string): Promise<IdempotencyEntry | undefined> {
+    // PostgreSQL text cannot hold NUL, so no stored entry has one (the readiness probe asks for such a key).
+    if (tenant.includes('\u0000') || key.includes('\u0000')) return undefined;
     const r = (
       await db.query<{ tenant: string; key: string; request_hash: string; status: number; body: string; created_at: number }>(
         'SELECT tenant, key, request_hash, status, body, created_at FROM idempotency WHERE tenant = $1 AND key = $2',
