@@ -341,7 +341,7 @@ export class PostgresStore implements Store {
     return this.writer.submit(async (db) => {
       const rows = (
         await db.query<CallbackRow>(
-          `WITH picked AS (
+          `WITH picked AS MATERIALIZED (
              SELECT id, due_at AS claimed_due FROM callbacks WHERE ${due} ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
            UPDATE callbacks c SET due_at = $4 FROM picked WHERE c.id = picked.id
            RETURNING c.id, c.message_id, c.tenant, c.url, c.origin, c.status, c.body, c.attempts, c.created_at, picked.claimed_due AS due_at, c.last_error`,

@@ -52,14 +52,15 @@ const SQL = {
   outbox: `INSERT INTO callbacks (id, message_id, tenant, url, origin, status, body, state, attempts, created_at, due_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9) ON CONFLICT (id) DO NOTHING`,
   // One statement per lane: the rows are locked as they are chosen, and rows another node holds are passed over.
-  claimLane: `UPDATE messages SET state = 'queued', queued_at = $1
-              WHERE id IN (
+  // The chosen rows in a MATERIALIZED CTE: an IN (subquery LIMIT n) may be run again per row by the planner and take more than n.
+  claimLane: `WITH picked AS MATERIALIZED (
                 SELECT id FROM messages
                 WHERE carrier = $2 AND priority = $3 AND state = 'accepted' AND due_at <= $1 AND expires_at > $1
                 ORDER BY due_at LIMIT $4
                 FOR UPDATE SKIP LOCKED)
-              AND state = 'accepted'
-              RETURNING id, tenant, to_number, sender, category, carrier, expires_at, attempts, reroute_count, segments, due_at`,
+              UPDATE messages m SET state = 'queued', queued_at = $1 FROM picked
+              WHERE m.id = picked.id AND m.state = 'accepted'
+              RETURNING m.id, m.tenant, m.to_number, m.sender, m.category, m.carrier, m.expires_at, m.attempts, m.reroute_count, m.segments, m.due_at`,
   pendingParts: `SELECT message_id, seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ANY($1) AND state = 'pending' ORDER BY message_id, seq`,
   segmentSubmitted: `UPDATE segments SET state = 'submitted', smsc_id = $1, smsc_alt_id = $2, submitted_at = $3 WHERE message_id = $4 AND seq = $5 AND state = 'pending'`,
   messageSubmitted: `UPDATE messages SET state = 'submitted', submitted_at = $1, due_at = $2 WHERE id = $3 AND state = 'queued'
