@@ -6,6 +6,7 @@ import pg from 'pg';
 import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
 import { callbackOrigin, inboundBody, inboundEventId } from '../callback-body.ts';
 import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../sqlite/rows.ts';
+import { type InboundRow, toInboundRecord } from '../sqlite/inbound.ts';
 import { CATEGORIES } from '../types.ts';
 import type {
   CallbackJob,
@@ -19,7 +20,6 @@ import type {
   IdempotencyEntry,
   InboundMessage,
   InboundPage,
-  InboundRecord,
   InsertOutcome,
   LaneDepth,
   ListFilter,
@@ -74,30 +74,6 @@ function placeholders(rows: number, columns: number, constants: readonly string[
   }
   return out.join(', ');
 }
-
-interface InboundRow {
-  id: string;
-  tenant: string | null;
-  carrier: Carrier;
-  from_number: string;
-  to_address: string;
-  body: string;
-  received_at: number;
-  opt_out_keyword: string | null;
-  forwarded: number;
-}
-
-const toInboundRecord = (r: InboundRow): InboundRecord => ({
-  id: r.id,
-  tenant: r.tenant,
-  carrier: r.carrier,
-  from: r.from_number,
-  to: r.to_address,
-  text: r.body,
-  receivedAt: r.received_at,
-  ...(r.opt_out_keyword !== null ? { optOutKeyword: r.opt_out_keyword } : {}),
-  forwarded: r.forwarded === 1,
-});
 
 const pageSize = (limit: number): number => Math.max(1, Math.min(1000, Math.floor(limit)));
 

@@ -12,31 +12,10 @@ import { callbackBody, callbackEventId, callbackOrigin } from '../callback-body.
 import { combineSegments } from '../segment-outcome.ts';
 import type { CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, SegmentState } from '../types.ts';
 import { CATEGORIES } from '../types.ts';
+import type { FinalSubject, OutboxSubject } from '../sqlite/transitions.ts';
 
 type Final = DispatchOutcome['finals'][number];
 type Db = pg.ClientBase;
-
-interface OutboxSubject {
-  id: string;
-  tenant: string;
-  to_number: string;
-  category: string;
-  client_ref: string | null;
-  segments: number;
-  callback_url: string | null;
-  carrier: string;
-  accepted_at: number;
-}
-
-interface FinalSubject {
-  id: string;
-  state: string;
-  category: string;
-  carrier: string;
-  accepted_at: number;
-  segments: number;
-  has_callback: number;
-}
 
 const OPEN: ReadonlySet<string> = new Set(['accepted', 'queued', 'submitted']);
 const OPEN_STATES = `(${[...OPEN].map((state) => `'${state}'`).join(', ')})`;
