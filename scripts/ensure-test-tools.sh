@@ -2,8 +2,10 @@
 # Installs what the tests need beyond npm packages, and does nothing for
 # what is already there: Debian's Net::SMPP (an SMPP peer we did not write,
 # for interoperability tests), Kannel (a third-party SMS gateway the
-# end-to-end tests judge) and Chromium (the HTML report is checked in a real
-# browser). Runs before `npm test`.
+# end-to-end tests judge), Chromium (the HTML report is checked in a real
+# browser) and PostgreSQL's server (the store's tests run on both backends,
+# each on a throwaway cluster the test starts: test/support/postgres.ts).
+# Runs before `npm test`.
 #
 # Never k6: it is AGPL-licensed and denpa does not download, build or install
 # it. The tests that need k6 use the user's own (PATH or K6_BIN) and skip,
@@ -16,6 +18,8 @@ perl -MNet::SMPP -e1 2>/dev/null || need+=(libnet-smpp-perl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # Kannel (bearerbox + smsbox): a real SMS gateway nobody here wrote, judged end to end.
 { command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 || need+=(kannel)
+# Only the binaries: the tests run initdb and pg_ctl themselves (no cluster of the package's is used).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

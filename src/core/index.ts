@@ -22,7 +22,7 @@ import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
 import { lockDataDir, type Carrier } from './store/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsDb } from './operator/index.ts';
-import { openWorkerStore, type WorkerStore } from './store-thread/index.ts';
+import { WorkerStore } from './store-thread/index.ts';
 
 export { buildApp, type AppDeps } from './app.ts';
 export { loadConfigFile, resolveConfig, defaultConfig, ConfigError, type CoreConfig } from './config/index.ts';
@@ -64,14 +64,17 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   const metrics = new CoreMetrics({ defaultMetrics: true });
   // The API thread's router (accept); the delivery thread runs its own for reroutes and tells this one what it learns.
   const router = routerFromConfig(config, clock, metrics);
-  // SQLite runs on a thread of its own (see store-thread/worker-store.ts).
+  // The store runs on a thread of its own (see store-thread/worker-store.ts): SQLite in dataDir, or PostgreSQL at store.url.
   let store: WorkerStore;
   try {
-    store = await openWorkerStore({
-      dataDir: config.store.dataDir,
-      groupCommitRows: config.store.commitBatchMax,
-      commitIntervalMs: config.store.commitIntervalMs,
-    });
+    store = await WorkerStore.open(
+      config.store.url !== undefined
+        ? { backend: 'postgres', options: { url: config.store.url, groupCommitRows: config.store.commitBatchMax } }
+        : {
+            backend: 'sqlite',
+            options: { dataDir: config.store.dataDir, groupCommitRows: config.store.commitBatchMax, commitIntervalMs: config.store.commitIntervalMs },
+          },
+    );
   } catch (err) {
     lock.release();
     throw err;

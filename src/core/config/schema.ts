@@ -97,6 +97,12 @@ export const CoreConfigSchema = Type.Object(
     store: Type.Object(
       {
         dataDir: Type.String({ minLength: 1, default: './data' }),
+        url: Type.Optional(
+          Type.String({
+            pattern: '^postgres(ql)?://',
+            description: 'postgres://user[:password]@host[:port]/database: messages live in PostgreSQL instead of dataDir/denpa.db (dataDir still holds the lock and the operator database)',
+          }),
+        ),
         commitIntervalMs: Type.Integer({ minimum: 0, maximum: 1000, default: 0, description: 'group commit window (0 = next macrotask)' }),
         commitBatchMax: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
       },

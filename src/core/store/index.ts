@@ -8,5 +8,6 @@ export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionErro
 export { lockDataDir, LOCK_FILE, type DataDirLock } from './data-dir-lock.ts';
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
 export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export { PostgresStore, openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
 export { openStore, type StoreSpec, type ServedStore } from './open.ts';
 export { SCHEMA_VERSION } from './sqlite/schema.ts';

@@ -6,7 +6,7 @@ import { callbackOrigin, inboundBody, inboundEventId } from '../callback-body.ts
 import type { Carrier, InboundMessage, InboundPage, InboundRecord } from '../types.ts';
 import type { OptOutTable } from './opt-outs.ts';
 
-interface InboundRow {
+export interface InboundRow {
   id: string;
   tenant: string | null;
   carrier: Carrier;
@@ -18,7 +18,8 @@ interface InboundRow {
   forwarded: number;
 }
 
-const toRecord = (r: InboundRow): InboundRecord => ({
+/** Shared with the PostgreSQL store (same columns). */
+export const toInboundRecord = (r: InboundRow): InboundRecord => ({
   id: r.id,
   tenant: r.tenant,
   carrier: r.carrier,
@@ -71,7 +72,7 @@ export class InboundTable {
   page(tenant: string, cursor: string | undefined, limit: number): InboundPage {
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
     const rows = this.s.page.all(tenant, cursor ?? '', n + 1) as InboundRow[];
-    const messages = rows.slice(0, n).map(toRecord);
+    const messages = rows.slice(0, n).map(toInboundRecord);
     return { messages, nextCursor: rows.length > n ? (messages[messages.length - 1]?.id ?? null) : null };
   }
 }

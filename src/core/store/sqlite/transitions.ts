@@ -21,7 +21,8 @@ import { CATEGORIES } from '../types.ts';
 
 type Final = DispatchOutcome['finals'][number];
 
-interface OutboxSubject {
+/** What a callback outbox row needs of its message (shared with the PostgreSQL store). */
+export interface OutboxSubject {
   id: string;
   tenant: string;
   to_number: string;
@@ -42,7 +43,7 @@ const OPEN_STATES = `(${[...OPEN].map((state) => `'${state}'`).join(', ')})`;
  * only when a callback is owed (has_callback): every column read is a string
  * made on the JS side.
  */
-interface FinalSubject {
+export interface FinalSubject {
   id: string;
   state: string;
   category: string;

@@ -1,0 +1,77 @@
+// The store's test suite runs on every backend: each test file wraps its
+// tests in describe.each(STORE_BACKENDS) and calls useBackend() inside, which
+// gives every test an empty store location (a temporary data directory; a
+// new database on a throwaway PostgreSQL cluster started for the file) and
+// removes it after. Without PostgreSQL's binaries the PostgreSQL half skips
+// with a one-line reason (fails in CI: test/support/postgres.ts).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { openStore, type ServedStore } from '../../../../src/core/store/index.ts';
+import { havePostgres, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
+
+export type BackendName = 'sqlite' | 'postgres';
+export const STORE_BACKENDS: readonly { readonly name: BackendName }[] = [{ name: 'sqlite' }, { name: 'postgres' }];
+
+export interface BackendContext {
+  readonly name: BackendName;
+  /** Opens (again) the store at this test's location. */
+  open(): Promise<ServedStore>;
+  /** Rows in `table` at this test's location, read beside the store. */
+  count(table: string): Promise<number>;
+}
+
+/** Whether `name` can run here (registers nothing); prints the skip reason once when it cannot. */
+export function backendAvailable(name: BackendName, suite: string): boolean {
+  return name === 'sqlite' || havePostgres(suite);
+}
+
+/** Registers the hooks that give each test an empty location for `name`. Call inside the describe. */
+export function useBackend(name: BackendName): BackendContext {
+  let location = '';
+  if (name === 'sqlite') {
+    beforeEach(() => {
+      location = fs.mkdtempSync(path.join(os.tmpdir(), 'denpa-store-'));
+    });
+    afterEach(() => fs.rmSync(location, { recursive: true, force: true }));
+    return {
+      name,
+      open: () => openStore({ backend: 'sqlite', options: { dataDir: location } }),
+      async count(table) {
+        const { default: Database } = await import('better-sqlite3');
+        const db = new Database(path.join(location, 'denpa.db'), { readonly: true });
+        try {
+          return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      },
+    };
+  }
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  beforeEach(async () => {
+    if (!cluster) throw new Error('the PostgreSQL cluster did not start');
+    location = await cluster.createDatabase();
+  });
+  return {
+    name,
+    open: () => openStore({ backend: 'postgres', options: { url: location } }),
+    async count(table) {
+      const client = new pg.Client({ connectionString: location });
+      await client.connect();
+      try {
+        return Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
