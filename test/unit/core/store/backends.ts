@@ -1,6 +1,6 @@
 // The store's test suite runs on every backend: each test file wraps its
-// tests in describe.each(STORE_BACKENDS) and calls useBackend() inside, which
-// gives every test an empty store location (a temporary data directory; a
+// tests in describeEachBackend(), which gives every test a store opened on an
+// empty location (a temporary data directory; a
 // new database on a throwaway PostgreSQL cluster started for the file) and
 // removes it after. Without PostgreSQL's binaries the PostgreSQL half skips
 // with a one-line reason (fails in CI: test/support/postgres.ts).
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import { openStore, type ServedStore } from '../../../../src/core/store/index.ts';
 import { havePostgres, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
 
@@ -74,4 +74,28 @@ export function useBackend(name: BackendName): BackendContext {
       }
     },
   };
+}
+
+/** The store a test of describeEachBackend works on: opened before each test, closed after it (a test may reopen it). */
+export interface StoreUnderTest {
+  store: ServedStore;
+}
+
+/** A describe per backend (skipped with its reason where PostgreSQL is absent), each test with a fresh store in `t.store`. */
+export function describeEachBackend(title: string, body: (t: StoreUnderTest, backend: BackendContext) => void): void {
+  describe.each(STORE_BACKENDS)(`${title} on $name`, ({ name }) => {
+    if (!backendAvailable(name, `${title} on ${name}`)) {
+      it.skip('needs PostgreSQL', () => undefined);
+      return;
+    }
+    const backend = useBackend(name);
+    const t = {} as StoreUnderTest;
+    beforeEach(async () => {
+      t.store = await backend.open();
+    });
+    afterEach(async () => {
+      await t.store.close();
+    });
+    body(t, backend);
+  });
 }

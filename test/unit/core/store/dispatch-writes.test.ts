@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { combineSegments, type SegmentState, type ServedStore, type SqliteStore } from '../../../../src/core/store/index.ts';
-import { STORE_BACKENDS, backendAvailable, useBackend } from './backends.ts';
+import { describe, expect, it } from 'vitest';
+import { combineSegments, type SegmentState, type SqliteStore } from '../../../../src/core/store/index.ts';
+import { describeEachBackend } from './backends.ts';
 import { newMessage } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
@@ -24,88 +24,74 @@ describe('combineSegments', () => {
   });
 });
 
-describe.each(STORE_BACKENDS)('store dispatch on $name', ({ name }) => {
-  if (!backendAvailable(name, `store dispatch on ${name}`)) {
-    it.skip('needs PostgreSQL', () => undefined);
-    return;
-  }
-  const backend = useBackend(name);
-  let store: ServedStore;
-
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-
-  afterEach(async () => {
-    await store.close();
-  });
+describeEachBackend('store dispatch', (t, backend) => {
 
   describe('dispatch side', () => {
     it('claims the OTP ahead of a promotion backlog, then lanes in priority order', async () => {
       const promos = Array.from({ length: 200 }, (_, i) => newMessage({ category: 'promotion', at: T0 - 1000 + i }));
-      await store.insertMessages(promos);
+      await t.store.insertMessages(promos);
       const dunning = newMessage({ category: 'dunning', at: T0 - 5 });
       const otp = newMessage({ category: 'otp', at: T0 });
       const notice = newMessage({ category: 'notice', at: T0 });
-      await store.insertMessages([dunning, otp, notice]);
-      const claimed = await store.claimDue('docomo', T0, 4);
+      await t.store.insertMessages([dunning, otp, notice]);
+      const claimed = await t.store.claimDue('docomo', T0, 4);
       expect(claimed.map((c) => c.category)).toEqual(['otp', 'notice', 'dunning', 'promotion']);
       expect(claimed[0]?.parts[0]?.bytes).toEqual(Buffer.from([0x48, 0x69]));
-      expect((await store.getMessage(otp.id))?.state).toBe('queued');
+      expect((await t.store.getMessage(otp.id))?.state).toBe('queued');
       // other carriers and lanes left out are not claimed
-      expect(await store.claimDue('au', T0, 10)).toEqual([]);
-      expect(await store.claimDue('docomo', T0, 10, ['otp', 'notice', 'dunning'])).toEqual([]);
+      expect(await t.store.claimDue('au', T0, 10)).toEqual([]);
+      expect(await t.store.claimDue('docomo', T0, 10, ['otp', 'notice', 'dunning'])).toEqual([]);
     });
 
     it('honours scheduled_at and never claims an expired message; the sweep ends it expired', async () => {
       const later = newMessage({ scheduledAt: T0 + 60_000 });
       const stale = newMessage({ expiresAt: T0 + 10 });
-      await store.insertMessages([later, stale]);
-      expect(await store.claimDue('docomo', T0 + 20, 10)).toEqual([]);
-      const finals = await store.expireDue(T0 + 20, 100);
+      await t.store.insertMessages([later, stale]);
+      expect(await t.store.claimDue('docomo', T0 + 20, 10)).toEqual([]);
+      const finals = await t.store.expireDue(T0 + 20, 100);
       expect(finals.map((f) => [f.id, f.state])).toEqual([[stale.id, 'expired']]);
-      expect((await store.getMessage(stale.id))?.error?.code).toBe('TTL_EXPIRED');
-      expect((await store.nextDueAt('docomo'))).toBe(T0 + 60_000);
-      expect((await store.claimDue('docomo', T0 + 60_000, 10)).map((c) => c.id)).toEqual([later.id]);
+      expect((await t.store.getMessage(stale.id))?.error?.code).toBe('TTL_EXPIRED');
+      expect((await t.store.nextDueAt('docomo'))).toBe(T0 + 60_000);
+      expect((await t.store.claimDue('docomo', T0 + 60_000, 10)).map((c) => c.id)).toEqual([later.id]);
     });
 
     it('tracks a concatenated message to delivered, receipts arriving before the last response', async () => {
       const m = newMessage({ segments: 3, notifySubmitted: true });
-      await store.insertMessages([m]);
-      const [c] = await store.claimDue('docomo', T0, 1);
+      await t.store.insertMessages([m]);
+      const [c] = await t.store.claimDue('docomo', T0, 1);
       expect(c?.parts.map((p) => p.seq)).toEqual([1, 2, 3]);
-      await store.applyDispatch([
+      await t.store.applyDispatch([
         { kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'a1', at: T0 + 1, receiptDueAt: T0 + 100_000 },
         { kind: 'receipt', carrier: 'docomo', smscIds: ['a1'], outcome: 'delivered', at: T0 + 2 },
         { kind: 'segment_submitted', messageId: m.id, seq: 2, smscId: 'a2', at: T0 + 3, receiptDueAt: T0 + 100_000 },
       ]);
-      expect((await store.getMessage(m.id))?.state).toBe('queued');
-      const early = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 4 }]);
+      expect((await t.store.getMessage(m.id))?.state).toBe('queued');
+      const early = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 4 }]);
       expect(early.unmatched.map((u) => u.smscIds)).toEqual([['a3']]);
-      await store.applyDispatch([
+      await t.store.applyDispatch([
         { kind: 'segment_submitted', messageId: m.id, seq: 3, smscId: 'a3', at: T0 + 5, receiptDueAt: T0 + 100_000 },
         { kind: 'receipt', carrier: 'docomo', smscIds: ['a2'], outcome: 'delivered', at: T0 + 6 },
       ]);
-      expect((await store.getMessage(m.id))?.state).toBe('submitted');
-      const out = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 7 }]);
+      expect((await t.store.getMessage(m.id))?.state).toBe('submitted');
+      const out = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a3'], outcome: 'delivered', at: T0 + 7 }]);
       expect(out.finals.map((f) => f.state)).toEqual(['delivered']);
-      const got = await store.getMessage(m.id);
+      const got = await t.store.getMessage(m.id);
       expect(got?.transitions.map((t) => t.state)).toEqual(['accepted', 'queued', 'submitted', 'delivered']);
       expect(got?.segmentStates.map((s) => s.smscId)).toEqual(['a1', 'a2', 'a3']);
-      const jobs = await store.claimDueCallbacks(T0 + 10, 10);
+      const jobs = await t.store.claimDueCallbacks(T0 + 10, 10);
       expect(jobs.map((j) => j.status)).toEqual(['submitted', 'delivered']);
       // a late duplicate receipt changes nothing
-      const dupe = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a1'], outcome: 'undeliverable', at: T0 + 8 }]);
+      const dupe = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['a1'], outcome: 'undeliverable', at: T0 + 8 }]);
       expect(dupe.finals).toEqual([]);
-      expect((await store.getMessage(m.id))?.state).toBe('delivered');
+      expect((await t.store.getMessage(m.id))?.state).toBe('delivered');
     });
 
     it('a single-segment message ends as its receipt says; a duplicate receipt changes nothing', async () => {
       const ok = newMessage();
       const bad = newMessage({ callbackUrl: undefined });
-      await store.insertMessages([ok, bad]);
-      expect(await store.claimDue('docomo', T0, 10)).toHaveLength(2);
-      const out = await store.applyDispatch([
+      await t.store.insertMessages([ok, bad]);
+      expect(await t.store.claimDue('docomo', T0, 10)).toHaveLength(2);
+      const out = await t.store.applyDispatch([
         { kind: 'segment_submitted', messageId: ok.id, seq: 1, smscId: 's1', at: T0 + 1, receiptDueAt: T0 + 100_000 },
         { kind: 'segment_submitted', messageId: bad.id, seq: 1, smscId: 's2', at: T0 + 1, receiptDueAt: T0 + 100_000 },
         { kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'delivered', at: T0 + 2 },
@@ -115,69 +101,69 @@ describe.each(STORE_BACKENDS)('store dispatch on $name', ({ name }) => {
         [ok.id, 'delivered', true],
         [bad.id, 'undeliverable', false],
       ]);
-      expect((await store.getMessage(ok.id))?.error).toBeUndefined();
-      expect((await store.getMessage(bad.id))?.error?.code).toBe('UNDELIV');
-      const dupe = await store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'undeliverable', at: T0 + 9 }]);
+      expect((await t.store.getMessage(ok.id))?.error).toBeUndefined();
+      expect((await t.store.getMessage(bad.id))?.error?.code).toBe('UNDELIV');
+      const dupe = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['s1'], outcome: 'undeliverable', at: T0 + 9 }]);
       expect(dupe.finals).toEqual([]);
-      expect((await store.getMessage(ok.id))?.state).toBe('delivered');
+      expect((await t.store.getMessage(ok.id))?.state).toBe('delivered');
     });
 
     it('one undeliverable segment makes the message undeliverable', async () => {
       const m = newMessage({ segments: 2 });
-      await store.insertMessages([m]);
-      await store.claimDue('docomo', T0, 1);
-      const out = await store.applyDispatch([
+      await t.store.insertMessages([m]);
+      await t.store.claimDue('docomo', T0, 1);
+      const out = await t.store.applyDispatch([
         { kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'b1', at: T0, receiptDueAt: T0 + 1000 },
         { kind: 'segment_submitted', messageId: m.id, seq: 2, smscId: 'b2', at: T0, receiptDueAt: T0 + 1000 },
         { kind: 'receipt', carrier: 'docomo', smscIds: ['b1'], outcome: 'delivered', at: T0 + 1 },
         { kind: 'receipt', carrier: 'docomo', smscIds: ['b2'], outcome: 'undeliverable', at: T0 + 2, error: { code: 'RECEIPT_UNDELIV', description: 'err:001' } },
       ]);
       expect(out.finals.map((f) => f.state)).toEqual(['undeliverable']);
-      expect((await store.getMessage(m.id))?.error?.code).toBe('RECEIPT_UNDELIV');
+      expect((await t.store.getMessage(m.id))?.error?.code).toBe('RECEIPT_UNDELIV');
     });
 
     it('no receipt by the deadline ends unknown', async () => {
       const m = newMessage();
-      await store.insertMessages([m]);
-      await store.claimDue('docomo', T0, 1);
-      await store.applyDispatch([{ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'c1', at: T0, receiptDueAt: T0 + 1000 }]);
-      expect(await store.timeoutReceipts(T0 + 999, 10)).toEqual([]);
-      expect((await store.timeoutReceipts(T0 + 1000, 10)).map((f) => f.state)).toEqual(['unknown']);
-      expect((await store.getMessage(m.id))?.segmentStates[0]?.state).toBe('unknown');
+      await t.store.insertMessages([m]);
+      await t.store.claimDue('docomo', T0, 1);
+      await t.store.applyDispatch([{ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'c1', at: T0, receiptDueAt: T0 + 1000 }]);
+      expect(await t.store.timeoutReceipts(T0 + 999, 10)).toEqual([]);
+      expect((await t.store.timeoutReceipts(T0 + 1000, 10)).map((f) => f.state)).toEqual(['unknown']);
+      expect((await t.store.getMessage(m.id))?.segmentStates[0]?.state).toBe('unknown');
     });
 
     it('a retry puts the message back in its lane; a back-off past the TTL ends it expired', async () => {
       const a = newMessage({ expiresAt: T0 + 10_000 });
       const b = newMessage({ expiresAt: T0 + 10_000 });
-      await store.insertMessages([a, b]);
-      await store.claimDue('docomo', T0, 2);
+      await t.store.insertMessages([a, b]);
+      await t.store.claimDue('docomo', T0, 2);
       const err = { code: 'ESME_RTHROTTLED', description: 'throttled' };
-      const out = await store.applyDispatch([
+      const out = await t.store.applyDispatch([
         { kind: 'retry', messageId: a.id, dueAt: T0 + 500, at: T0, countsAttempt: true, error: err },
         { kind: 'retry', messageId: b.id, dueAt: T0 + 20_000, at: T0, countsAttempt: false, error: err },
       ]);
       expect(out.finals.map((f) => [f.id, f.state])).toEqual([[b.id, 'expired']]);
-      expect(await store.claimDue('docomo', T0 + 499, 10)).toEqual([]);
-      const [again] = await store.claimDue('docomo', T0 + 500, 10);
+      expect(await t.store.claimDue('docomo', T0 + 499, 10)).toEqual([]);
+      const [again] = await t.store.claimDue('docomo', T0 + 500, 10);
       expect(again).toMatchObject({ id: a.id, attempts: 1 });
     });
 
     it('recovers queued messages after a crash, resending only unanswered segments', async () => {
       const m = newMessage({ segments: 2 });
-      await store.insertMessages([m]);
-      await store.claimDue('docomo', T0, 1);
-      await store.applyDispatch([{ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'd1', at: T0, receiptDueAt: T0 + 1000 }]);
-      await store.close();
-      store = await backend.open();
-      expect(await store.recoverInFlight(T0 + 5)).toBe(1);
-      const [c] = await store.claimDue('docomo', T0 + 5, 10);
+      await t.store.insertMessages([m]);
+      await t.store.claimDue('docomo', T0, 1);
+      await t.store.applyDispatch([{ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'd1', at: T0, receiptDueAt: T0 + 1000 }]);
+      await t.store.close();
+      t.store = await backend.open();
+      expect(await t.store.recoverInFlight(T0 + 5)).toBe(1);
+      const [c] = await t.store.claimDue('docomo', T0 + 5, 10);
       expect(c?.parts.map((p) => p.seq)).toEqual([2]);
     });
 
     it('counts waiting messages per lane (on the checkpoint worker when it runs)', async () => {
-      if (name === 'sqlite') expect(await (store as SqliteStore).checkpointerStarting).toBe(true);
-      await store.insertMessages([newMessage({ category: 'promotion' }), newMessage({ category: 'promotion' }), newMessage({ category: 'otp', carrier: 'au' })]);
-      const depths = await store.laneDepths();
+      if (backend.name === 'sqlite') expect(await (t.store as SqliteStore).checkpointerStarting).toBe(true);
+      await t.store.insertMessages([newMessage({ category: 'promotion' }), newMessage({ category: 'promotion' }), newMessage({ category: 'otp', carrier: 'au' })]);
+      const depths = await t.store.laneDepths();
       expect(depths).toEqual(
         expect.arrayContaining([
           { carrier: 'docomo', category: 'promotion', depth: 2 },
