@@ -23,7 +23,10 @@ export const options: Options = {
     otp_on_time: ['rate>=0.99'],
     'delivery_latency{category:otp}': ['p(95)<5000'],
     // Delivery plus the receipt plus the callback: about 0.7 s more than delivery_latency at p95 here.
-    'callback_latency{category:otp}': ['p(95)<3000', 'p(99)<5000'],
+    // No p(99): the slowest 1 % are handsets the simulator reaches late (their
+    // callbacks leave within 0.1 s of the final state), a tail delivery_latency
+    // does not limit at p(99) either.
+    'callback_latency{category:otp}': ['p(95)<3000'],
     ...integritySlas,
   },
 };
