@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
 import { callbackOrigin, inboundBody, inboundEventId } from '../callback-body.ts';
-import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../sqlite/rows.ts';
+import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../rows.ts';
 import { type InboundRow, toInboundRecord } from '../sqlite/inbound.ts';
 import { CATEGORIES, OPS_ALERT_TENANT, type OperatorAlertJob } from '../types.ts';
 import type {

@@ -31,7 +31,7 @@ import type {
   Store,
 } from '../types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from './rows.ts';
+import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../rows.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { migrate } from './schema.ts';
 import { MessageTransitions } from './transitions.ts';

@@ -1,6 +1,6 @@
-// Row shapes as SQLite returns them, and their mapping to store records.
-import type { RouteSource } from '../../message/index.ts';
-import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from '../types.ts';
+// Row shapes as both backends return them (the same column names and types), and their mapping to store records.
+import type { RouteSource } from '../message/index.ts';
+import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from './types.ts';
 
 export interface MessageRow {
   id: string;
