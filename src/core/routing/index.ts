@@ -6,3 +6,4 @@ export { HttpNumberLookup, carriersOf } from './http-number-lookup.ts';
 export { RouteCache } from './route-cache.ts';
 export { CarrierRouter, type CarrierRouterOptions, type FallbackReason, type LookupResult, type Route, type RouteMetrics, type RouteSource } from './carrier-router.ts';
 export { routerFromConfig } from './from-config.ts';
+export { ROUTE_MODES, type RouteMode, type RouteOverride } from './route-override.ts';
