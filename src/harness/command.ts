@@ -28,6 +28,8 @@ function runOptions(y: Argv): Argv {
     .option('settle-timeout', { type: 'number', default: 30, describe: 'seconds to wait after the run for the delivery tail' })
     .option('otp-deadline', { type: 'number', default: 10, describe: 'seconds within which an OTP counts as on time' })
     .option('progress', { choices: ['auto', 'tty', 'lines', 'off'] as const, default: 'auto', describe: 'live progress on stderr' })
+    .option('core-nodes', { type: 'number', default: 1, describe: 'core nodes started here on one database, behind a round-robin proxy (more than 1 needs --store postgres)' })
+    .option('store', { type: 'string', default: 'sqlite', describe: "the local core's store: sqlite, postgres (a throwaway local cluster) or a postgres:// URL (docs/postgres.md)" })
     .option('env', { alias: 'e', type: 'string', array: true, describe: 'extra __ENV for the script, KEY=VALUE (repeatable)' });
 }
 
@@ -64,6 +66,8 @@ function runInput(a: Args): Record<string, unknown> {
     ...pick('settle-timeout'),
     ...pick('otp-deadline'),
     ...pick('progress'),
+    ...pick('core-nodes'),
+    ...pick('store'),
     env: envPairs(a.env),
   };
 }

@@ -1,5 +1,5 @@
 import { fmt } from '../format/index.ts';
-import type { DeliveryBreakdown, RunResult, ThresholdVerdict } from '../run-result/index.ts';
+import type { DeliveryBreakdown, RunDeployment, RunResult, ThresholdVerdict } from '../run-result/index.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline, type Comparison, type Tolerance } from './baseline.ts';
 
 // The release-judgement sheet (リリース判定) over the suite's runs: GO only
@@ -34,6 +34,8 @@ export interface GateSheet {
   tolerance: Tolerance;
   /** Whether regressions alone make NO-GO (default true). */
   regressionsBlock: boolean;
+  /** The core nodes and store the harness started for every run (absent against --target). */
+  deployment?: RunDeployment;
 }
 
 export interface GateInput {
@@ -45,6 +47,7 @@ export interface GateInput {
   tolerance?: Tolerance;
   regressionsBlock?: boolean;
   generatedAt: number;
+  deployment?: RunDeployment;
 }
 
 function describeRegression(c: Comparison): string {
@@ -86,7 +89,7 @@ export function judgeGate(input: GateInput): GateSheet {
     reasons.push(`${n.scenario}: not run (${n.reason})`);
   }
   if (scenarios.length === 0) reasons.push('no scenario ran');
-  return { decision: reasons.length === 0 ? 'GO' : 'NO-GO', generatedAt: input.generatedAt, reasons, scenarios, tolerance, regressionsBlock };
+  return { decision: reasons.length === 0 ? 'GO' : 'NO-GO', generatedAt: input.generatedAt, reasons, scenarios, tolerance, regressionsBlock, ...(input.deployment ? { deployment: input.deployment } : {}) };
 }
 
 /** `denpa gate`'s exit code: 0 GO, 99 NO-GO. */

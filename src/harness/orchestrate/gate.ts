@@ -17,6 +17,7 @@ import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
 import { runScenario } from './run.ts';
 import { readSuite, DEFAULT_SUITE } from './suite.ts';
 import { startSharedServices } from './local-stack.ts';
+import { deploymentLabel, resolveDeployment } from './deployment.ts';
 
 export interface GateOptions {
   suite?: string;
@@ -47,6 +48,8 @@ function stamp(ms: number): string {
 export async function runGate(o: GateOptions): Promise<GateOutcome> {
   const started = o.clock.now();
   const suite = await readSuite(resolve(o.suite ?? DEFAULT_SUITE));
+  // A bad --core-nodes/--store combination is one exit-2 line before anything starts, not six not-run scenarios.
+  resolveDeployment({ coreNodes: o.run.coreNodes, store: o.run.store, gateway: o.run.gateway ?? 'denpa', external: o.run.target !== undefined });
   const baselineDir = resolve(o.baselineDir ?? DEFAULT_BASELINE_DIR);
   const runs: RunResult[] = [];
   const notRun: Array<{ scenario: string; reason: string }> = [];
@@ -74,7 +77,8 @@ export async function runGate(o: GateOptions): Promise<GateOutcome> {
     await shared?.stop();
   }
   const baselines = await readBaselines(baselineDir, suite.scenarios.map((p) => basename(p, extname(p))));
-  const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now(), regressionsBlock: o.regressionsBlock ?? true });
+  const deployment = o.run.target ? undefined : deploymentLabel(resolveDeployment({ coreNodes: o.run.coreNodes, store: o.run.store, gateway: o.run.gateway ?? 'denpa', external: false }));
+  const sheet = judgeGate({ runs, notRun, baselines, generatedAt: o.clock.now(), regressionsBlock: o.regressionsBlock ?? true, ...(deployment ? { deployment } : {}) });
   await mkdir(sheetDir, { recursive: true });
   const elapsedMs = o.clock.now() - started;
   await writeFile(join(sheetDir, 'gate.json'), `${JSON.stringify({ ...sheet, suite: suite.name, gateway: o.run.gateway ?? 'denpa', elapsedMs, runDirs: runs.map((r) => r.runId) }, null, 2)}\n`);

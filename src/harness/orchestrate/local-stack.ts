@@ -1,15 +1,21 @@
 // The services a run drives. Locally (no --target): the simulator, the
 // gateway (our delivery core, or a real Kannel with --gateway kannel) and
 // the callback sink, each a separate child process on
-// free loopback ports, the core's data in a fresh directory. Against staging
-// (--target/--sim): the given core and simulator, plus a local sink child
-// the gateway can reach.
+// free loopback ports, the core's data in a fresh directory. With a
+// deployment of several nodes (--core-nodes N --store postgres): a
+// PostgreSQL (a throwaway local cluster, or the given server), N cores on
+// one database, each with its own port and data directory and the same
+// carriers, and the round-robin proxy in front; the run sees the proxy's URL.
+// Against staging (--target/--sim): the given core and simulator, plus a
+// local sink child the gateway can reach.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from './service-process.ts';
 import { RunFailure } from '../../runtime/index.ts';
 import { startKannel, type KannelOptions } from '../gateway/kannel-process.ts';
 import { CARRIERS } from '../gateway/kannel-config.ts';
+import { startPostgres, type PostgresCluster } from '../postgres/index.ts';
+import type { Deployment } from './deployment.ts';
 
 export const DEFAULT_API_KEY = 'denpa-dev-key';
 /** The embedded default tenant's callback secret; the sink verifies signatures with it. */
@@ -36,6 +42,8 @@ export interface LocalStackOptions {
   readyTimeoutMs?: number;
   /** The gateway started here: our core (default) or a real Kannel. */
   gateway?: 'denpa' | 'kannel';
+  /** Our core's nodes and store (default: one node on SQLite). */
+  deployment?: Deployment;
 }
 
 async function stopAll(children: readonly ServiceProcess[]): Promise<void> {
@@ -107,27 +115,77 @@ export async function startLocalStack(o: LocalStackOptions, shared?: SharedServi
         },
       };
     }
-    const core = await startService('core', coreConfig(o.dataDir, services.smppPorts, services.simUrl), { readyTimeoutMs: o.readyTimeoutMs ?? 30_000, logFile: join(o.logDir, 'core.log') });
-    const coreUrl = core.endpoints.url;
-    if (!coreUrl) {
-      await core.stop();
-      throw new RunFailure('the delivery core started without reporting its URL');
-    }
+    const cores = await startCoreNodes(o, services);
     return {
-      coreUrl,
+      coreUrl: cores.url,
       simUrl: services.simUrl,
       sinkUrl: services.sinkUrl,
       apiKey: DEFAULT_API_KEY,
       external: false,
-      pids: [core.pid, ...(own ? own.pids : [])],
-      // Core first: it drains toward the simulator and posts to the sink.
+      pids: [...cores.pids, ...(own ? own.pids : [])],
+      // Cores first: they drain toward the simulator and post to the sink.
       stop: async () => {
-        await core.stop().catch(() => undefined);
+        await cores.stop();
         await own?.stop();
       },
     };
   } catch (err) {
     await own?.stop();
+    throw err;
+  }
+}
+
+interface CoreNodes {
+  /** The one node's URL, or the proxy's in front of several. */
+  url: string;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The deployment's cores: one on SQLite, or N on one PostgreSQL database
+ * (started here unless given) with the proxy in front when N > 1. Stops
+ * whatever it started if a later part fails; stop() takes them down in
+ * reverse order (proxy, cores, database).
+ */
+async function startCoreNodes(o: LocalStackOptions, services: SharedServices): Promise<CoreNodes> {
+  const deployment = o.deployment ?? { nodes: 1, store: { kind: 'sqlite' } };
+  const readyTimeoutMs = o.readyTimeoutMs ?? 30_000;
+  const started: Array<() => Promise<void>> = [];
+  const pids: number[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of started.splice(0).reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let storeUrl: string | undefined;
+    if (deployment.store.kind === 'postgres') {
+      storeUrl = deployment.store.url;
+      if (storeUrl === undefined) {
+        const cluster: PostgresCluster = await startPostgres({ fsync: true });
+        started.push(() => cluster.stop());
+        pids.push(cluster.pid);
+        storeUrl = await cluster.createDatabase();
+      }
+    }
+    const nodes = await Promise.all(
+      Array.from({ length: deployment.nodes }, async (_, i) => {
+        const name = deployment.nodes === 1 ? 'core' : `core-${i + 1}`;
+        const config = coreConfig(deployment.nodes === 1 ? o.dataDir : join(o.dataDir, name), services.smppPorts, services.simUrl, storeUrl);
+        const core = await startService('core', config, { readyTimeoutMs, logFile: join(o.logDir, `${name}.log`) });
+        started.push(() => core.stop());
+        pids.push(core.pid);
+        if (!core.endpoints.url) throw new RunFailure(`the delivery core (${name}) started without reporting its URL`);
+        return core.endpoints.url;
+      }),
+    );
+    if (nodes.length === 1) return { url: nodes[0] as string, pids, stop };
+    const proxy = await startService('proxy', { host: '127.0.0.1', port: 0, upstreams: nodes }, { readyTimeoutMs, logFile: join(o.logDir, 'proxy.log') });
+    started.push(() => proxy.stop());
+    pids.push(proxy.pid);
+    if (!proxy.endpoints.url) throw new RunFailure('the round-robin proxy started without reporting its URL');
+    return { url: proxy.endpoints.url, pids, stop };
+  } catch (err) {
+    await stop();
     throw err;
   }
 }
@@ -189,11 +247,11 @@ export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
  * hour, and a held dunning message would look lost to a run that ends
  * before 08:00 JST.
  */
-export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>, simUrl: string): Record<string, unknown> {
+export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>, simUrl: string, storeUrl?: string): Record<string, unknown> {
   const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind });
   return {
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
-    store: { dataDir },
+    store: storeUrl === undefined ? { dataDir } : { dataDir, url: storeUrl },
     carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
     messages: { sendWindows: { dunning: 'always' } },
     numberLookup: { kind: 'http', url: simUrl },

@@ -9,6 +9,7 @@ import { runIdFrom, isRunId } from '../../probe/index.ts';
 import type { ProgressMode } from './progress-line.ts';
 import type { EngineChoice } from './engine-runner.ts';
 import type { SharedServices } from './local-stack.ts';
+import { resolveDeployment, type Deployment } from './deployment.ts';
 import { loadHttpGatewayConfig } from '../gateway/http-config.ts';
 import type { GatewayName, HttpGatewayConfig } from '../../../scenarios/lib/gateway/index.ts';
 
@@ -35,6 +36,8 @@ export const RunOptionsSchema = Type.Object(
     settleTimeout: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'seconds to wait for the delivery tail' }),
     otpDeadline: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'seconds' }),
     progress: Type.Union([Type.Literal('auto'), Type.Literal('tty'), Type.Literal('lines'), Type.Literal('off')], { default: 'auto' }),
+    coreNodes: Type.Number({ default: 1, description: 'core nodes started here (more than 1 needs store postgres)' }),
+    store: Type.String({ minLength: 1, default: 'sqlite', description: "the local core's store: sqlite, postgres (a throwaway local cluster) or a postgres:// URL" }),
     env: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { default: {}, description: 'extra __ENV for the script (k6 -e)' }),
   },
   { additionalProperties: false },
@@ -58,6 +61,8 @@ export interface ResolvedRunOptions {
   gateway: GatewayName;
   /** The http adapter's validated config. */
   httpConfig?: HttpGatewayConfig;
+  /** The core nodes started here and their store (1 node on SQLite unless --core-nodes/--store). */
+  deployment: Deployment;
   target?: { coreUrl: string; simUrl: string };
   apiKey: string;
   callbackSecret?: string;
@@ -108,6 +113,7 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
   if ((o.gateway === 'kannel' || o.gateway === 'jasmin') && o.target !== undefined && !o.apiKey.includes(':')) {
     throw new RunFailure(`--gateway ${o.gateway} with --target needs --api-key username:password`);
   }
+  const deployment = resolveDeployment({ coreNodes: o.coreNodes, store: o.store, gateway: o.gateway, external: o.target !== undefined });
   const httpConfig = o.gatewayConfig === undefined ? undefined : loadHttpGatewayConfig(resolve(o.gatewayConfig));
   const clock = extras.clock ?? new SystemClock();
   const runId = o.runId ?? runIdFrom(extras.runIdSource ?? Math.floor(clock.now() / 10));
@@ -126,6 +132,7 @@ export function resolveRunOptions(input: RunOptionsInput, extras: ResolveExtras 
     runDir: resolve(outDir, runId),
     gateway: o.gateway,
     ...(httpConfig ? { httpConfig } : {}),
+    deployment,
     ...(o.target && o.sim ? { target: { coreUrl: o.target, simUrl: o.sim } } : {}),
     apiKey: o.apiKey,
     ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}),

@@ -26,6 +26,7 @@ import { readOtpSoFar, type OtpSoFar } from './otp-watch.ts';
 import { progressWriter } from './progress-line.ts';
 import { withDeclaredThresholds, withReportIntervals } from './report-intervals.ts';
 import type { ResolvedRunOptions } from './run-options.ts';
+import { deploymentLabel } from './deployment.ts';
 import { settleTail, type TailSnapshot } from './settle.ts';
 
 const FAILURES = new Set<string>(FAILURE_STATUSES);
@@ -43,7 +44,7 @@ async function openStack(o: ResolvedRunOptions): Promise<Stack> {
     return attachExternalStack({ coreUrl: o.target.coreUrl, simUrl: o.target.simUrl, apiKey: o.apiKey, sinkHost: o.sinkHost, sinkPort: o.sinkPort, logDir, ...(o.callbackSecret ? { callbackSecret: o.callbackSecret } : {}), ...(o.httpConfig ? { httpCallback: o.httpConfig.callback } : {}) });
   }
   if (o.gateway !== 'denpa' && o.gateway !== 'kannel') throw new RunFailure(`--gateway ${o.gateway} needs --target`);
-  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir, gateway: o.gateway }, o.shared);
+  return startLocalStack({ seed: o.seed, dataDir: join(o.runDir, 'data'), logDir, gateway: o.gateway, deployment: o.deployment }, o.shared);
 }
 
 function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRunSnapshot): TailSnapshot {
@@ -65,7 +66,8 @@ function percentilesNamed(thresholds: Record<string, unknown> | undefined): numb
 
 export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
   const progress = progressWriter(o.stderr, o.progress, o.clock);
-  const label = `${o.scenario}${o.gateway === 'denpa' ? '' : ` on ${o.gateway}`} [${o.runId}]`;
+  const multi = o.deployment.nodes > 1 || o.deployment.store.kind !== 'sqlite';
+  const label = `${o.scenario}${o.gateway === 'denpa' ? '' : ` on ${o.gateway}`}${multi ? ` on ${o.deployment.nodes}×core/${o.deployment.store.kind}` : ''} [${o.runId}]`;
   await mkdir(o.runDir, { recursive: true });
   const engine = await resolveEngine(o.engine, o.preferBuiltin);
   progress.update({ label, phase: 'starting services', elapsedMs: 0 });
@@ -189,10 +191,11 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       verdict,
       faults,
       target: { coreUrl: stack.coreUrl, simUrl: stack.simUrl, sinkUrl: stack.sinkUrl },
+      ...(stack.external ? {} : { deployment: deploymentLabel(o.deployment) }),
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, hostname: hostname(), external: stack.external },
       exitCode,
     };
-    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ gateway: o.gateway, engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, excludePorted: o.excludePorted }, null, 2));
+    await writeFile(join(o.runDir, 'run.json'), JSON.stringify({ gateway: o.gateway, deployment: deploymentLabel(o.deployment), stackPids: stack.pids, engineExitCode, settle: settled, phases, seed: o.seed, rateScale: o.rateScale, durationScale: o.durationScale, excludePorted: o.excludePorted }, null, 2));
     await renderRunDir(o.runDir, result);
     const failedNames = verdict.thresholds.filter((t) => t.state !== 'passed').map((t) => `${t.metric} ${t.expression}`);
     progress.done(

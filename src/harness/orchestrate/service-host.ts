@@ -1,5 +1,5 @@
 // The entry point of one child process of a local run: it starts one service
-// (simulator, delivery core or callback sink) through that part's door,
+// (simulator, delivery core, callback sink or the round-robin proxy) through that part's door,
 // reports its addresses to the parent over IPC, and closes it when told to
 // (SIGTERM, SIGINT, an IPC 'stop') or when the parent goes away, so that no
 // service outlives the run that started it.
@@ -35,6 +35,16 @@ async function start(kind: ServiceKind, options: Record<string, unknown>): Promi
       const { startSink } = await import('../sink/index.ts');
       const sink = await startSink(options);
       return { endpoints: { url: sink.url }, close: () => sink.close() };
+    }
+    case 'proxy': {
+      const { startProxy } = await import('../round-robin/index.ts');
+      const proxy = await startProxy(options as unknown as Parameters<typeof startProxy>[0]);
+      // The share each node took, for the run's logs/proxy.log.
+      const close = async (): Promise<void> => {
+        process.stdout.write(`round-robin: requests per node ${JSON.stringify(Object.fromEntries(proxy.counts().map((n, i) => [proxy.upstreams[i] as string, n])))}\n`);
+        await proxy.close();
+      };
+      return { endpoints: { url: proxy.url }, close };
     }
   }
 }

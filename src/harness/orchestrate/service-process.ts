@@ -32,7 +32,7 @@ const HOST = serviceHostLaunch(RUNS_BUNDLED);
  */
 export const SIMULATOR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
-export const SERVICE_NAMES: Record<ServiceKind, string> = { sim: 'simulator', core: 'delivery core', sink: 'callback sink' };
+export const SERVICE_NAMES: Record<ServiceKind, string> = { sim: 'simulator', core: 'delivery core', sink: 'callback sink', proxy: 'round-robin proxy' };
 
 export interface ServiceProcess {
   kind: ServiceKind;

@@ -1,8 +1,8 @@
 // What a service child and its parent say to each other over IPC.
-export type ServiceKind = 'sim' | 'core' | 'sink';
+export type ServiceKind = 'sim' | 'core' | 'sink' | 'proxy';
 
 export interface ServiceEndpoints {
-  /** Core and sink: their base URL. */
+  /** Core, sink and proxy: their base URL. */
   url?: string;
   /** Simulator: its control API and SMPP ports by carrier. */
   controlUrl?: string;

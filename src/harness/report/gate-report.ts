@@ -1,4 +1,5 @@
 import { fmt } from '../format/index.ts';
+import { describeDeployment } from './deployment-text.ts';
 import { describeRegression, type Comparison, type GateSheet, type ScenarioJudgement } from '../judge/index.ts';
 import { htmlPage, htmlTable, loadHtmlAssets, type HtmlAssets } from './html-page.ts';
 import { escapeMarkdownCell as cell, escapeMarkup as esc } from './markup.ts';
@@ -59,7 +60,7 @@ export function renderGateMarkdown(sheet: GateSheet, signOff?: ReleaseSignOff): 
   const out: string[] = [];
   out.push(`# Release judgement: ${sheet.decision === 'GO' ? '✅ GO' : '❌ NO-GO'}`);
   out.push('');
-  out.push(`${isoTime(sheet.generatedAt)} · ${sheet.scenarios.length} scenario(s)${sheet.regressionsBlock ? '' : ' · regressions reported, not blocking'}`);
+  out.push(`${isoTime(sheet.generatedAt)} · ${sheet.scenarios.length} scenario(s)${sheet.deployment ? ` · ${describeDeployment(sheet.deployment)}` : ''}${sheet.regressionsBlock ? '' : ' · regressions reported, not blocking'}`);
   out.push('');
   if (signOff) out.push(...signOffMarkdown(signOff, sheet.decision));
   if (sheet.reasons.length > 0) {
@@ -121,7 +122,7 @@ export function renderGateHtml(sheet: GateSheet, assets: HtmlAssets, signOff?: R
   const go = sheet.decision === 'GO';
   const header = [
     `<h1>Release judgement <span class="badge ${go ? 'pass' : 'fail'}" id="verdict">${sheet.decision}</span></h1>`,
-    `<div class="meta">${esc(isoTime(sheet.generatedAt))} · ${sheet.scenarios.length} scenario(s)</div>`,
+    `<div class="meta">${esc(isoTime(sheet.generatedAt))} · ${sheet.scenarios.length} scenario(s)${sheet.deployment ? ` · <span id="deployment">${esc(describeDeployment(sheet.deployment))}</span>` : ''}</div>`,
   ].join('\n');
   const parts: string[] = [];
   if (signOff) parts.push(signOffHtml(signOff, sheet.decision));

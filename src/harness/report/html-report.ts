@@ -1,4 +1,5 @@
 import { fmt } from '../format/index.ts';
+import { describeDeployment } from './deployment-text.ts';
 import { CURVE_PERCENTILES, chartData } from './chart-data.ts';
 import { htmlPage, htmlTable, type HtmlAssets } from './html-page.ts';
 import { escapeMarkup as esc } from './markup.ts';
@@ -130,6 +131,7 @@ export function renderHtmlReport(result: RunResult, assets: HtmlAssets): string 
           ['platform', `${e.platform} ${e.arch}, ${e.cpus} CPUs${e.hostname ? `, ${e.hostname}` : ''}`],
           ['denpa', `${e.denpaVersion ?? '–'}${e.gitCommit ? ` (${e.gitCommit})` : ''}`],
           ['targets', e.external ? 'external (--target/--sim)' : 'embedded (started by the harness)'],
+          ...(result.deployment ? [['deployment', describeDeployment(result.deployment)]] : []),
         ].map((cells) => ({ cells })),
         99,
       ),

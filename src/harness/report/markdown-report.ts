@@ -1,4 +1,5 @@
 import { escapeMarkdownCell as cell } from './markup.ts';
+import { describeDeployment } from './deployment-text.ts';
 import { BREAKDOWN_HEADER, breakdownRows, CALLBACK_HEADER, CALLBACK_TITLE, callbackRows, headlines, isoTime, thresholdRow } from './run-figures.ts';
 import type { RunResult } from '../run-result/index.ts';
 
@@ -15,6 +16,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
   out.push('');
   out.push(
     `Run \`${result.runId}\` · engine ${result.engine} · ${isoTime(result.startedAt)} · duration scale ${result.durationScale} · ` +
+      (result.deployment ? `${describeDeployment(result.deployment)} · ` : '') +
       `${result.verdict.thresholds.length - result.verdict.failed}/${result.verdict.thresholds.length} thresholds passed`,
   );
   out.push('');

@@ -205,6 +205,14 @@ export interface RunEnvironment {
   external: boolean;
 }
 
+/** What a report says about the deployment a local run started (never a store URL). */
+export interface RunDeployment {
+  nodes: number;
+  store: 'sqlite' | 'postgres';
+  /** true when --store gave a server URL, false when the harness started the server. */
+  externalStore: boolean;
+}
+
 export const RUN_RESULT_SCHEMA = 'denpa.run/1';
 
 export interface RunResult {
@@ -224,6 +232,8 @@ export interface RunResult {
   verdict: Verdict;
   faults: FaultWindow[];
   target: { coreUrl: string; simUrl: string; sinkUrl?: string };
+  /** The core nodes and store the harness started (absent against --target, and in older results). */
+  deployment?: RunDeployment;
   environment: RunEnvironment;
   /** 0 pass, 99 threshold failed (k6 semantics), other = run could not be made. */
   exitCode: number;
