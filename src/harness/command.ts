@@ -147,14 +147,16 @@ export const gateCommand: CommandModule = {
 
 export const capacityCommand: CommandModule = {
   command: 'capacity <scenario>',
-  describe: 'step the arrival rate up until an SLA breaks; print the highest rate where all held',
+  describe: 'step the arrival rate up until an SLA breaks; print the highest rate where all held (--nodes: at each node count, with a USL projection)',
   builder: (y) =>
     runOptions(y)
       .positional('scenario', { type: 'string' })
       .option('start', { type: 'number', default: 1, describe: 'first rate scale' })
       .option('factor', { type: 'number', default: 1.5, describe: 'rate scale multiplier per step' })
       .option('max-steps', { type: 'number', default: 6, describe: 'stepping runs at most' })
-      .option('refine', { type: 'number', default: 1, describe: 'bisection runs between the last pass and the first failure' }),
+      .option('refine', { type: 'number', default: 1, describe: 'bisection runs between the last pass and the first failure' })
+      .option('nodes', { type: 'string', describe: 'core node counts to step, e.g. 1,2,3,4 (each a full rate search; needs --store postgres): fits the Universal Scalability Law over them' })
+      .option('project', { type: 'string', default: '4,8,16', describe: 'with --nodes: node counts to project throughput for' }),
   handler: async (a: Args) => {
     const { runCapacity } = await import('./orchestrate/index.ts');
     const start = Number(a.start);
@@ -165,12 +167,17 @@ export const capacityCommand: CommandModule = {
     if (!(factor > 1)) throw new RunFailure('--factor must be > 1');
     if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 20) throw new RunFailure('--max-steps must be an integer in [1, 20]');
     if (!Number.isInteger(refine) || refine < 0 || refine > 5) throw new RunFailure('--refine must be an integer in [0, 5]');
+    const { parseCountList, MAX_CORE_NODES } = await import('./orchestrate/index.ts');
+    const nodes = a.nodes === undefined ? undefined : parseCountList(String(a.nodes), '--nodes', 1, MAX_CORE_NODES);
+    const projectAt = parseCountList(String(a.project), '--project', 1, 1000);
+    if (nodes && a['core-nodes'] !== undefined && Number(a['core-nodes']) !== 1) throw new RunFailure('--nodes steps the node count itself: leave out --core-nodes');
     const stop = interruptible();
     try {
       const { ['rate-scale']: _ignored, ...rest } = a;
       await runCapacity({
         run: { ...runInput(rest), scenario: String(a.scenario) } as never,
         plan: { start, factor, maxSteps, refine },
+        ...(nodes ? { nodes, projectAt } : {}),
         clock: new SystemClock(),
         stderr: process.stderr,
         stdout: process.stdout,

@@ -4,7 +4,9 @@
 //   scale = start, start·factor, start·factor², ... until a step fails an SLA
 //   or maxSteps ran; then `refine` bisections between the highest passing
 //   and the lowest failing scale.
+import { RunFailure } from '../../runtime/index.ts';
 import type { UslFit } from '../model/usl.ts';
+import type { UslProjection } from '../model/usl-projection.ts';
 
 export interface CapacityStep {
   rateScale: number;
@@ -62,3 +64,62 @@ export function formatCapacity(steps: readonly CapacityStep[], best: CapacitySte
   return lines.join('\n');
 }
 
+
+/** The rate search at one node count: its steps and the highest one where every SLA held. */
+export interface NodeCapacity {
+  nodes: number;
+  steps: CapacityStep[];
+  best?: CapacityStep;
+}
+
+/**
+ * A comma list of distinct integers in [min, max], e.g. `--nodes 1,2,3`:
+ * sorted ascending. Bad input is a RunFailure naming the flag.
+ */
+export function parseCountList(text: string, flag: string, min: number, max: number): number[] {
+  const items = text.split(',').map((t) => t.trim());
+  const out: number[] = [];
+  for (const item of items) {
+    const n = Number(item);
+    if (item === '' || !Number.isInteger(n) || n < min || n > max) throw new RunFailure(`${flag} ${text}: expected a comma list of integers from ${min} to ${max}, e.g. ${flag} ${min},${Math.min(max, min + 1)}`);
+    if (out.includes(n)) throw new RunFailure(`${flag} ${text}: ${n} is listed twice`);
+    out.push(n);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The sustained throughput at each node count that has one (a passing step). */
+export function nodePoints(perNode: readonly NodeCapacity[]): Array<{ n: number; x: number }> {
+  return perNode.flatMap((c) => (c.best ? [{ n: c.nodes, x: c.best.throughput }] : []));
+}
+
+const f1 = (v: number): string => v.toFixed(1);
+
+/** Pure: the text of a node-stepping capacity run. */
+export function formatNodeCapacity(perNode: readonly NodeCapacity[], projection: UslProjection, projectAt: readonly number[]): string {
+  const lines = ['| core nodes | rate steps | highest passing rate | sustained accepted/s | first failing rate | broken there |', '|---:|---:|---:|---:|---:|:--|'];
+  for (const c of perNode) {
+    const fail = [...c.steps].filter((s) => !s.passed).sort((a, b) => a.rateScale - b.rateScale)[0];
+    lines.push(`| ${c.nodes} | ${c.steps.length} | ${c.best ? `×${c.best.rateScale}` : '-'} | ${c.best ? f1(c.best.throughput) : 'none held'} | ${fail ? `×${fail.rateScale}` : 'none failed'} | ${fail?.broken.join('; ') || '-'} |`);
+  }
+  lines.push('');
+  const fit = projection.fit;
+  if (fit) {
+    const peak = Number.isFinite(fit.peakN) ? `throughput peaks near ${fit.peakN.toFixed(1)} nodes at ${f1(fit.peakX)}/s` : 'no peak within the model (κ = 0)';
+    lines.push(`USL fit over node counts: λ=${fit.lambda.toFixed(2)}/s for one node, σ=${fit.sigma.toFixed(4)}, κ=${fit.kappa.toFixed(5)}; RMSE ${fit.rmse.toFixed(2)}/s, R²=${fit.r2.toFixed(3)}; ${peak}.`);
+    if (fit.atBound.length > 0) lines.push(`The fit ended on the bound of ${fit.atBound.join(' and ')} (1): the points pull outside the model's range; read the projection as unreliable.`);
+    lines.push('');
+    lines.push('| core nodes | measured/s | fitted/s | residual/s |', '|---:|---:|---:|---:|');
+    for (const r of fit.residuals) lines.push(`| ${r.n} | ${f1(r.x)} | ${f1(r.predicted)} | ${r.residual >= 0 ? '+' : ''}${f1(r.residual)} |`);
+    lines.push('');
+  }
+  if (projection.state === 'refused') {
+    lines.push(`Projection refused: ${projection.reason}.`);
+    return lines.join('\n');
+  }
+  lines.push(`Projected throughput (band: the lowest and highest prediction of the full fit and the ${projection.leaveOneOutFits} fits that each leave one measured node count out; residual standard error ${projection.residualError.toFixed(2)}/s):`);
+  lines.push('');
+  lines.push('| core nodes | predicted/s | band low/s | band high/s |', '|---:|---:|---:|---:|');
+  for (const p of projection.points.filter((q) => projectAt.includes(q.n))) lines.push(`| ${p.n} | ${f1(p.predicted)} | ${f1(p.low)} | ${f1(p.high)} |`);
+  return lines.join('\n');
+}
