@@ -6,6 +6,7 @@ import {
   chartData,
   CURVE_PERCENTILES,
   hlogFileName,
+  renderGateHtml,
   renderGateMarkdown,
   renderHlogs,
   renderJunit,
@@ -166,6 +167,16 @@ describe('gate.md', () => {
     expect(md).toContain('| ok | http_req_duration p(95) | 171.9 ms | 171.9 ms | 0 ms (lower is better) | 85.95 ms |');
     expect(md).toContain('| latency | 50 % | 50 |');
     expect(renderGateMarkdown(judgeGate({ runs: [healthy], baselines: {}, generatedAt: 0 })).split('\n')[0]).toBe('# Release judgement: ✅ GO');
+  });
+
+  it('names the deployment the runs were judged on, and says nothing when there was none (--target)', () => {
+    const deployment = { nodes: 2, store: 'postgres' as const, externalStore: false };
+    const sheet = judgeGate({ runs: [healthy], baselines: {}, generatedAt: 0, deployment });
+    expect(sheet.deployment).toEqual(deployment);
+    expect(renderGateMarkdown(sheet).split('\n')[2]).toBe('1970-01-01T00:00:00Z · 1 scenario(s) · 2 core nodes on PostgreSQL (local cluster), round-robin proxy in front');
+    expect(renderGateHtml(sheet, { echarts: '' })).toContain('<span id="deployment">2 core nodes on PostgreSQL (local cluster), round-robin proxy in front</span>');
+    expect(renderGateMarkdown(judgeGate({ runs: [healthy], baselines: {}, generatedAt: 0 }))).not.toContain('core node');
+    expect(renderSummaryMarkdown({ ...healthy, deployment })).toContain(' · 2 core nodes on PostgreSQL (local cluster), round-robin proxy in front · ');
   });
 
   it("shows each scenario's callback latency (request -> final callback) per category under its SLAs", () => {
