@@ -13,8 +13,10 @@
 // Refused, with the reason, when:
 // - fewer than 3 distinct node counts have a measured throughput: the USL's
 //   3 parameters are not determined;
-// - exactly 3: the 3 parameters can pass through all 3 points, leaving no
-//   residual to estimate the error from and no leave-one-out fit (2 points
+// - exactly 3: 3 points for 3 parameters leave no degree of freedom to
+//   estimate the error from (the curve passes through all three unless the
+//   bounds σ, κ ≥ 0 stop it, and then the misfit says the model is wrong,
+//   not how wrong the projection is), and no leave-one-out fit (2 points
 //   determine nothing), so any band would be made up.
 import { fitUsl, uslThroughput, type UslFit, type UslPoint } from './usl.ts';
 
@@ -50,7 +52,7 @@ export function projectUsl(points: readonly UslPoint[], at: readonly number[]): 
   if (counts < MIN_COUNTS_TO_PROJECT) {
     return {
       state: 'refused',
-      reason: `no projection: ${counts} node counts fit the 3 parameters exactly, which leaves no error to estimate; measure at least ${MIN_COUNTS_TO_PROJECT} node counts to project beyond them`,
+      reason: `no projection: ${counts} node counts for the 3 parameters leave no degree of freedom to estimate its error from, and no leave-one-out fit; measure at least ${MIN_COUNTS_TO_PROJECT} node counts to project beyond them`,
       fit,
     };
   }

@@ -28,7 +28,7 @@ describe('capacity report', () => {
     const nodes = perNode([1, 2, 3]);
     const input = { scenario: 'otp-steady', store: 'postgres' as const, perNode: nodes, projection: projectUsl(nodePoints(nodes), curve(8)), projectAt: [8] };
     const html = renderCapacityHtml(input);
-    expect(html).toContain('<p id="projection-refused"><strong>Projection refused:</strong> no projection: 3 node counts fit the 3 parameters exactly');
+    expect(html).toContain('<p id="projection-refused"><strong>Projection refused:</strong> no projection: 3 node counts for the 3 parameters leave no degree of freedom');
     expect(html).not.toContain('<polygon id="band"');
     expect(html).toContain('<polyline id="usl-curve"');
   });
