@@ -10,7 +10,7 @@
 // deployments (model/usl-projection.ts says when it refuses and what the
 // band means).
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { RunFailure, type Clock } from '../../runtime/index.ts';
 import { formatCapacity, formatNodeCapacity, highestPassing, nextScale, nodePoints, type CapacityPlan, type CapacityStep, type NodeCapacity } from './capacity-plan.ts';
 import { resolveRunOptions, type RunOptionsInput } from './run-options.ts';
@@ -106,7 +106,7 @@ async function runNodeCapacity(o: CapacityOptions, nodes: readonly number[], rep
   await mkdir(reportDir, { recursive: true });
   await writeFile(join(reportDir, 'capacity.json'), `${JSON.stringify({ plan: o.plan, nodes, store: store.store, externalStore: store.externalStore, projectAt, perNode, projection }, null, 2)}\n`);
   await writeFile(join(reportDir, 'capacity.md'), `# Capacity across core nodes\n\n${text}\n`);
-  await writeFile(join(reportDir, 'capacity.html'), renderCapacityHtml({ scenario: o.run.scenario, store: store.store, perNode, projection, projectAt }));
+  await writeFile(join(reportDir, 'capacity.html'), renderCapacityHtml({ scenario: basename(o.run.scenario, extname(o.run.scenario)), store: store.store, perNode, projection, projectAt }));
   o.stdout.write(`${text}\n-> ${reportDir}\n`);
   const all = perNode.flatMap((c) => c.steps);
   return { steps: all, perNode, projection, reportDir };

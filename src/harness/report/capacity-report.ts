@@ -54,6 +54,9 @@ export function capacityChartSvg(input: CapacityReportInput): string {
   for (const p of band.filter((q) => input.projectAt.includes(q.n))) {
     out.push(`<rect class="projected" x="${(sx(p.n) - 4).toFixed(1)}" y="${(sy(p.predicted) - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="#4a90d9" stroke-width="2"><title>${p.n} nodes: ${p.predicted.toFixed(1)}/s (band ${p.low.toFixed(1)}–${p.high.toFixed(1)})</title></rect>`);
   }
+  for (const c of input.perNode.filter((q) => !q.best)) {
+    out.push(`<text class="none-held" x="${sx(c.nodes).toFixed(1)}" y="${(sy(0) - 8).toFixed(1)}" text-anchor="middle" fill="#d0021b">none held</text>`);
+  }
   for (const p of measured) out.push(`<circle class="measured" cx="${sx(p.n).toFixed(1)}" cy="${sy(p.x).toFixed(1)}" r="4.5" fill="#d0021b"><title>${p.n} nodes: ${p.x.toFixed(1)}/s measured</title></circle>`);
   const legend = [
     ['#d0021b', 'measured (highest passing step)'],

@@ -24,12 +24,20 @@ describe('capacity report', () => {
     expect(html).not.toContain('projection-refused');
   });
 
+  it('marks a node count where no step held', () => {
+    const nodes = [...perNode([1, 2]), { nodes: 3, steps: [{ ...step(1, 5), passed: false }] }];
+    const svg = capacityChartSvg({ scenario: 'otp-steady', store: 'postgres', perNode: nodes, projection: projectUsl(nodePoints(nodes), curve(3)), projectAt: [] });
+    expect(svg.match(/<circle class="measured"/g)).toHaveLength(2);
+    expect(svg.match(/<text class="none-held"[^>]*>none held<\/text>/g)).toHaveLength(1);
+  });
+
   it('says why it refused and draws no band when too few node counts held', () => {
     const nodes = perNode([1, 2, 3]);
     const input = { scenario: 'otp-steady', store: 'postgres' as const, perNode: nodes, projection: projectUsl(nodePoints(nodes), curve(8)), projectAt: [8] };
     const html = renderCapacityHtml(input);
     expect(html).toContain('<p id="projection-refused"><strong>Projection refused:</strong> no projection: 3 node counts for the 3 parameters leave no degree of freedom');
     expect(html).not.toContain('<polygon id="band"');
+    expect(html).not.toContain('none held');
     expect(html).toContain('<polyline id="usl-curve"');
   });
 });
