@@ -7,8 +7,16 @@
 //   N nodes, postgres          N cores on one database, the round-robin proxy in front
 //   N nodes, postgres://url    the same on a server that already runs
 import { RunFailure } from '../../runtime/index.ts';
-import { LOCAL_LINK } from './local-stack.ts';
 import type { RunDeployment } from '../run-result/index.ts';
+
+/**
+ * The local core's contract with each carrier: 2 binds of 15 submit_sm/s,
+ * 30 per carrier. Small on purpose: a load a 2-core CI machine can drive
+ * (tens of messages per second) must be able to fill the links, or the
+ * promotion blast would never make OTPs compete for them. Every node of a
+ * deployment is given the same links.
+ */
+export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
 
 export type StoreChoice = { kind: 'sqlite' } | { kind: 'postgres'; /** undefined = a local cluster started for the run */ url?: string };
 

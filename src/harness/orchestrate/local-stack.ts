@@ -15,7 +15,7 @@ import { RunFailure } from '../../runtime/index.ts';
 import { startKannel, type KannelOptions } from '../gateway/kannel-process.ts';
 import { CARRIERS } from '../gateway/kannel-config.ts';
 import { startPostgres, type PostgresCluster } from '../postgres/index.ts';
-import type { Deployment } from './deployment.ts';
+import { LOCAL_LINK, type Deployment } from './deployment.ts';
 
 export const DEFAULT_API_KEY = 'denpa-dev-key';
 /** The embedded default tenant's callback secret; the sink verifies signatures with it. */
@@ -232,13 +232,6 @@ export function simulatorOptions(seed: number): Record<string, unknown> {
   return { host: '127.0.0.1', controlPort: 0, ports: { docomo: 0, au: 0, softbank: 0 }, seed };
 }
 
-/**
- * The local core's contract with each carrier: 2 binds of 15 submit_sm/s,
- * 30 per carrier. Small on purpose: a load a 2-core CI machine can drive
- * (tens of messages per second) must be able to fill the links, or the
- * promotion blast would never make OTPs compete for them.
- */
-export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
 
 /**
  * Our core wired to the local simulator: its SMSCs, and its number-lookup
