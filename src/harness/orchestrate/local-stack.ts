@@ -161,13 +161,16 @@ async function startCoreNodes(o: LocalStackOptions, services: SharedServices): P
     if (deployment.store.kind === 'postgres') {
       storeUrl = deployment.store.url;
       if (storeUrl === undefined) {
-        const cluster: PostgresCluster = await startPostgres({ fsync: true });
+        const cluster: PostgresCluster = await startPostgres({ fsync: true }).catch((err: unknown) => {
+          throw new RunFailure(`--store postgres: ${(err as Error).message.split('\n')[0] ?? 'could not start PostgreSQL'}`);
+        });
         started.push(() => cluster.stop());
         pids.push(cluster.pid);
         storeUrl = await cluster.createDatabase();
       }
     }
-    const nodes = await Promise.all(
+    // All settled before going on, so a node still starting when another failed is stopped too.
+    const results = await Promise.allSettled(
       Array.from({ length: deployment.nodes }, async (_, i) => {
         const name = deployment.nodes === 1 ? 'core' : `core-${i + 1}`;
         const config = coreConfig(deployment.nodes === 1 ? o.dataDir : join(o.dataDir, name), services.smppPorts, services.simUrl, storeUrl);
@@ -178,6 +181,9 @@ async function startCoreNodes(o: LocalStackOptions, services: SharedServices): P
         return core.endpoints.url;
       }),
     );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const nodes = results.map((r) => (r as PromiseFulfilledResult<string>).value);
     if (nodes.length === 1) return { url: nodes[0] as string, pids, stop };
     const proxy = await startService('proxy', { host: '127.0.0.1', port: 0, upstreams: nodes }, { readyTimeoutMs, logFile: join(o.logDir, 'proxy.log') });
     started.push(() => proxy.stop());
