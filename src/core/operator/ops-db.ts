@@ -8,7 +8,8 @@
 // It holds operator accounts and sessions, the tenant keys issued through
 // the admin API (hashes only), four-eyes change requests and the audit
 // trail (audit/), so that an action on this database and its audit record
-// commit together.
+// commit together; and the standing state approved requests leave behind
+// (carrier pauses, route overrides), so that it outlives a restart.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,6 +82,23 @@ CREATE TABLE audit_anchor (
   hash TEXT NOT NULL,
   rotated_at INTEGER NOT NULL,
   archive TEXT NOT NULL
+);
+`,
+  },
+  {
+    // Standing route overrides set by approved route.change requests, handed
+    // to the delivery thread as one list at start and after each change.
+    // category '' stands for every category of the carrier's traffic (a
+    // primary key cannot hold NULL in SQLite's sense of unique).
+    version: 2,
+    sql: `
+CREATE TABLE route_overrides (
+  carrier TEXT NOT NULL,
+  category TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  PRIMARY KEY (carrier, category)
 );
 `,
   },

@@ -44,6 +44,7 @@ export function buildOpsSide(config: CoreConfig, deps: OpsSideDeps): OpsSide {
     system,
     tenants: config.tenants.map((t) => t.name),
     workingHours: o.workingHours,
+    routing: { carriers: config.carriers, routing: config.routing },
   });
   const counter = deps.metrics
     ? new Counter({ name: 'denpa_ops_off_hours_total', help: 'Operator logins and actions outside working hours', labelNames: ['kind'], registers: [deps.metrics.registry] })

@@ -134,3 +134,36 @@ export const AuditQuery = Type.Object(
   Strict,
 );
 export const AuditPageSchema = Type.Object({ records: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
+
+const CategorySchema = Type.Union([Type.Literal('otp'), Type.Literal('notice'), Type.Literal('dunning'), Type.Literal('promotion')]);
+const RouteModeSchema = Type.Union([Type.Literal('direct'), Type.Literal('fallback'), Type.Literal('hold')]);
+export const RouteChangeSchema = Type.Object(
+  {
+    mode: Type.Union([RouteModeSchema, Type.Literal('clear')], { description: "direct | fallback | hold sets the override; clear removes it" }),
+    category: Type.Optional(CategorySchema),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  Strict,
+);
+export const RoutesSchema = Type.Object({
+  carriers: Type.Record(
+    Type.String(),
+    Type.Object({ host: Type.String(), port: Type.Integer(), system_id: Type.String(), binds: Type.Integer(), tps: Type.Number(), link_states: Type.Array(Type.String()) }),
+  ),
+  prefixes: Type.Array(Type.Object({ prefix: Type.String(), carrier: Type.String() })),
+  overrides: Type.Array(Type.Object({ carrier: Type.String(), category: Nullable(Type.String()), mode: RouteModeSchema, set_at: Type.Integer(), request_id: Type.String() })),
+  overrides_applied: Type.Boolean({ description: 'false: the delivery thread cannot take route overrides; they are recorded only' }),
+});
+
+export const RetryResultSchema = Type.Object({ id: Type.String(), outcome: Type.Literal('retried'), was: Type.String(), carrier: Type.String() });
+export const ReplayResultSchema = Type.Object({ id: Type.String(), status: Type.String({ description: 'the final status whose callback goes again' }), replayed: Type.Boolean({ description: 'false: it was still pending, on its way' }) });
+/** The latest instant a JavaScript Date holds. */
+const MAX_INSTANT = 8_640_000_000_000_000;
+export const BulkReplaySchema = Type.Object(
+  {
+    since: Type.Integer({ minimum: 0, maximum: MAX_INSTANT, description: 'messages that ended at or after this instant (ms since the epoch)' }),
+    until: Type.Integer({ minimum: 1, maximum: MAX_INSTANT, description: 'and before this one (exclusive)' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  Strict,
+);

@@ -8,6 +8,7 @@ import type { OffHoursWatch } from '../off-hours.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { installGuard } from './guard.ts';
 import { requestRoutes } from './request-routes.ts';
+import { routeRoutes } from './route-routes.ts';
 import { serviceRoutes } from './service-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 
@@ -24,6 +25,7 @@ async function opsRoutesPlugin(app: FastifyInstance, opts: OpsRoutesOptions): Pr
       await ops.register(serviceRoutes, opts);
       await ops.register(requestRoutes, opts);
       await ops.register(adminRoutes, opts);
+      await ops.register(routeRoutes, opts);
     },
     { prefix: '/v1/ops' },
   );

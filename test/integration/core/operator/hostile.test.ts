@@ -34,6 +34,13 @@ const PATHS = [
   '/v1/ops/requests?state=all&limit=1e3',
   '/v1/ops/audit?since=yesterday',
   '/v1/ops/audit?__proto__[x]=1',
+  '/v1/ops/routes/kddi/override',
+  '/v1/ops/routes/docomo/override?mode=hold',
+  '/v1/ops/messages/%00/retry',
+  '/v1/ops/messages/' + 'B'.repeat(300) + '/retry',
+  '/v1/ops/messages/01NOSUCHMESSAGE/retry',
+  '/v1/ops/messages/01NOSUCHMESSAGE/callbacks/replay',
+  '/v1/ops/tenants/nobody/callbacks/replay',
 ];
 /** Each route with its required fields (a body of these, valid, would be accepted). */
 const BODY_ROUTES: { method: 'POST' | 'PUT'; url: string; fields: string[] }[] = [
@@ -43,6 +50,8 @@ const BODY_ROUTES: { method: 'POST' | 'PUT'; url: string; fields: string[] }[] =
   { method: 'POST', url: '/v1/ops/carriers/docomo/pause', fields: ['reason'] },
   { method: 'POST', url: '/v1/ops/tenants/default/queue/cancel', fields: ['reason'] },
   { method: 'POST', url: '/v1/ops/tenants/default/keys/KEY/rotate', fields: ['overlap_seconds', 'reason'] },
+  { method: 'POST', url: '/v1/ops/routes/au/override', fields: ['mode', 'reason'] },
+  { method: 'POST', url: '/v1/ops/tenants/default/callbacks/replay', fields: ['since', 'until', 'reason'] },
 ];
 
 let core: OpsTestCore;
@@ -52,7 +61,7 @@ let keyId: string;
 /** Everything the operator API could change, except the audit trail and sessions (which hostile requests do add to). */
 function snapshot(c: OpsTestCore): string {
   return JSON.stringify(
-    ['SELECT name, role, working_hours, created_at FROM operators ORDER BY name', 'SELECT * FROM tenant_keys ORDER BY id', 'SELECT * FROM change_requests ORDER BY id', 'SELECT * FROM carrier_pauses'].map((q) => c.db.prepare(q).all()),
+    ['SELECT name, role, working_hours, created_at FROM operators ORDER BY name', 'SELECT * FROM tenant_keys ORDER BY id', 'SELECT * FROM change_requests ORDER BY id', 'SELECT * FROM carrier_pauses', 'SELECT * FROM route_overrides'].map((q) => c.db.prepare(q).all()),
   );
 }
 
@@ -76,7 +85,7 @@ function hostile(r: Random): { method: string; url: string; headers: Record<stri
   const route = pick(r, BODY_ROUTES);
   const url = route.url.replace('KEY', keyId);
   const json = { ...headers, 'content-type': 'application/json' };
-  const valid: Record<string, unknown> = { reason: 'r', name: 'bob', role: 'viewer', password: 'twelve chars!!', overlap_seconds: 60 };
+  const valid: Record<string, unknown> = { reason: 'r', name: 'bob', role: 'viewer', password: 'twelve chars!!', overlap_seconds: 60, mode: 'hold', since: 0, until: 1000 };
   const body = Object.fromEntries(route.fields.map((f) => [f, valid[f]]));
   switch (kind) {
     case 'wrong-type':
