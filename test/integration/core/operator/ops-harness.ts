@@ -33,6 +33,10 @@ export class RecordingActions implements OpsActions {
   setRouteOverrides(list: readonly RouteOverride[]): void {
     this.routeLists.push(list);
   }
+  readonly woken: Carrier[] = [];
+  wake(carrier: Carrier): void {
+    this.woken.push(carrier);
+  }
 }
 
 /** A delivery thread from before route overrides: pauses only. */
