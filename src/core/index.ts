@@ -108,7 +108,12 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       clock,
       store,
       metrics,
-      actions: { setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused), linkStates: () => running.linkStates(), wake: (carrier) => running.wake([carrier]) },
+      actions: {
+        setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused),
+        linkStates: () => running.linkStates(),
+        wake: (carrier) => running.wake([carrier]),
+        setAddedTenants: (tenants) => running.setAddedTenants(tenants),
+      },
       warn: (fields, message) => opsLog.warn(fields, message),
       ...(alertUrl !== undefined
         ? {

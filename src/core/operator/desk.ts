@@ -3,7 +3,7 @@
 // database) and the four-eyes runner that carries out an approved request.
 import type { Carrier } from '../../domain/index.ts';
 import type { Clock } from '../../runtime/index.ts';
-import type { CoreConfig } from '../config/index.ts';
+import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import { AuditTrail, type AuditEvent } from '../audit/index.ts';
 import type { RouteOverride } from '../routing/index.ts';
 import { REPLAY_MAX, type RetryOutcome, type Store } from '../store/index.ts';
@@ -11,6 +11,7 @@ import { OperatorAccounts, type AccountPolicy } from './accounts.ts';
 import { ChangeRequests, type ChangeAction, type ChangeRequest } from './change-requests.ts';
 import type { OpsDb } from './ops-db.ts';
 import { StandingRoutes } from './standing-routes.ts';
+import { TenantDirectory } from './tenant-directory.ts';
 import { TenantKeyTable } from './tenant-key-table.ts';
 import type { WorkingHours } from './working-hours.ts';
 
@@ -26,6 +27,8 @@ export interface OpsActions {
    * without route overrides leaves them recorded, applied by a later build.
    */
   setRouteOverrides?(list: readonly RouteOverride[]): void;
+  /** The tenants created over the admin API, the whole list: the delivery thread signs their callbacks and applies their windows and numbers. */
+  setAddedTenants?(tenants: readonly TenantConfig[]): void;
   /** Look at a carrier's lanes now (a retried message is due at once); without it, at the delivery thread's next poll. */
   wake?(carrier: Carrier): void;
 }
@@ -42,8 +45,10 @@ export interface OpsDeskOptions {
   readonly requestTtlMs: number;
   /** Which system the audit records name, e.g. denpa-core@host. */
   readonly system: string;
-  /** The configured tenants (keys are issued for these only). */
-  readonly tenants: readonly string[];
+  /** The config file's tenants (the admin API adds others: TenantDirectory). */
+  readonly tenants: readonly TenantConfig[];
+  /** egress.allow: the URLs of added tenants pass the same checks as a callback_url. */
+  readonly egressAllow: readonly string[];
   readonly workingHours: WorkingHours;
   /** The configured links and prefix table, as GET /v1/ops/routes shows them. */
   readonly routing: Pick<CoreConfig, 'carriers' | 'routing'>;
@@ -58,6 +63,7 @@ export class OpsDesk {
   readonly requests: ChangeRequests;
   readonly audit: AuditTrail;
   readonly routes: StandingRoutes;
+  readonly tenants: TenantDirectory;
   readonly clock: Clock;
   private readonly s;
 
@@ -68,6 +74,8 @@ export class OpsDesk {
     this.requests = new ChangeRequests(o.db, o.clock, o.requestTtlMs);
     this.audit = new AuditTrail(o.db, o.system);
     this.routes = new StandingRoutes(o.db);
+    this.tenants = new TenantDirectory(o.db, o.clock, o.tenants, o.egressAllow);
+    this.tenants.listen((list) => o.actions?.setAddedTenants?.(list));
     this.s = {
       pause: o.db.prepare('INSERT INTO carrier_pauses (carrier, paused_at, request_id) VALUES (?, ?, ?) ON CONFLICT (carrier) DO NOTHING'),
       resume: o.db.prepare('DELETE FROM carrier_pauses WHERE carrier = ?'),

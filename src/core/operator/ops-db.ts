@@ -9,7 +9,8 @@
 // the admin API (hashes only), four-eyes change requests and the audit
 // trail (audit/), so that an action on this database and its audit record
 // commit together; and the standing state approved requests leave behind
-// (carrier pauses, route overrides), so that it outlives a restart.
+// (carrier pauses, route overrides), so that it outlives a restart; and
+// the tenants created over the admin API.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -99,6 +100,25 @@ CREATE TABLE route_overrides (
   set_at INTEGER NOT NULL,
   request_id TEXT NOT NULL,
   PRIMARY KEY (carrier, category)
+);
+`,
+  },
+  {
+    // Tenants created over the admin API (config tenants stay in the config
+    // file). settings is the tenant's JSON in the config's own words
+    // (callbackUrl, inboundUrl, sendWindows, inboundNumbers, rateLimit); the
+    // callback secret is kept in clear because the core signs with it.
+    version: 3,
+    sql: `
+CREATE TABLE tenants (
+  name TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  callback_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  disabled_at INTEGER
 );
 `,
   },

@@ -11,6 +11,7 @@ import { requestRoutes } from './request-routes.ts';
 import { routeRoutes } from './route-routes.ts';
 import { serviceRoutes } from './service-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { tenantRoutes } from './tenant-routes.ts';
 
 export interface OpsRoutesOptions {
   readonly desk: OpsDesk;
@@ -26,6 +27,7 @@ async function opsRoutesPlugin(app: FastifyInstance, opts: OpsRoutesOptions): Pr
       await ops.register(requestRoutes, opts);
       await ops.register(adminRoutes, opts);
       await ops.register(routeRoutes, opts);
+      await ops.register(tenantRoutes, opts);
     },
     { prefix: '/v1/ops' },
   );

@@ -45,7 +45,7 @@ export async function requestRoutes(plain: FastifyInstance, opts: { desk: OpsDes
     return r;
   };
   const knownTenant = (tenant: string) => {
-    if (!desk.o.tenants.includes(tenant)) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant} in the configuration`);
+    if (desk.tenants.source(tenant) === undefined) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant}`);
   };
 
   app.post(
@@ -86,7 +86,7 @@ export async function requestRoutes(plain: FastifyInstance, opts: { desk: OpsDes
     async (request, reply) => {
       knownTenant(request.params.tenant);
       const { since, until, reason } = request.body;
-      if (until <= since) throw validationError([{ field: 'body.until', message: 'must be later than since' }]);
+      if (until <= since) throw validationError([{ field: 'until', message: 'must be later than since' }]);
       reply.code(202);
       return { request: requestView(file(request, { kind: 'callbacks.replay', tenant: request.params.tenant, since, until }, reason)) };
     },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../src/core/app.ts';
-import type { CoreConfig } from '../../../../src/core/config/index.ts';
+import type { CoreConfig, TenantConfig } from '../../../../src/core/config/index.ts';
 import { CoreMetrics } from '../../../../src/core/metrics/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsActions, type OpsDb, type OpsSide, type Role } from '../../../../src/core/operator/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
@@ -32,6 +32,11 @@ export class RecordingActions implements OpsActions {
   }
   setRouteOverrides(list: readonly RouteOverride[]): void {
     this.routeLists.push(list);
+  }
+  /** Each list of added tenants handed to the delivery thread, in order. */
+  readonly tenantLists: (readonly TenantConfig[])[] = [];
+  setAddedTenants(tenants: readonly TenantConfig[]): void {
+    this.tenantLists.push(tenants);
   }
   readonly woken: Carrier[] = [];
   wake(carrier: Carrier): void {

@@ -18,7 +18,7 @@ interface Fixture {
 }
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   url: (f: Fixture) => string;
   body?: (f: Fixture, role: Role) => object;
@@ -64,6 +64,10 @@ const ENDPOINTS: Endpoint[] = [
   E('POST', '/v1/ops/tenants/:tenant/keys', 'admin', 201, () => '/v1/ops/tenants/default/keys'),
   E('DELETE', '/v1/ops/tenants/:tenant/keys/:id', 'admin', 200, (f) => `/v1/ops/tenants/default/keys/${f.keyId2}`),
   E('GET', '/v1/ops/audit', 'admin', 200),
+  E('GET', '/v1/ops/tenants', 'viewer', 200),
+  E('POST', '/v1/ops/tenants', 'admin', 201, undefined, (_f, role) => ({ name: `shop-${role}`, callback_url: 'http://127.0.0.1:9/hook' })),
+  E('PATCH', '/v1/ops/tenants/:tenant', 'admin', 200, () => '/v1/ops/tenants/added', () => ({ rate_limit: { max: 10, window_ms: 1000 } })),
+  E('POST', '/v1/ops/tenants/:tenant/disable', 'admin', 200, () => '/v1/ops/tenants/added/disable'),
   E('POST', '/v1/ops/logout', 'viewer', 200),
 ];
 
@@ -87,6 +91,7 @@ async function fixture(c: OpsTestCore): Promise<Fixture> {
   const expiredId = short.json<{ id: string }>().id;
   c.clock.advance(61_000);
   expect((await c.store.expireDue(c.clock.now(), 10)).map((x) => x.id)).toEqual([expiredId]);
+  c.ops.desk.tenants.table.create('added', { rateLimit: { max: 100, windowMs: 1000 } }, 'a-callback-secret-of-some-length', 'test');
   const k1 = c.ops.desk.keys.issue();
   const k2 = c.ops.desk.keys.issue();
   c.ops.desk.keys.install('default', k1.id, k1.keyHash, 'test');
@@ -148,6 +153,7 @@ describe('operator roles', () => {
     expect((await core.store.getMessage(f.messageId))?.state).toBe('accepted');
     expect((await core.store.getMessage(f.expiredId))?.state).toBe('expired');
     expect(core.ops.desk.routes.list()).toEqual([]);
+    expect(core.ops.desk.tenants.table.list().map((t) => [t.name, t.rateLimit.max, t.disabledAt])).toEqual([['added', 100, undefined]]);
   });
 
   it('without a session every endpoint but login answers 401, recorded as anonymous', async () => {
