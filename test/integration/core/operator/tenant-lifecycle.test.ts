@@ -14,14 +14,22 @@ import { startCore, type RunningCore } from '../../../../src/core/index.ts';
 import { verifySignature } from '../../../../src/core/callback/index.ts';
 import { OperatorAccounts, openOpsDb, DEFAULT_ACCOUNT_POLICY } from '../../../../src/core/operator/index.ts';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
+import { startSimulator, type RunningSimulator } from '../../../../simulator/index.ts';
 import { testConfig } from '../api/harness.ts';
+import { waitUntil } from '../delivery/fixture.ts';
+import { startInboundSink, type InboundSink } from '../inbound/receiver.ts';
 import { CHEAP, PASSWORD } from './ops-harness.ts';
 
 let core: RunningCore | undefined;
 let receiver: Server | undefined;
 let dataDir: string | undefined;
+let sim: RunningSimulator | undefined;
+let sink: InboundSink | undefined;
 afterEach(async () => {
   await core?.close();
+  await sim?.close();
+  await sink?.close();
+  sim = sink = undefined;
   if (receiver) await new Promise<void>((r) => receiver!.close(() => r()));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   core = receiver = dataDir = undefined;
@@ -72,15 +80,22 @@ async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, to
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
+/** A data directory with the first admin in it, as `denpa operator add` makes it (a cheap scrypt cost: the hash records its cost). */
+async function dataDirWithAdmin(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'denpa-tenants-'));
+  const db = openOpsDb(dir);
+  await new OperatorAccounts(db, new SystemClock(), { ...DEFAULT_ACCOUNT_POLICY, cost: CHEAP }).add({ name: 'root', role: 'admin', password: PASSWORD }, 'test');
+  db.close();
+  return dir;
+}
+
+const ALWAYS = { timeZone: 'Asia/Tokyo', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' };
+
 describe('tenants over the admin API', () => {
   it('create, first key, a message accepted with it, its callback signed with the tenant secret; after a restart too; disable ends the key', async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'denpa-tenants-'));
-    // The first admin, as `denpa operator add` makes it (a cheap scrypt cost: the hash records its cost).
-    const db = openOpsDb(dataDir);
-    await new OperatorAccounts(db, new SystemClock(), { ...DEFAULT_ACCOUNT_POLICY, cost: CHEAP }).add({ name: 'root', role: 'admin', password: PASSWORD }, 'test');
-    db.close();
+    dataDir = await dataDirWithAdmin();
     const hook = await startReceiver();
-    const config = testConfig({ http: { port: 0, logLevel: 'silent' }, store: { dataDir }, operators: { workingHours: { timeZone: 'Asia/Tokyo', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' } } });
+    const config = testConfig({ http: { port: 0, logLevel: 'silent' }, store: { dataDir }, operators: { workingHours: ALWAYS } });
     core = await startCore(config, { carriers: [], random: new SeededRandom(14) });
     const login = async () => ((await call('POST', `${core!.url}/v1/ops/login`, '', { name: 'root', password: PASSWORD })).body as { token: string }).token;
     let admin = await login();
@@ -126,5 +141,31 @@ describe('tenants over the admin API', () => {
     expect(disabled.body).toMatchObject({ name: 'shop', state: 'disabled' });
     const after = await call('POST', `${core.url}/v1/messages`, key, { to: '090-1234-5678', text: 'x', category: 'notice' });
     expect(after.status).toBe(401);
+  });
+
+  it("an added tenant's inbound number reaches the delivery thread at once: an MO to it is forwarded, signed with the tenant's secret", async () => {
+    dataDir = await dataDirWithAdmin();
+    sim = await startSimulator({ seed: 14, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sink = await startInboundSink();
+    const carrier = (name: 'docomo' | 'au' | 'softbank') => ({ port: sim!.ports[name], binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
+    const config = testConfig({
+      http: { port: 0, logLevel: 'silent' },
+      store: { dataDir },
+      carriers: { docomo: carrier('docomo'), au: carrier('au'), softbank: carrier('softbank') },
+      operators: { workingHours: ALWAYS },
+    });
+    core = await startCore(config, { random: new SeededRandom(16) });
+    expect(await waitUntil(async () => (await request(`${core!.url}/readyz`)).statusCode === 200, 10_000)).toBe(true);
+    const admin = ((await call('POST', `${core.url}/v1/ops/login`, '', { name: 'root', password: PASSWORD })).body as { token: string }).token;
+    const created = await call('POST', `${core.url}/v1/ops/tenants`, admin, { name: 'cafe', inbound_numbers: ['0120-555-777'], inbound_url: sink.url });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const secret = created.body.callback_secret as string;
+
+    const mo = await request(`${sim.controlUrl}/v1/carriers/au/mo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '09012345678', to: '0120555777', text: 'テーブル予約したい' }) });
+    expect(mo.statusCode).toBe(202);
+    expect(await waitUntil(() => sink!.posts.length >= 1, 10_000)).toBe(true);
+    const post = sink.posts[0]!;
+    expect(verifySignature(secret, post.body, post.signature)).toBe(true);
+    expect(JSON.parse(post.body)).toMatchObject({ type: 'inbound', to: '0120555777', text: 'テーブル予約したい' });
   });
 });
