@@ -10,21 +10,7 @@
 import type pg from 'pg';
 import { callbackBody, callbackEventId, callbackOrigin, finalEventIdSql } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
-import type {
-  CallbackReplaySelect,
-  CallbackStatus,
-  Carrier,
-  Category,
-  ClaimedMessage,
-  DispatchEvent,
-  DispatchOutcome,
-  FinalState,
-  MessageError,
-  MessageState,
-  ReceiptEvent,
-  RetryOutcome,
-  SegmentState,
-} from '../types.ts';
+import type { CallbackReplaySelect, CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, RetryOutcome, SegmentState } from '../types.ts';
 import { CATEGORIES } from '../types.ts';
 import { RETRYABLE, type FinalSubject, type OutboxSubject } from '../sqlite/transitions.ts';
 

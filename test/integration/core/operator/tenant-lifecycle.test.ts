@@ -3,7 +3,7 @@
 // the message takes the tenant's callback URL, and its callback arrives
 // signed with the tenant's secret (from the delivery thread). The tenant
 // outlives a restart; disabling it ends its key at the next request.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,25 +14,19 @@ import { startCore, type RunningCore } from '../../../../src/core/index.ts';
 import { verifySignature } from '../../../../src/core/callback/index.ts';
 import { OperatorAccounts, openOpsDb, DEFAULT_ACCOUNT_POLICY } from '../../../../src/core/operator/index.ts';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
-import { startSimulator, type RunningSimulator } from '../../../../simulator/index.ts';
+import { startSimulator } from '../../../../simulator/index.ts';
 import { testConfig } from '../api/harness.ts';
 import { waitUntil } from '../delivery/fixture.ts';
-import { startInboundSink, type InboundSink } from '../inbound/receiver.ts';
+import { startInboundSink } from '../inbound/receiver.ts';
 import { CHEAP, PASSWORD } from './ops-harness.ts';
 
 let core: RunningCore | undefined;
-let receiver: Server | undefined;
-let dataDir: string | undefined;
-let sim: RunningSimulator | undefined;
-let sink: InboundSink | undefined;
+/** What else a test started (receivers, the simulator, its data directory), undone newest first after the core closes. */
+const started: (() => unknown)[] = [];
 afterEach(async () => {
   await core?.close();
-  await sim?.close();
-  await sink?.close();
-  sim = sink = undefined;
-  if (receiver) await new Promise<void>((r) => receiver!.close(() => r()));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  core = receiver = dataDir = undefined;
+  core = undefined;
+  for (const undo of started.splice(0).reverse()) await undo();
 });
 
 interface Received {
@@ -44,7 +38,7 @@ interface Received {
 async function startReceiver(): Promise<{ url: string; next(ms: number): Promise<Received> }> {
   const queue: Received[] = [];
   const waiting: ((r: Received) => void)[] = [];
-  receiver = createServer((req, res) => {
+  const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -55,7 +49,8 @@ async function startReceiver(): Promise<{ url: string; next(ms: number): Promise
       else queue.push(r);
     });
   });
-  await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  started.push(() => new Promise<void>((r) => receiver.close(() => r())));
   return {
     url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
     next: (ms) =>
@@ -83,6 +78,7 @@ async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, to
 /** A data directory with the first admin in it, as `denpa operator add` makes it (a cheap scrypt cost: the hash records its cost). */
 async function dataDirWithAdmin(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'denpa-tenants-'));
+  started.push(() => rmSync(dir, { recursive: true, force: true }));
   const db = openOpsDb(dir);
   await new OperatorAccounts(db, new SystemClock(), { ...DEFAULT_ACCOUNT_POLICY, cost: CHEAP }).add({ name: 'root', role: 'admin', password: PASSWORD }, 'test');
   db.close();
@@ -93,7 +89,7 @@ const ALWAYS = { timeZone: 'Asia/Tokyo', days: [0, 1, 2, 3, 4, 5, 6], start: '00
 
 describe('tenants over the admin API', () => {
   it('create, first key, a message accepted with it, its callback signed with the tenant secret; after a restart too; disable ends the key', async () => {
-    dataDir = await dataDirWithAdmin();
+    const dataDir = await dataDirWithAdmin();
     const hook = await startReceiver();
     const config = testConfig({ http: { port: 0, logLevel: 'silent' }, store: { dataDir }, operators: { workingHours: ALWAYS } });
     core = await startCore(config, { carriers: [], random: new SeededRandom(14) });
@@ -144,10 +140,12 @@ describe('tenants over the admin API', () => {
   });
 
   it("an added tenant's inbound number reaches the delivery thread at once: an MO to it is forwarded, signed with the tenant's secret", async () => {
-    dataDir = await dataDirWithAdmin();
-    sim = await startSimulator({ seed: 14, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
-    sink = await startInboundSink();
-    const carrier = (name: 'docomo' | 'au' | 'softbank') => ({ port: sim!.ports[name], binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
+    const dataDir = await dataDirWithAdmin();
+    const sim = await startSimulator({ seed: 14, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    started.push(() => sim.close());
+    const sink = await startInboundSink();
+    started.push(() => sink.close());
+    const carrier = (name: 'docomo' | 'au' | 'softbank') => ({ port: sim.ports[name], binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
     const config = testConfig({
       http: { port: 0, logLevel: 'silent' },
       store: { dataDir },
@@ -163,7 +161,7 @@ describe('tenants over the admin API', () => {
 
     const mo = await request(`${sim.controlUrl}/v1/carriers/au/mo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '09012345678', to: '0120555777', text: 'テーブル予約したい' }) });
     expect(mo.statusCode).toBe(202);
-    expect(await waitUntil(() => sink!.posts.length >= 1, 10_000)).toBe(true);
+    expect(await waitUntil(() => sink.posts.length >= 1, 10_000)).toBe(true);
     const post = sink.posts[0]!;
     expect(verifySignature(secret, post.body, post.signature)).toBe(true);
     expect(JSON.parse(post.body)).toMatchObject({ type: 'inbound', to: '0120555777', text: 'テーブル予約したい' });
