@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import type { Clock } from '../runtime/index.ts';
 import { auth, clientErrorHandler, frameworkErrorHandler, jsonBody, queryEncoding, messageRoutes, operationRoutes, problem, TenantKeys, typeboxValidatorCompiler, type ReadinessProbe } from './api/index.ts';
 import type { CoreConfig } from './config/index.ts';
+import { SendWindowPolicy } from './dispatch/index.ts';
 import type { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from './routing/index.ts';
 import { opsRoutes, type OpsSide } from './operator/index.ts';
@@ -59,7 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jsonBody);
   await app.register(queryEncoding);
   const ops = deps.ops;
-  await app.register(auth, { keys: new TenantKeys(config.tenants, ops ? (key) => ops.desk.keys.tenantOf(key) : undefined) });
+  await app.register(auth, {
+    keys: new TenantKeys(config.tenants, ops ? (key) => ops.desk.keys.tenantOf(key) : undefined, ops ? (name) => ops.desk.tenants.added(name) : undefined),
+  });
+  // One policy for the accept path, given the added tenants' windows whenever they change.
+  const windows = SendWindowPolicy.fromConfig(config);
+  ops?.desk.tenants.listen((added) => windows.setAddedTenants(added));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -99,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     metrics: deps.metrics,
     newId: deps.newId ?? ((now) => createMessageId(now)),
+    windows,
     router: deps.router ?? routerFromConfig({ ...config, numberLookup: { ...config.numberLookup, kind: 'none' } }, deps.clock),
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
   });

@@ -108,7 +108,12 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       clock,
       store,
       metrics,
-      actions: { setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused), linkStates: () => running.linkStates() },
+      actions: {
+        setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused),
+        linkStates: () => running.linkStates(),
+        wake: (carrier) => running.wake([carrier]),
+        setAddedTenants: (tenants) => running.setAddedTenants(tenants),
+      },
       warn: (fields, message) => opsLog.warn(fields, message),
       ...(alertUrl !== undefined
         ? {
@@ -121,8 +126,11 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
           }
         : {}),
     });
-    // Pauses outlive a restart; requests approved but not run when the last core stopped run now, once.
+    // Pauses and route overrides outlive a restart; requests approved but not run when the last core stopped run now, once.
     ops.desk.applyPauses();
+    if (!ops.desk.applyRouteOverrides() && ops.desk.routes.list().length > 0) {
+      opsLog.warn({ overrides: ops.desk.routes.overrides() }, 'standing route overrides are recorded but this delivery thread cannot apply them');
+    }
     const resumed = await ops.desk.resume();
     if (resumed > 0) opsLog.warn({ resumed }, 'ran change requests approved before the last stop');
     app = await buildApp({

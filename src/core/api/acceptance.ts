@@ -22,6 +22,8 @@ export interface AcceptContext {
   readonly routes?: ReadonlyMap<string, Route>;
   /** The tenant's send windows: a message is due when its window opens (built once from the config; absent: never held). */
   readonly windows?: SendWindowPolicy;
+  /** The tenant's callback URL (tenants created over the admin API), for a message that names none; checked when it was set. */
+  readonly defaultCallbackUrl?: string;
 }
 
 export type Acceptance = { readonly ok: true; readonly message: NewMessage; readonly answer: Accepted } | { readonly ok: false; readonly errors: FieldError[] };
@@ -111,7 +113,7 @@ export function acceptMessage(req: MessageRequest, ctx: AcceptContext, prefix = 
     text: req.text,
     category: req.category,
     sender: req.sender ?? ctx.config.messages.defaultSender,
-    ...(req.callback_url !== undefined ? { callbackUrl: req.callback_url } : {}),
+    ...(req.callback_url !== undefined ? { callbackUrl: req.callback_url } : ctx.defaultCallbackUrl !== undefined ? { callbackUrl: ctx.defaultCallbackUrl } : {}),
     ...(req.client_ref !== undefined ? { clientRef: req.client_ref } : {}),
     encoding: encoded.encoding,
     segments: encoded.segments,

@@ -9,6 +9,8 @@ export interface Tenant {
   readonly name: string;
   readonly callbackSecret: string;
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  /** Where a message that names no callback_url is called back (tenants created over the admin API). */
+  readonly callbackUrl?: string;
 }
 
 declare module 'fastify' {
@@ -31,6 +33,8 @@ const configuredDigest = (key: string): Buffer => {
 
 /** Keys issued through the operator API (operator/tenant-key-table.ts): the tenant owning a live one. */
 export type IssuedKeyLookup = (key: string) => string | undefined;
+/** Tenants created over the operator API (operator/tenant-table.ts): an enabled one by name, read at each request. */
+export type AddedTenantLookup = (name: string) => Tenant | undefined;
 
 export class TenantKeys {
   private readonly byDigest = new Map<string, { digest: Buffer; tenant: Tenant }>();
@@ -38,6 +42,7 @@ export class TenantKeys {
   constructor(
     tenants: readonly (Tenant & { keys: readonly string[] })[],
     private readonly issued?: IssuedKeyLookup,
+    private readonly added?: AddedTenantLookup,
   ) {
     for (const t of tenants) {
       const tenant: Tenant = { name: t.name, callbackSecret: t.callbackSecret, rateLimit: t.rateLimit };
@@ -73,9 +78,10 @@ export class TenantKeys {
     return hit.tenant;
   }
 
+  /** A config tenant, else an enabled added one (a disabled one's keys stop working at its next request). */
   tenant(name: string): Tenant | undefined {
     for (const { tenant } of this.byDigest.values()) if (tenant.name === name) return tenant;
-    return undefined;
+    return this.added?.(name);
   }
 }
 

@@ -18,7 +18,7 @@
 // carrier, and the delivery metrics fetched at scrape time.
 import { Worker } from 'node:worker_threads';
 import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
-import type { CoreConfig } from '../config/index.ts';
+import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery/index.ts';
 import type { Carrier } from '../store/index.ts';
 import { deserializeError, type WorkerStore } from '../store-thread/index.ts';
@@ -151,6 +151,12 @@ export class DeliveryThread {
   setPaused(carrier: Carrier, paused: boolean): void {
     if (this.failure || this.closing) return;
     this.worker.postMessage({ kind: 'pause', carrier, paused } satisfies ToDelivery);
+  }
+
+  /** The tenants created over the admin API (the whole list): the thread signs their callbacks and applies their windows and numbers. */
+  setAddedTenants(tenants: readonly TenantConfig[]): void {
+    if (this.failure || this.closing) return;
+    this.worker.postMessage({ kind: 'tenants', tenants } satisfies ToDelivery);
   }
 
   /** Every bind of every carrier, by state, as last reported by the thread. */

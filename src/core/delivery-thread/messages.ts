@@ -9,7 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { BindState } from '../carrier/index.ts';
-import type { CoreConfig } from '../config/index.ts';
+import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery/index.ts';
 import type { Carrier } from '../store/index.ts';
 import type { SerializedError } from '../store-thread/index.ts';
@@ -34,6 +34,8 @@ export type ToDelivery =
   | { readonly kind: 'wake'; readonly carriers: readonly Carrier[] }
   | { readonly kind: 'metrics'; readonly id: number }
   | { readonly kind: 'pause'; readonly carrier: Carrier; readonly paused: boolean }
+  /** The tenants created over the admin API, the whole list (callback secrets, send windows, inbound numbers). */
+  | { readonly kind: 'tenants'; readonly tenants: readonly TenantConfig[] }
   | { readonly kind: 'close' };
 
 export type FromDelivery =

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const metrics = new CoreMetrics();
   let delivery: Delivery | undefined;
   let callbacks: CallbackSender | undefined;
+  // Callback signing secrets by tenant: the config's, and those of tenants added over the admin API.
+  const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
   // Link states reach main once per turn however many binds changed in it.
   let linksScheduled = false;
   const linksChanged = (): void => {
@@ -66,7 +68,6 @@ async function main(): Promise<void> {
       onLinkStatesChanged: linksChanged,
       onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
-    const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
     // Operator alerts share the outbox; they are signed with the alert secret.
     if (config.operators.alerts.secret !== undefined) secrets.set(OPS_ALERT_TENANT, config.operators.alerts.secret);
     const callbackLog = logger.child({ room: 'callback' });
@@ -95,6 +96,10 @@ async function main(): Promise<void> {
       for (const carrier of m.carriers) running.wake(carrier);
     } else if (m.kind === 'pause') {
       running.setPaused(m.carrier, m.paused);
+    } else if (m.kind === 'tenants') {
+      // A config tenant's secret is never replaced by an added one of the same name (the admin API refuses those names).
+      for (const t of m.tenants) if (!config.tenants.some((c) => c.name === t.name)) secrets.set(t.name, t.callbackSecret);
+      running.setAddedTenants(m.tenants);
     } else if (m.kind === 'metrics') {
       void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: m.id, metrics: json }));
     } else if (!closing) {

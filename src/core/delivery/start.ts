@@ -8,12 +8,12 @@ import type { Clock, Random } from '../../runtime/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
 import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
-import type { CoreConfig } from '../config/index.ts';
+import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import { InboundReceiver } from '../inbound/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
 import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
-import { carrierLinkOptions, carrierQueueOptions } from './link-options.ts';
+import { carrierLinkOptions, carrierQueueOptions, sendWindowsFor } from './link-options.ts';
 import { SILENT, type DeliveryLogger } from './logger.ts';
 import { startSweeps } from './sweeps.ts';
 import { DEFAULT_TUNING, type DeliveryTuning } from './tuning.ts';
@@ -45,6 +45,8 @@ export interface Delivery {
   setPaused(carrier: Carrier, paused: boolean): void;
   /** Every bind of every carrier, by state. */
   linkStates(): Record<string, BindState['state'][]>;
+  /** The tenants created over the admin API (the whole list): their send windows and inbound numbers apply from now. */
+  setAddedTenants(tenants: readonly TenantConfig[]): void;
   /** At least one bind per started carrier is bound. */
   ready(): boolean;
   /** How many crashed-in-flight messages were put back at start. */
@@ -56,7 +58,10 @@ export interface Delivery {
 }
 
 export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
-  const tuning: DeliveryTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const tuned: DeliveryTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  // One send-window policy for every carrier's queue, so that setAddedTenants reaches them all.
+  const windows = sendWindowsFor(deps.config, tuned);
+  const tuning: DeliveryTuning = { ...tuned, sendWindows: windows };
   const { store, clock, metrics } = deps;
   const log = deps.logger ?? SILENT;
   const carriers = deps.carriers ?? CARRIERS;
@@ -127,6 +132,10 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     },
     setPaused: (carrier, paused) => queues.get(carrier)?.setPaused(paused),
     linkStates: () => Object.fromEntries([...links].map(([c, l]) => [c, l.bindStates()])),
+    setAddedTenants: (tenants) => {
+      windows.setAddedTenants(tenants);
+      inbound.setAddedTenants(tenants);
+    },
     ready: () => [...links.values()].every((l) => l.boundCount > 0),
     drain,
     close: () => {

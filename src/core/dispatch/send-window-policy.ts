@@ -1,6 +1,7 @@
 // Which send window holds a tenant's messages of one category: the
 // tenant's own entry when it has one, else the core's. Built once from the
-// config; asked at accept (to make a message due when its window opens)
+// config (the windows of tenants created over the admin API are replaced
+// as a whole whenever those change: setAddedTenants); asked at accept (to make a message due when its window opens)
 // and at claim (a message can come due outside its window: a retry's
 // back-off, a restart's recovery, a backlog that ran past closing time).
 import { CATEGORIES, type Category } from '../store/index.ts';
@@ -26,17 +27,31 @@ function tableOf(texts: Partial<WindowTexts>, utcOffsetMinutes: number): WindowT
 }
 
 export class SendWindowPolicy {
+  /** The config's tenants' tables and, after setAddedTenants, the added tenants' (the config's win a clash). */
+  private byTenant: ReadonlyMap<string, WindowTable>;
+
   private constructor(
     private readonly defaults: WindowTable,
-    private readonly byTenant: ReadonlyMap<string, WindowTable>,
-  ) {}
+    private readonly configured: ReadonlyMap<string, WindowTable>,
+    private readonly utcOffsetMinutes = 0,
+  ) {
+    this.byTenant = configured;
+  }
 
   /** Throws RangeError on a malformed window text (the config schema's pattern keeps those out). */
   static fromConfig(s: SendWindowSettings): SendWindowPolicy {
     const offset = s.messages.sendWindowUtcOffsetMinutes;
     const byTenant = new Map<string, WindowTable>();
     for (const t of s.tenants) if (t.sendWindows) byTenant.set(t.name, tableOf(t.sendWindows, offset));
-    return new SendWindowPolicy(tableOf(s.messages.sendWindows, offset), byTenant);
+    return new SendWindowPolicy(tableOf(s.messages.sendWindows, offset), byTenant, offset);
+  }
+
+  /** Replace the windows of the tenants added beside the config (the whole list; checked window texts). */
+  setAddedTenants(tenants: SendWindowSettings['tenants']): void {
+    const next = new Map<string, WindowTable>();
+    for (const t of tenants) if (t.sendWindows && !this.configured.has(t.name)) next.set(t.name, tableOf(t.sendWindows, this.utcOffsetMinutes));
+    for (const [name, table] of this.configured) next.set(name, table);
+    this.byTenant = next;
   }
 
   /** Nothing is ever held. */

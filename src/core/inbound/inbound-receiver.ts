@@ -40,13 +40,23 @@ function textOf(m: ReceivedMessage): string {
   return d.ok ? d.text : `[not decoded: data_coding 0x${m.fields.data_coding.toString(16).padStart(2, '0')}, ${d.reason}]`;
 }
 
+type ReceivingTenant = InboundReceiverOptions['config']['tenants'][number];
+
 export class InboundReceiver {
-  private readonly tenantNames: readonly string[];
-  private readonly urls: ReadonlyMap<string, string>;
+  private tenants: readonly ReceivingTenant[] = [];
+  private tenantNames: readonly string[] = [];
+  private urls: ReadonlyMap<string, string> = new Map();
 
   constructor(private readonly o: InboundReceiverOptions) {
-    this.tenantNames = o.config.tenants.map((t) => t.name);
-    this.urls = new Map(o.config.tenants.flatMap((t) => (t.inboundUrl ? [[t.name, t.inboundUrl] as const] : [])));
+    this.setAddedTenants([]);
+  }
+
+  /** The tenants created over the admin API (the whole list), beside the config's; a name in the config wins. */
+  setAddedTenants(added: readonly ReceivingTenant[]): void {
+    const configured = new Set(this.o.config.tenants.map((t) => t.name));
+    this.tenants = [...this.o.config.tenants, ...added.filter((t) => !configured.has(t.name))];
+    this.tenantNames = this.tenants.map((t) => t.name);
+    this.urls = new Map(this.tenants.flatMap((t) => (t.inboundUrl ? [[t.name, t.inboundUrl] as const] : [])));
   }
 
   /** Record one MO; resolves with the deliver_sm_resp command_status (ESME_RX_T_APPN when it could not be recorded, so the SMSC retries). */
@@ -57,7 +67,7 @@ export class InboundReceiver {
       const from = phone.ok ? phone.canonical : m.fields.source_addr;
       const to = m.fields.destination_addr;
       const text = textOf(m);
-      const tenant = tenantByAddress(to, this.o.config.tenants) ?? (await this.o.store.tenantOfReply(from, to, this.tenantNames)) ?? null;
+      const tenant = tenantByAddress(to, this.tenants) ?? (await this.o.store.tenantOfReply(from, to, this.tenantNames)) ?? null;
       const keyword = optOutKeywordOf(text, this.o.config.inbound.optOutKeywords);
       const message: InboundMessage = { id: createMessageId(now), tenant, carrier, from, to, text, receivedAt: now, ...(keyword !== undefined ? { optOutKeyword: keyword } : {}) };
       const url = tenant !== null ? this.urls.get(tenant) : undefined;

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Carrier, Category } from '../../domain/index.ts';
 import type { Clock } from '../../runtime/index.ts';
+import type { RouteMode } from '../routing/index.ts';
 import type { OpsDb } from './ops-db.ts';
 import type { Role } from './roles.ts';
 
@@ -19,10 +20,14 @@ export type ChangeAction =
   | { readonly kind: 'carrier.pause'; readonly carrier: Carrier }
   | { readonly kind: 'queue.cancel'; readonly tenant: string; readonly carrier?: Carrier; readonly category?: Category }
   | { readonly kind: 'tenant-key.rotate'; readonly tenant: string; readonly keyId: string; readonly newKeyId: string; readonly newKeyHash: string; readonly overlapSeconds: number }
-  | { readonly kind: 'operator.role'; readonly operator: string; readonly role: Role };
+  | { readonly kind: 'operator.role'; readonly operator: string; readonly role: Role }
+  /** Set (a mode) or clear the standing route override of a carrier, or of one category of its traffic. */
+  | { readonly kind: 'route.change'; readonly carrier: Carrier; readonly category?: Category; readonly mode: RouteMode | 'clear' }
+  /** Send again the final status callbacks of a tenant's messages that ended in [since, until). */
+  | { readonly kind: 'callbacks.replay'; readonly tenant: string; readonly since: number; readonly until: number };
 
 export type ChangeKind = ChangeAction['kind'];
-export const CHANGE_KINDS: readonly ChangeKind[] = ['carrier.pause', 'queue.cancel', 'tenant-key.rotate', 'operator.role'];
+export const CHANGE_KINDS: readonly ChangeKind[] = ['carrier.pause', 'queue.cancel', 'tenant-key.rotate', 'operator.role', 'route.change', 'callbacks.replay'];
 
 export type RequestState = 'pending' | 'approved' | 'done' | 'failed' | 'rejected' | 'expired';
 

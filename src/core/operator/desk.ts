@@ -3,11 +3,15 @@
 // database) and the four-eyes runner that carries out an approved request.
 import type { Carrier } from '../../domain/index.ts';
 import type { Clock } from '../../runtime/index.ts';
+import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import { AuditTrail, type AuditEvent } from '../audit/index.ts';
-import type { Store } from '../store/index.ts';
+import type { RouteOverride } from '../routing/index.ts';
+import { REPLAY_MAX, type RetryOutcome, type Store } from '../store/index.ts';
 import { OperatorAccounts, type AccountPolicy } from './accounts.ts';
 import { ChangeRequests, type ChangeAction, type ChangeRequest } from './change-requests.ts';
 import type { OpsDb } from './ops-db.ts';
+import { StandingRoutes } from './standing-routes.ts';
+import { TenantDirectory } from './tenant-directory.ts';
 import { TenantKeyTable } from './tenant-key-table.ts';
 import type { WorkingHours } from './working-hours.ts';
 
@@ -17,7 +21,20 @@ export interface OpsActions {
   setCarrierPaused(carrier: Carrier, paused: boolean): void;
   /** Every bind of every carrier, by state. */
   linkStates(): Record<string, readonly string[]>;
+  /**
+   * Replace the delivery thread's standing route overrides with `list` (the
+   * whole list, so a repeat changes nothing). Optional: a delivery thread
+   * without route overrides leaves them recorded, applied by a later build.
+   */
+  setRouteOverrides?(list: readonly RouteOverride[]): void;
+  /** The tenants created over the admin API, the whole list: the delivery thread signs their callbacks and applies their windows and numbers. */
+  setAddedTenants?(tenants: readonly TenantConfig[]): void;
+  /** Look at a carrier's lanes now (a retried message is due at once); without it, at the delivery thread's next poll. */
+  wake?(carrier: Carrier): void;
 }
+
+/** A route change's outcome when the delivery thread cannot take overrides. */
+export const ROUTES_NOT_APPLIED = 'recorded; applies when the delivery thread supports route overrides';
 
 export interface OpsDeskOptions {
   readonly db: OpsDb;
@@ -28,9 +45,13 @@ export interface OpsDeskOptions {
   readonly requestTtlMs: number;
   /** Which system the audit records name, e.g. denpa-core@host. */
   readonly system: string;
-  /** The configured tenants (keys are issued for these only). */
-  readonly tenants: readonly string[];
+  /** The config file's tenants (the admin API adds others: TenantDirectory). */
+  readonly tenants: readonly TenantConfig[];
+  /** egress.allow: the URLs of added tenants pass the same checks as a callback_url. */
+  readonly egressAllow: readonly string[];
   readonly workingHours: WorkingHours;
+  /** The configured links and prefix table, as GET /v1/ops/routes shows them. */
+  readonly routing: Pick<CoreConfig, 'carriers' | 'routing'>;
 }
 
 /** The most messages one queue.cancel request cancels (1000 per page). */
@@ -41,6 +62,8 @@ export class OpsDesk {
   readonly keys: TenantKeyTable;
   readonly requests: ChangeRequests;
   readonly audit: AuditTrail;
+  readonly routes: StandingRoutes;
+  readonly tenants: TenantDirectory;
   readonly clock: Clock;
   private readonly s;
 
@@ -50,6 +73,9 @@ export class OpsDesk {
     this.keys = new TenantKeyTable(o.db, o.clock);
     this.requests = new ChangeRequests(o.db, o.clock, o.requestTtlMs);
     this.audit = new AuditTrail(o.db, o.system);
+    this.routes = new StandingRoutes(o.db);
+    this.tenants = new TenantDirectory(o.db, o.clock, o.tenants, o.egressAllow);
+    this.tenants.listen((list) => o.actions?.setAddedTenants?.(list));
     this.s = {
       pause: o.db.prepare('INSERT INTO carrier_pauses (carrier, paused_at, request_id) VALUES (?, ?, ?) ON CONFLICT (carrier) DO NOTHING'),
       resume: o.db.prepare('DELETE FROM carrier_pauses WHERE carrier = ?'),
@@ -72,9 +98,23 @@ export class OpsDesk {
     return was;
   }
 
+  /** An operator's retry of one failed or expired message (not four-eyes: one message, and it only tries again what already failed). */
+  async retryMessage(id: string, by: string): Promise<RetryOutcome> {
+    const outcome = await this.o.store.retryMessage(id, this.clock.now(), `retried by operator ${by}`);
+    if (outcome.kind === 'retried') this.o.actions?.wake?.(outcome.carrier);
+    return outcome;
+  }
+
   /** Put the durable pauses back on a freshly started delivery thread. */
   applyPauses(): void {
     for (const c of this.pausedCarriers()) this.o.actions?.setCarrierPaused(c, true);
+  }
+
+  /** Hand the standing route overrides to the delivery thread; false when it cannot take them. */
+  applyRouteOverrides(): boolean {
+    if (!this.o.actions?.setRouteOverrides) return false;
+    this.o.actions.setRouteOverrides(this.routes.overrides());
+    return true;
   }
 
   /**
@@ -124,7 +164,13 @@ export class OpsDesk {
       : { ok: false, detail: `key ${a.keyId} of ${a.tenant} is not live (revoked, expired or unknown)` };
   }
 
-  private async runOnCore(a: Extract<ChangeAction, { kind: 'carrier.pause' | 'queue.cancel' }>, request: ChangeRequest): Promise<string> {
+  private async runOnCore(a: Extract<ChangeAction, { kind: 'carrier.pause' | 'queue.cancel' | 'route.change' | 'callbacks.replay' }>, request: ChangeRequest): Promise<string> {
+    if (a.kind === 'route.change') return this.changeRoute(a, request);
+    if (a.kind === 'callbacks.replay') {
+      // Run again after a stop, it puts back what was delivered since: a receiver de-duplicates by event id.
+      const n = await this.o.store.replayCallbacks({ tenant: a.tenant, since: a.since, until: a.until }, this.clock.now(), REPLAY_MAX);
+      return n < REPLAY_MAX ? `${n} callbacks put back in the outbox` : `${n} callbacks put back in the outbox (the most one request replays; file another for the rest)`;
+    }
     if (a.kind === 'carrier.pause') {
       this.s.pause.run(a.carrier, this.clock.now(), request.id);
       if (!this.o.actions) return `${a.carrier} marked paused (applies when the delivery thread starts)`;
@@ -146,5 +192,17 @@ export class OpsDesk {
       cursor = p.nextCursor;
     }
     return `${canceled} messages canceled (stopped after ${CANCEL_PAGES * 1000} looked at; file another request for the rest)`;
+  }
+
+  /** Written first, then the whole list handed over: a core that stops in between hands it over at its next start. */
+  private changeRoute(a: Extract<ChangeAction, { kind: 'route.change' }>, request: ChangeRequest): string {
+    const scope = a.category ? `${a.carrier} ${a.category}` : a.carrier;
+    let what: string;
+    if (a.mode === 'clear') what = this.routes.clear(a.carrier, a.category) ? `${scope}: override cleared` : `${scope}: had no override`;
+    else {
+      this.routes.set(a.carrier, a.category, a.mode, this.clock.now(), request.id);
+      what = `${scope}: ${a.mode}`;
+    }
+    return this.applyRouteOverrides() ? `${what} (applied)` : `${what} (${ROUTES_NOT_APPLIED})`;
   }
 }

@@ -28,7 +28,7 @@ export function bodyFor(role: Role, category: string, body: string): string {
 
 const NUMBER_KEYS = new Set(['to', 'number', 'numbers', 'to_number', 'phone']);
 const BODY_KEYS = new Set(['text', 'body']);
-const SECRET_KEYS = new Set(['password', 'new_password', 'key', 'token', 'authorization']);
+const SECRET_KEYS = new Set(['password', 'new_password', 'key', 'token', 'authorization', 'secret', 'callback_secret', 'callbacksecret']);
 
 /**
  * A copy of request parameters fit for the audit trail and logs: secrets

@@ -8,7 +8,9 @@
 // It holds operator accounts and sessions, the tenant keys issued through
 // the admin API (hashes only), four-eyes change requests and the audit
 // trail (audit/), so that an action on this database and its audit record
-// commit together.
+// commit together; and the standing state approved requests leave behind
+// (carrier pauses, route overrides), so that it outlives a restart; and
+// the tenants created over the admin API.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,6 +83,42 @@ CREATE TABLE audit_anchor (
   hash TEXT NOT NULL,
   rotated_at INTEGER NOT NULL,
   archive TEXT NOT NULL
+);
+`,
+  },
+  {
+    // Standing route overrides set by approved route.change requests, handed
+    // to the delivery thread as one list at start and after each change.
+    // category '' stands for every category of the carrier's traffic (a
+    // primary key cannot hold NULL in SQLite's sense of unique).
+    version: 2,
+    sql: `
+CREATE TABLE route_overrides (
+  carrier TEXT NOT NULL,
+  category TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  PRIMARY KEY (carrier, category)
+);
+`,
+  },
+  {
+    // Tenants created over the admin API (config tenants stay in the config
+    // file). settings is the tenant's JSON in the config's own words
+    // (callbackUrl, inboundUrl, sendWindows, inboundNumbers, rateLimit); the
+    // callback secret is kept in clear because the core signs with it.
+    version: 3,
+    sql: `
+CREATE TABLE tenants (
+  name TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  callback_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  disabled_at INTEGER
 );
 `,
   },

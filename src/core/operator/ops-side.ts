@@ -42,8 +42,10 @@ export function buildOpsSide(config: CoreConfig, deps: OpsSideDeps): OpsSide {
     policy: { sessionTtlMs: o.sessionMinutes * 60_000, maxFailedLogins: o.maxFailedLogins, lockoutMs: o.lockoutMinutes * 60_000, cost: deps.cost ?? DEFAULT_COST },
     requestTtlMs: o.requestTtlHours * 3_600_000,
     system,
-    tenants: config.tenants.map((t) => t.name),
+    tenants: config.tenants,
+    egressAllow: config.egress.allow,
     workingHours: o.workingHours,
+    routing: { carriers: config.carriers, routing: config.routing },
   });
   const counter = deps.metrics
     ? new Counter({ name: 'denpa_ops_off_hours_total', help: 'Operator logins and actions outside working hours', labelNames: ['kind'], registers: [deps.metrics.registry] })

@@ -1,6 +1,7 @@
 // Request and response shapes of the operator API (/v1/ops/...), in one place.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { NAME_PATTERN } from './accounts.ts';
+import { WINDOW_TEXT_PATTERN } from '../dispatch/index.ts';
 import { WorkingHoursSchema } from './working-hours.ts';
 
 const Strict = { additionalProperties: false } as const;
@@ -134,3 +135,83 @@ export const AuditQuery = Type.Object(
   Strict,
 );
 export const AuditPageSchema = Type.Object({ records: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
+
+const CategorySchema = Type.Union([Type.Literal('otp'), Type.Literal('notice'), Type.Literal('dunning'), Type.Literal('promotion')]);
+const RouteModeSchema = Type.Union([Type.Literal('direct'), Type.Literal('fallback'), Type.Literal('hold')]);
+export const RouteChangeSchema = Type.Object(
+  {
+    mode: Type.Union([RouteModeSchema, Type.Literal('clear')], { description: "direct | fallback | hold sets the override; clear removes it" }),
+    category: Type.Optional(CategorySchema),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  Strict,
+);
+export const RoutesSchema = Type.Object({
+  carriers: Type.Record(
+    Type.String(),
+    Type.Object({ host: Type.String(), port: Type.Integer(), system_id: Type.String(), binds: Type.Integer(), tps: Type.Number(), link_states: Type.Array(Type.String()) }),
+  ),
+  prefixes: Type.Array(Type.Object({ prefix: Type.String(), carrier: Type.String() })),
+  overrides: Type.Array(Type.Object({ carrier: Type.String(), category: Nullable(Type.String()), mode: RouteModeSchema, set_at: Type.Integer(), request_id: Type.String() })),
+  overrides_applied: Type.Boolean({ description: 'false: the delivery thread cannot take route overrides; they are recorded only' }),
+});
+
+export const RetryResultSchema = Type.Object({ id: Type.String(), outcome: Type.Literal('retried'), was: Type.String(), carrier: Type.String() });
+export const ReplayResultSchema = Type.Object({ id: Type.String(), status: Type.String({ description: 'the final status whose callback goes again' }), replayed: Type.Boolean({ description: 'false: it was still pending, on its way' }) });
+/** The latest instant a JavaScript Date holds. */
+const MAX_INSTANT = 8_640_000_000_000_000;
+export const BulkReplaySchema = Type.Object(
+  {
+    since: Type.Integer({ minimum: 0, maximum: MAX_INSTANT, description: 'messages that ended at or after this instant (ms since the epoch)' }),
+    until: Type.Integer({ minimum: 1, maximum: MAX_INSTANT, description: 'and before this one (exclusive)' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  Strict,
+);
+
+const WindowText = Type.String({ pattern: WINDOW_TEXT_PATTERN, description: "'HH:MM-HH:MM' local time, or 'always'" });
+const SendWindowsSchema = Type.Object(
+  { otp: Type.Optional(WindowText), notice: Type.Optional(WindowText), dunning: Type.Optional(WindowText), promotion: Type.Optional(WindowText) },
+  { ...Strict, description: "the tenant's own window per category; a category it does not name keeps the core's" },
+);
+const TenantUrl = Type.String({ minLength: 8, maxLength: 2048 });
+const InboundNumbers = Type.Array(Type.String({ minLength: 1, maxLength: 20, pattern: '^[0-9A-Za-z+() -]+$' }), { maxItems: 100 });
+const TenantRateLimit = Type.Object({ max: Type.Integer({ minimum: 1, maximum: 1_000_000 }), window_ms: Type.Integer({ minimum: 1, maximum: 3_600_000 }) }, Strict);
+export const NewTenantSchema = Type.Object(
+  {
+    name: TenantNameSchema,
+    callback_url: Type.Optional(TenantUrl),
+    callback_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'signs its callbacks; generated (and shown once) when absent' })),
+    inbound_url: Type.Optional(TenantUrl),
+    send_windows: Type.Optional(SendWindowsSchema),
+    inbound_numbers: Type.Optional(InboundNumbers),
+    rate_limit: Type.Optional(TenantRateLimit),
+  },
+  Strict,
+);
+export const TenantChangeSchema = Type.Object(
+  {
+    callback_url: Type.Optional(Nullable(TenantUrl)),
+    inbound_url: Type.Optional(Nullable(TenantUrl)),
+    send_windows: Type.Optional(Nullable(SendWindowsSchema)),
+    inbound_numbers: Type.Optional(Nullable(InboundNumbers)),
+    rate_limit: Type.Optional(TenantRateLimit),
+  },
+  { ...Strict, description: 'the fields given replace the current ones; null clears one', minProperties: 1 },
+);
+export const TenantSchema = Type.Object({
+  name: Type.String(),
+  source: Type.Union([Type.Literal('config'), Type.Literal('api')]),
+  state: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  callback_url: Nullable(Type.String()),
+  inbound_url: Nullable(Type.String()),
+  send_windows: Nullable(Type.Record(Type.String(), Type.String())),
+  inbound_numbers: Type.Array(Type.String()),
+  rate_limit: Type.Object({ max: Type.Integer(), window_ms: Type.Integer() }),
+  created_at: Nullable(Type.Integer()),
+  created_by: Nullable(Type.String()),
+  updated_at: Nullable(Type.Integer()),
+  disabled_at: Nullable(Type.Integer()),
+});
+export const TenantListSchema = Type.Object({ tenants: Type.Array(TenantSchema) });
+export const CreatedTenantSchema = Type.Object({ tenant: TenantSchema, callback_secret: Type.String({ description: 'shown once' }) });

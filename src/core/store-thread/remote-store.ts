@@ -14,7 +14,9 @@ import {
   StoreError,
   type CallbackJob,
   type CallbackSettlement,
+  type CallbackReplaySelect,
   type CancelOutcome,
+  type RetryOutcome,
   type Carrier,
   type Category,
   type ClaimedMessage,
@@ -155,6 +157,14 @@ export class RemoteStore implements Store {
 
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
     return this.call('cancelMessage', [tenant, id, now]);
+  }
+
+  retryMessage(id: string, now: number, detail: string): Promise<RetryOutcome> {
+    return this.call('retryMessage', [id, now, detail]);
+  }
+
+  replayCallbacks(select: CallbackReplaySelect, now: number, limit: number): Promise<number> {
+    return this.call('replayCallbacks', [select, now, limit]);
   }
 
   addOptOuts(tenant: string, numbers: readonly string[], at: number, source: OptOutSource): Promise<number> {

@@ -11,6 +11,8 @@ export const STORE_METHODS = [
   'getMessage',
   'listMessages',
   'cancelMessage',
+  'retryMessage',
+  'replayCallbacks',
   'addOptOuts',
   'removeOptOuts',
   'optedOut',

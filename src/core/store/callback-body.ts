@@ -23,9 +23,18 @@ export function callbackOrigin(url: string): string {
   }
 }
 
-export function callbackEventId(messageId: string, status: CallbackStatus): string {
-  return `${messageId}.${status}`;
+/**
+ * A status callback's event id (`X-Denpa-Event-Id`, the outbox row's key):
+ * the message and status, and after an operator retry the message's retry
+ * count, so each attempt's final status is an event of its own.
+ */
+export function callbackEventId(messageId: string, status: CallbackStatus, retries = 0): string {
+  return retries > 0 ? `${messageId}.${status}.${retries}` : `${messageId}.${status}`;
 }
+
+/** callbackEventId of the final status of the messages row under `alias`, as SQL (SQLite and PostgreSQL alike). */
+export const finalEventIdSql = (alias: string): string =>
+  `${alias}id || '.' || ${alias}state || CASE WHEN ${alias}retries > 0 THEN '.' || ${alias}retries ELSE '' END`;
 
 export function callbackBody(message: CallbackSubject, status: CallbackStatus, at: number, error?: MessageError): string {
   const body: Record<string, unknown> = {

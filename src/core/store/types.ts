@@ -163,6 +163,19 @@ export interface MessagePage {
 
 export type CancelOutcome = 'canceled' | 'not_found' | 'not_cancelable';
 
+/** An operator retry: a failed or expired message back in its lane for a new attempt. */
+export type RetryOutcome =
+  | { readonly kind: 'retried'; readonly was: MessageState; readonly carrier: Carrier }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'not_retryable'; readonly state: MessageState };
+
+/** Whose final status callbacks to send again: one message's, or a tenant's messages that ended in [since, until). */
+/** The most callbacks one replay puts back (a bulk replay is a bounded piece of work). */
+export const REPLAY_MAX = 10_000;
+export const replayLimit = (limit: number): number => Math.max(1, Math.min(REPLAY_MAX, Math.floor(limit)));
+
+export type CallbackReplaySelect = { readonly messageId: string } | { readonly tenant: string; readonly since: number; readonly until: number };
+
 // ---------------------------------------------------------------- callbacks
 
 /** What an outbox entry reports: a message's status, or an inbound (mobile-originated) message forwarded to the tenant. */
@@ -173,7 +186,7 @@ export type CallbackStatus = 'submitted' | FinalState | 'inbound';
  * transaction as the state change it reports, so none is lost across a crash).
  */
 export interface CallbackJob {
-  /** Stable event id (`X-Denpa-Event-Id`): `<messageId>.<status>`. */
+  /** Stable event id (`X-Denpa-Event-Id`): `<messageId>.<status>`, `.<n>` after an operator retry (callbackEventId). */
   readonly id: string;
   readonly messageId: string;
   readonly tenant: string;
@@ -383,6 +396,21 @@ export interface Store {
   listMessages(tenant: string, filter: ListFilter, cursor: string | undefined, limit: number): Promise<MessagePage>;
   /** Cancel a message still waiting in its lane (state accepted). Writes the canceled callback. */
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome>;
+  /**
+   * An operator's retry of a message that ended failed or expired: back to
+   * accepted and due now, its TTL counted again from now, its undelivered
+   * segments pending again, the transition recorded with `detail`; its
+   * callbacks start a new generation (their event ids carry the retry count).
+   * Any other state is refused and nothing changes.
+   */
+  retryMessage(id: string, now: number, detail: string): Promise<RetryOutcome>;
+  /**
+   * Send final status callbacks again (see CallbackReplaySelect), at most
+   * `limit`, oldest final first: each goes back to the outbox as pending, with
+   * its event id and body unchanged. Resolves with how many were put back
+   * (callbacks still pending are not counted: they are on their way).
+   */
+  replayCallbacks(select: CallbackReplaySelect, now: number, limit: number): Promise<number>;
 
   // -- opt-outs (promotions only; OTP, notices and dunning are not affected)
   /** Put numbers on a tenant's list; a number already there keeps its first entry. Resolves with how many were new. */

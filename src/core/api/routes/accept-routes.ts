@@ -13,6 +13,7 @@ import { normalisePhoneNumber } from '../../message/index.ts';
 import type { CarrierRouter, Route } from '../../routing/index.ts';
 import type { IdempotencyEntry, NewMessage, Store } from '../../store/index.ts';
 import { acceptMessage, valueErrors, type AcceptContext } from '../acceptance.ts';
+import type { Tenant } from '../auth.ts';
 import { ApiError, validationError, type FieldError } from '../errors.ts';
 import { assertSameRequest, idempotencyKey, requestHash } from '../idempotency.ts';
 import { AcceptedSchema, BatchAcceptedSchema, BatchRequestSchema, IdempotencyHeadersSchema, MessageRequestSchema, problemResponses, type Accepted } from '../schemas.ts';
@@ -26,6 +27,8 @@ export interface AcceptRoutesOptions {
   /** Finds each number's serving carrier (number lookup, cache, prefix table); bounded in time. */
   readonly router: CarrierRouter;
   readonly onAccepted?: (messages: readonly NewMessage[]) => void;
+  /** The send windows (shared with whoever adds tenants to it); default: the config's. */
+  readonly windows?: SendWindowPolicy;
 }
 
 const MAX_FIELD_ERRORS = 50;
@@ -47,8 +50,16 @@ function mergedErrors(schemaError: Error, values: readonly FieldError[]): ApiErr
 export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock, config, metrics, newId, router } = opts;
-  const windows = SendWindowPolicy.fromConfig(config);
-  const contextAt = (tenant: string, now: number, routes?: ReadonlyMap<string, Route>): AcceptContext => ({ tenant, now, id: newId(now), config, windows, ...(routes ? { routes } : {}) });
+  const windows = opts.windows ?? SendWindowPolicy.fromConfig(config);
+  const contextAt = (tenant: Tenant, now: number, routes?: ReadonlyMap<string, Route>): AcceptContext => ({
+    tenant: tenant.name,
+    now,
+    id: newId(now),
+    config,
+    windows,
+    ...(tenant.callbackUrl !== undefined ? { defaultCallbackUrl: tenant.callbackUrl } : {}),
+    ...(routes ? { routes } : {}),
+  });
 
   /**
    * The serving carrier of every valid number of the request, in one
@@ -104,7 +115,7 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
     const messages: NewMessage[] = [];
     const answers: Accepted[] = [];
     for (const item of items) {
-      const a = acceptMessage(item.body, contextAt(tenant.name, now, routes), item.prefix);
+      const a = acceptMessage(item.body, contextAt(tenant, now, routes), item.prefix);
       if (a.ok) {
         messages.push(a.message);
         answers.push(a.answer);
@@ -143,7 +154,7 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
       },
     },
     (request, reply) => {
-      if (request.validationError) throw mergedErrors(request.validationError, valueErrors(request.body, contextAt(request.tenant!.name, clock.now())));
+      if (request.validationError) throw mergedErrors(request.validationError, valueErrors(request.body, contextAt(request.tenant!, clock.now())));
       return accept(request, reply, 'POST /v1/messages', [{ body: request.body, prefix: '' }], (a) => a[0]!);
     },
   );
@@ -163,7 +174,7 @@ export async function acceptRoutes(plain: FastifyInstance, opts: AcceptRoutesOpt
       if (request.validationError) {
         const list = (request.body as { messages?: unknown } | null)?.messages;
         const now = clock.now();
-        const values = Array.isArray(list) ? list.slice(0, config.http.maxBatch).flatMap((m, i) => valueErrors(m, contextAt(request.tenant!.name, now), `messages[${i}].`)) : [];
+        const values = Array.isArray(list) ? list.slice(0, config.http.maxBatch).flatMap((m, i) => valueErrors(m, contextAt(request.tenant!, now), `messages[${i}].`)) : [];
         throw mergedErrors(request.validationError, values);
       }
       if (request.body.messages.length > config.http.maxBatch) {

@@ -20,7 +20,7 @@ export async function adminRoutes(plain: FastifyInstance, opts: { desk: OpsDesk 
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { desk } = opts;
   const knownTenant = (tenant: string) => {
-    if (!desk.o.tenants.includes(tenant)) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant} in the configuration`);
+    if (desk.tenants.source(tenant) === undefined) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant}`);
   };
 
   app.get(
@@ -75,6 +75,7 @@ export async function adminRoutes(plain: FastifyInstance, opts: { desk: OpsDesk 
     async (request, reply) => {
       const { tenant } = request.params;
       knownTenant(tenant);
+      if (desk.tenants.table.get(tenant)?.disabledAt !== undefined) throw new ApiError('API_ERR_CONFLICT', `tenant ${tenant} is disabled: its keys would not work`);
       const issued = desk.keys.issue();
       desk.keys.install(tenant, issued.id, issued.keyHash, request.operator!.name);
       request.auditDetail = `issued ${issued.id}`;

@@ -8,8 +8,10 @@ import type { OffHoursWatch } from '../off-hours.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { installGuard } from './guard.ts';
 import { requestRoutes } from './request-routes.ts';
+import { routeRoutes } from './route-routes.ts';
 import { serviceRoutes } from './service-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { tenantRoutes } from './tenant-routes.ts';
 
 export interface OpsRoutesOptions {
   readonly desk: OpsDesk;
@@ -24,6 +26,8 @@ async function opsRoutesPlugin(app: FastifyInstance, opts: OpsRoutesOptions): Pr
       await ops.register(serviceRoutes, opts);
       await ops.register(requestRoutes, opts);
       await ops.register(adminRoutes, opts);
+      await ops.register(routeRoutes, opts);
+      await ops.register(tenantRoutes, opts);
     },
     { prefix: '/v1/ops' },
   );

@@ -5,17 +5,19 @@
 //   POST /v1/ops/tenants/:tenant/queue/cancel      operator  files queue.cancel (bulk-cancel what waits)
 //   POST /v1/ops/tenants/:tenant/keys/:id/rotate   admin     files tenant-key.rotate (the new key is returned now, works once run)
 //   PUT  /v1/ops/operators/:name/role              admin     files operator.role
+//   POST /v1/ops/tenants/:tenant/callbacks/replay  operator  files callbacks.replay (a tenant's final callbacks in a time range, again)
 //   GET  /v1/ops/requests, /v1/ops/requests/:id    viewer
 //   POST /v1/ops/requests/:id/approve | /reject    approver  (never one's own)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Carrier, Category } from '../../../domain/index.ts';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError, validationError } from '../../api/errors.ts';
 import { problemResponses } from '../../api/schemas.ts';
 import type { ChangeAction, Decision } from '../change-requests.ts';
 import type { OpsDesk } from '../desk.ts';
 import type { Role } from '../roles.ts';
 import {
+  BulkReplaySchema,
   CarrierParams,
   ChangeRequestSchema,
   FiledSchema,
@@ -43,7 +45,7 @@ export async function requestRoutes(plain: FastifyInstance, opts: { desk: OpsDes
     return r;
   };
   const knownTenant = (tenant: string) => {
-    if (!desk.o.tenants.includes(tenant)) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant} in the configuration`);
+    if (desk.tenants.source(tenant) === undefined) throw new ApiError('API_ERR_NOT_FOUND', `no tenant ${tenant}`);
   };
 
   app.post(
@@ -72,6 +74,21 @@ export async function requestRoutes(plain: FastifyInstance, opts: { desk: OpsDes
       };
       reply.code(202);
       return { request: requestView(file(request, action, b.reason)) };
+    },
+  );
+
+  app.post(
+    '/tenants/:tenant/callbacks/replay',
+    {
+      config: { opsRole: 'operator', opsAction: 'request.file:callbacks.replay' },
+      schema: { summary: "Ask to send a tenant's final status callbacks again (four-eyes)", params: TenantParams, body: BulkReplaySchema, response: filed },
+    },
+    async (request, reply) => {
+      knownTenant(request.params.tenant);
+      const { since, until, reason } = request.body;
+      if (until <= since) throw validationError([{ field: 'until', message: 'must be later than since' }]);
+      reply.code(202);
+      return { request: requestView(file(request, { kind: 'callbacks.replay', tenant: request.params.tenant, since, until }, reason)) };
     },
   );
 

@@ -5,16 +5,18 @@
 //   GET  /v1/ops/messages?tenant=...      viewer (numbers and bodies masked below operator)
 //   GET  /v1/ops/messages/:id             viewer
 //   POST /v1/ops/messages/:id/cancel      operator
+//   POST /v1/ops/messages/:id/retry       operator (a failed or expired message tries again)
+//   POST /v1/ops/messages/:id/callbacks/replay operator (its final status callback goes again)
 //   POST /v1/ops/carriers/:carrier/resume operator (pausing is a four-eyes request)
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CARRIERS, type Carrier } from '../../../domain/index.ts';
 import { ApiError } from '../../api/errors.ts';
 import { problemResponses } from '../../api/schemas.ts';
-import type { MessageState } from '../../store/index.ts';
+import { isFinalState, type MessageState } from '../../store/index.ts';
 import type { OpsDesk } from '../desk.ts';
 import { seesPersonalData } from '../roles.ts';
-import { CancelResultSchema, CarrierParams, MessageListQuery, MessageParams, OpsMessageListSchema, OpsMessageSchema, ResumedSchema, StatusSchema } from '../schemas.ts';
+import { CancelResultSchema, CarrierParams, MessageListQuery, MessageParams, OpsMessageListSchema, OpsMessageSchema, ReplayResultSchema, ResumedSchema, RetryResultSchema, StatusSchema } from '../schemas.ts';
 import { messageView } from './views.ts';
 
 export async function serviceRoutes(plain: FastifyInstance, opts: { desk: OpsDesk }): Promise<void> {
@@ -79,6 +81,39 @@ export async function serviceRoutes(plain: FastifyInstance, opts: { desk: OpsDes
       if (outcome === 'not_cancelable') throw new ApiError('API_ERR_NOT_CANCELABLE', `message ${m.id} is ${m.state}: already with the carrier or final`);
       if (outcome === 'not_found') throw new ApiError('API_ERR_NOT_FOUND', `no message ${request.params.id}`);
       return { id: m.id, outcome };
+    },
+  );
+
+  app.post(
+    '/messages/:id/retry',
+    {
+      config: { opsRole: 'operator', opsAction: 'message.retry' },
+      schema: { summary: 'Try a failed or expired message again (a new attempt)', params: MessageParams, response: { 200: RetryResultSchema, ...problemResponses(401, 403, 404, 409) } },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const outcome = await desk.retryMessage(id, request.operator!.name);
+      if (outcome.kind === 'not_found') throw new ApiError('API_ERR_NOT_FOUND', `no message ${id}`);
+      if (outcome.kind === 'not_retryable') throw new ApiError('API_ERR_CONFLICT', `message ${id} is ${outcome.state}: only a failed or expired message can be retried`);
+      request.auditDetail = `was ${outcome.was}, back in the ${outcome.carrier} lane`;
+      return { id, outcome: 'retried' as const, was: outcome.was, carrier: outcome.carrier };
+    },
+  );
+
+  app.post(
+    '/messages/:id/callbacks/replay',
+    {
+      config: { opsRole: 'operator', opsAction: 'message.callback-replay' },
+      schema: { summary: "Send a message's final status callback again", params: MessageParams, response: { 200: ReplayResultSchema, ...problemResponses(401, 403, 404, 409) } },
+    },
+    async (request) => {
+      const m = await store.getMessage(request.params.id);
+      if (!m) throw new ApiError('API_ERR_NOT_FOUND', `no message ${request.params.id}`);
+      if (!isFinalState(m.state)) throw new ApiError('API_ERR_CONFLICT', `message ${m.id} is ${m.state}: it has no final status to replay yet`);
+      if (m.callbackUrl === undefined) throw new ApiError('API_ERR_CONFLICT', `message ${m.id} was accepted without a callback_url: there is no callback to replay`);
+      const replayed = (await store.replayCallbacks({ messageId: m.id }, desk.clock.now(), 1)) > 0;
+      request.auditDetail = replayed ? `${m.state} callback of tenant ${m.tenant} put back in the outbox` : `${m.state} callback still pending`;
+      return { id: m.id, status: m.state, replayed };
     },
   );
 

@@ -7,11 +7,13 @@ import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '..
 import { callbackOrigin, inboundBody, inboundEventId } from '../callback-body.ts';
 import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../rows.ts';
 import { type InboundRow, toInboundRecord } from '../sqlite/inbound.ts';
-import { CATEGORIES, OPS_ALERT_TENANT, type OperatorAlertJob } from '../types.ts';
+import { CATEGORIES, OPS_ALERT_TENANT, replayLimit, type OperatorAlertJob } from '../types.ts';
 import type {
   CallbackJob,
   CallbackSettlement,
+  CallbackReplaySelect,
   CancelOutcome,
+  RetryOutcome,
   Carrier,
   Category,
   ClaimedMessage,
@@ -238,6 +240,14 @@ export class PostgresStore implements Store {
 
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
     return this.writer.submit((db) => tx.cancel(db, tenant, id, now));
+  }
+
+  retryMessage(id: string, now: number, detail: string): Promise<RetryOutcome> {
+    return this.writer.submit((db) => tx.retry(db, id, now, detail));
+  }
+
+  replayCallbacks(select: CallbackReplaySelect, now: number, limit: number): Promise<number> {
+    return this.writer.submit((db) => tx.replay(db, select, now, replayLimit(limit)));
   }
 
   // ------------------------------------------------------------------ opt-outs

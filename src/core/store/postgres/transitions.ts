@@ -8,11 +8,11 @@
 // and neither waits for the other), and every update re-checks the state
 // it expects, so a change another node made first is seen, not undone.
 import type pg from 'pg';
-import { callbackBody, callbackEventId, callbackOrigin } from '../callback-body.ts';
+import { callbackBody, callbackEventId, callbackOrigin, finalEventIdSql } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
-import type { CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, SegmentState } from '../types.ts';
+import type { CallbackReplaySelect, CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, RetryOutcome, SegmentState } from '../types.ts';
 import { CATEGORIES } from '../types.ts';
-import type { FinalSubject, OutboxSubject } from '../sqlite/transitions.ts';
+import { RETRYABLE, type FinalSubject, type OutboxSubject } from '../sqlite/transitions.ts';
 
 type Final = DispatchOutcome['finals'][number];
 type Db = pg.ClientBase;
@@ -21,7 +21,11 @@ const OPEN: ReadonlySet<string> = new Set(['accepted', 'queued', 'submitted']);
 const OPEN_STATES = `(${[...OPEN].map((state) => `'${state}'`).join(', ')})`;
 const finalSubject = (alias: string): string =>
   `${alias}state, ${alias}category, ${alias}carrier, ${alias}accepted_at, ${alias}segments, (${alias}callback_url IS NOT NULL)::int AS has_callback`;
-const OUTBOX_SUBJECT = 'id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at';
+const OUTBOX_SUBJECT = 'id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, retries';
+const RETRYABLE_STATES = `(${RETRYABLE.map((state) => `'${state}'`).join(', ')})`;
+// As sqlite/transitions.ts's REPLAY: the current final status's row back to pending, its event id and body unchanged.
+const REPLAY = `UPDATE callbacks SET state = 'pending', attempts = 0, created_at = $1, due_at = $1, done_at = NULL, last_error = NULL
+  WHERE id IN (SELECT c.id FROM messages m JOIN callbacks c ON c.id = ${finalEventIdSql('m.')}`;
 
 const SQL = {
   transition: 'INSERT INTO transitions (message_id, at, state, detail) VALUES ($1, $2, $3, $4)',
@@ -70,6 +74,14 @@ const SQL = {
   cancel: `UPDATE messages SET state = 'canceled', final_at = $1 WHERE id = $2 AND tenant = $3 AND state = 'accepted' RETURNING ${OUTBOX_SUBJECT}`,
   cancelSegments: `UPDATE segments SET state = 'canceled', done_at = $1 WHERE message_id = $2 AND state = 'pending'`,
   exists: `SELECT state FROM messages WHERE id = $1 AND tenant = $2`,
+  retrySubject: `SELECT state, carrier FROM messages WHERE id = $1 FOR UPDATE`,
+  operatorRetry: `UPDATE messages SET state = 'accepted', due_at = $1, expires_at = $1 + (expires_at - accepted_at), final_at = NULL, queued_at = NULL,
+      submitted_at = NULL, attempts = 0, error_code = NULL, error_description = NULL, retries = retries + 1
+    WHERE id = $2 AND state IN ${RETRYABLE_STATES}`,
+  retrySegments: `UPDATE segments SET state = 'pending', smsc_id = NULL, smsc_alt_id = NULL, submitted_at = NULL, done_at = NULL, error_code = NULL, error_description = NULL
+    WHERE message_id = $1 AND state <> 'delivered'`,
+  replayOne: `${REPLAY} WHERE m.id = $2 AND c.state <> 'pending' ORDER BY m.final_at, m.id COLLATE "C" LIMIT $3)`,
+  replayRange: `${REPLAY} WHERE m.tenant = $2 AND m.final_at >= $3 AND m.final_at < $4 AND c.state <> 'pending' ORDER BY m.final_at, m.id COLLATE "C" LIMIT $5)`,
 };
 
 async function one<T extends pg.QueryResultRow>(db: Db, sql: string, args: unknown[]): Promise<T | undefined> {
@@ -83,7 +95,7 @@ export async function recordTransition(db: Db, id: string, at: number, state: Me
 async function writeOutbox(db: Db, m: OutboxSubject, status: CallbackStatus, at: number, error?: MessageError): Promise<void> {
   if (m.callback_url === null) return;
   const body = callbackBody({ id: m.id, to: m.to_number, category: m.category, clientRef: m.client_ref, segments: m.segments }, status, at, error);
-  await db.query(SQL.outbox, [callbackEventId(m.id, status), m.id, m.tenant, m.callback_url, callbackOrigin(m.callback_url), status, body, at, at]);
+  await db.query(SQL.outbox, [callbackEventId(m.id, status, m.retries), m.id, m.tenant, m.callback_url, callbackOrigin(m.callback_url), status, body, at, at]);
 }
 
 async function outboxSubject(db: Db, id: string): Promise<OutboxSubject> {
@@ -265,4 +277,18 @@ export async function cancel(db: Db, tenant: string, id: string, now: number): P
     return 'canceled';
   }
   return (await one(db, SQL.exists, [id, tenant])) ? 'not_cancelable' : 'not_found';
+}
+
+export async function retry(db: Db, id: string, now: number, detail: string): Promise<RetryOutcome> {
+  const m = await one<{ state: MessageState; carrier: Carrier }>(db, SQL.retrySubject, [id]);
+  if (!m) return { kind: 'not_found' };
+  if ((await db.query(SQL.operatorRetry, [now, id])).rowCount === 0) return { kind: 'not_retryable', state: m.state };
+  await db.query(SQL.retrySegments, [id]);
+  await recordTransition(db, id, now, 'accepted', `${detail} (was ${m.state})`);
+  return { kind: 'retried', was: m.state, carrier: m.carrier };
+}
+
+export async function replay(db: Db, select: CallbackReplaySelect, now: number, limit: number): Promise<number> {
+  const r = 'messageId' in select ? await db.query(SQL.replayOne, [now, select.messageId, limit]) : await db.query(SQL.replayRange, [now, select.tenant, select.since, select.until, limit]);
+  return r.rowCount ?? 0;
 }

@@ -183,6 +183,15 @@ CREATE TABLE inbound_messages (
 CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 `,
   },
+  {
+    // Operator retries of a failed or expired message: each one starts a new
+    // generation of the message's callbacks, whose event ids carry the count
+    // (callbackEventId), so a retry that fails again still tells its sender.
+    version: 6,
+    sql: `
+ALTER TABLE messages ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -6,12 +6,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '../errors.ts';
 import { callbackOrigin } from '../callback-body.ts';
-import { CATEGORIES, OPS_ALERT_TENANT } from '../types.ts';
+import { CATEGORIES, OPS_ALERT_TENANT, replayLimit } from '../types.ts';
 import type {
   OperatorAlertJob,
   CallbackJob,
   CallbackSettlement,
+  CallbackReplaySelect,
   CancelOutcome,
+  RetryOutcome,
   Carrier,
   Category,
   ClaimedMessage,
@@ -217,6 +219,14 @@ export class SqliteStore implements Store {
 
   cancelMessage(tenant: string, id: string, now: number): Promise<CancelOutcome> {
     return this.writer.submit(() => this.transitions.cancel(tenant, id, now));
+  }
+
+  retryMessage(id: string, now: number, detail: string): Promise<RetryOutcome> {
+    return this.writer.submit(() => this.transitions.retry(id, now, detail));
+  }
+
+  replayCallbacks(select: CallbackReplaySelect, now: number, limit: number): Promise<number> {
+    return this.writer.submit(() => this.transitions.replay(select, now, replayLimit(limit)));
   }
 
   // ------------------------------------------------------------------ opt-outs

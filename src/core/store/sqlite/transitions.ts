@@ -2,9 +2,10 @@
 // group-commit transaction. A final state and its callback outbox row are
 // written together, so a crash can lose neither alone.
 import type Database from 'better-sqlite3';
-import { callbackBody, callbackEventId, callbackOrigin } from '../callback-body.ts';
+import { callbackBody, callbackEventId, callbackOrigin, finalEventIdSql } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
 import type {
+  CallbackReplaySelect,
   CallbackStatus,
   Carrier,
   Category,
@@ -15,6 +16,7 @@ import type {
   MessageError,
   MessageState,
   ReceiptEvent,
+  RetryOutcome,
   SegmentState,
 } from '../types.ts';
 import { CATEGORIES } from '../types.ts';
@@ -32,6 +34,8 @@ export interface OutboxSubject {
   callback_url: string | null;
   carrier: string;
   accepted_at: number;
+  /** Operator retries so far (the callbacks' generation). */
+  retries: number;
 }
 
 /** The states a message can still leave: in JS, and as an SQL list. */
@@ -57,6 +61,21 @@ export interface FinalSubject {
 const finalSubject = (alias: string): string =>
   `${alias}state, ${alias}category, ${alias}carrier, ${alias}accepted_at, ${alias}segments, ${alias}callback_url IS NOT NULL AS has_callback`;
 
+/** The final states an operator may retry (a new attempt): the carrier or the clock ended them, not the handset. */
+export const RETRYABLE: readonly MessageState[] = ['failed', 'expired'];
+const RETRYABLE_STATES = `(${RETRYABLE.map((state) => `'${state}'`).join(', ')})`;
+
+/**
+ * Replaying a final status callback: the row of the message's current final
+ * status goes back to pending, due now, with a fresh age (the sender gives up
+ * on a row by its age); its event id and signed body stay as they were, so a
+ * receiver that did get it the first time recognises it. Rows still pending
+ * are left alone (they are on their way).
+ */
+const REPLAY = `UPDATE callbacks SET state = 'pending', attempts = 0, created_at = ?, due_at = ?, done_at = NULL, last_error = NULL
+  WHERE id IN (SELECT c.id FROM messages m JOIN callbacks c ON c.id = ${finalEventIdSql('m.')}`;
+const REPLAY_TAIL = `AND c.state <> 'pending' ORDER BY m.final_at, m.id LIMIT ?)`;
+
 export class MessageTransitions {
   private readonly s;
 
@@ -67,7 +86,7 @@ export class MessageTransitions {
       // RETURNING costs SQLite an ephemeral table per statement (about 4 µs here, half of an UPDATE):
       // the hot statements read what they need with a plain SELECT or from the row they already found.
       finalSubject: p(`SELECT id, ${finalSubject('')} FROM messages WHERE id = ?`),
-      outboxSubject: p('SELECT id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at FROM messages WHERE id = ?'),
+      outboxSubject: p('SELECT id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, retries FROM messages WHERE id = ?'),
       finalize: p(`UPDATE messages SET state = ?, final_at = ?, error_code = ?, error_description = ? WHERE id = ? AND state IN ${OPEN_STATES}`),
       outbox: p(
         `INSERT INTO callbacks (id, message_id, tenant, url, origin, status, body, state, attempts, created_at, due_at)
@@ -124,11 +143,25 @@ export class MessageTransitions {
       requeue: p(`UPDATE messages SET state = 'accepted', due_at = ? WHERE id = ? AND state = 'queued'`),
       cancel: p(
         `UPDATE messages SET state = 'canceled', final_at = ? WHERE id = ? AND tenant = ? AND state = 'accepted'
-         RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at`,
+         RETURNING id, tenant, to_number, category, client_ref, segments, callback_url, carrier, accepted_at, retries`,
       ),
       // A canceled message's segments say so too, not "pending" for ever.
       cancelSegments: p(`UPDATE segments SET state = 'canceled', done_at = ? WHERE message_id = ? AND state = 'pending'`),
       exists: p(`SELECT state FROM messages WHERE id = ? AND tenant = ?`),
+      retrySubject: p(`SELECT state, carrier FROM messages WHERE id = ?`),
+      // A new attempt: back in its lane, due now, with the TTL it was accepted with counted from now.
+      operatorRetry: p(
+        `UPDATE messages SET state = 'accepted', due_at = ?, expires_at = ? + (expires_at - accepted_at), final_at = NULL, queued_at = NULL,
+           submitted_at = NULL, attempts = 0, error_code = NULL, error_description = NULL, retries = retries + 1
+         WHERE id = ? AND state IN ${RETRYABLE_STATES}`,
+      ),
+      // Delivered segments stay delivered; the rest go on the wire again.
+      retrySegments: p(
+        `UPDATE segments SET state = 'pending', smsc_id = NULL, smsc_alt_id = NULL, submitted_at = NULL, done_at = NULL, error_code = NULL, error_description = NULL
+         WHERE message_id = ? AND state <> 'delivered'`,
+      ),
+      replayOne: p(`${REPLAY} WHERE m.id = ? ${REPLAY_TAIL}`),
+      replayRange: p(`${REPLAY} WHERE m.tenant = ? AND m.final_at >= ? AND m.final_at < ? ${REPLAY_TAIL}`),
     };
   }
 
@@ -139,7 +172,7 @@ export class MessageTransitions {
   private writeOutbox(m: OutboxSubject, status: CallbackStatus, at: number, error?: MessageError): void {
     if (m.callback_url === null) return;
     const body = callbackBody({ id: m.id, to: m.to_number, category: m.category, clientRef: m.client_ref, segments: m.segments }, status, at, error);
-    this.s.outbox.run(callbackEventId(m.id, status), m.id, m.tenant, m.callback_url, callbackOrigin(m.callback_url), status, body, at, at);
+    this.s.outbox.run(callbackEventId(m.id, status, m.retries), m.id, m.tenant, m.callback_url, callbackOrigin(m.callback_url), status, body, at, at);
   }
 
   /** Move an open message to a final state (no-op when it already is final). */
@@ -322,5 +355,19 @@ export class MessageTransitions {
       return 'canceled';
     }
     return this.s.exists.get(id, tenant) ? 'not_cancelable' : 'not_found';
+  }
+
+  retry(id: string, now: number, detail: string): RetryOutcome {
+    const m = this.s.retrySubject.get(id) as { state: MessageState; carrier: Carrier } | undefined;
+    if (!m) return { kind: 'not_found' };
+    if (this.s.operatorRetry.run(now, now, id).changes === 0) return { kind: 'not_retryable', state: m.state };
+    this.s.retrySegments.run(id);
+    this.record(id, now, 'accepted', `${detail} (was ${m.state})`);
+    return { kind: 'retried', was: m.state, carrier: m.carrier };
+  }
+
+  replay(select: CallbackReplaySelect, now: number, limit: number): number {
+    const run = 'messageId' in select ? this.s.replayOne.run(now, now, select.messageId, limit) : this.s.replayRange.run(now, now, select.tenant, select.since, select.until, limit);
+    return run.changes;
   }
 }

@@ -34,15 +34,30 @@ const PATHS = [
   '/v1/ops/requests?state=all&limit=1e3',
   '/v1/ops/audit?since=yesterday',
   '/v1/ops/audit?__proto__[x]=1',
+  '/v1/ops/routes/kddi/override',
+  '/v1/ops/routes/docomo/override?mode=hold',
+  '/v1/ops/messages/%00/retry',
+  '/v1/ops/messages/' + 'B'.repeat(300) + '/retry',
+  '/v1/ops/messages/01NOSUCHMESSAGE/retry',
+  '/v1/ops/messages/01NOSUCHMESSAGE/callbacks/replay',
+  '/v1/ops/tenants/nobody/callbacks/replay',
+  '/v1/ops/tenants/nobody/disable',
+  '/v1/ops/tenants/default/disable',
+  '/v1/ops/tenants/' + 'C'.repeat(100),
 ];
 /** Each route with its required fields (a body of these, valid, would be accepted). */
-const BODY_ROUTES: { method: 'POST' | 'PUT'; url: string; fields: string[] }[] = [
+const BODY_ROUTES: { method: 'POST' | 'PUT' | 'PATCH'; url: string; fields: string[] }[] = [
   { method: 'POST', url: '/v1/ops/login', fields: ['name', 'password'] },
   { method: 'POST', url: '/v1/ops/operators', fields: ['name', 'role', 'password'] },
   { method: 'PUT', url: '/v1/ops/operators/alice/role', fields: ['role', 'reason'] },
   { method: 'POST', url: '/v1/ops/carriers/docomo/pause', fields: ['reason'] },
   { method: 'POST', url: '/v1/ops/tenants/default/queue/cancel', fields: ['reason'] },
   { method: 'POST', url: '/v1/ops/tenants/default/keys/KEY/rotate', fields: ['overlap_seconds', 'reason'] },
+  { method: 'POST', url: '/v1/ops/routes/au/override', fields: ['mode', 'reason'] },
+  { method: 'POST', url: '/v1/ops/tenants/default/callbacks/replay', fields: ['since', 'until', 'reason'] },
+  // A valid create needs only a name: these two carry fields that each break a rule when wrong.
+  { method: 'POST', url: '/v1/ops/tenants', fields: ['name', 'callback_url', 'send_windows'] },
+  { method: 'PATCH', url: '/v1/ops/tenants/default', fields: ['rate_limit'] },
 ];
 
 let core: OpsTestCore;
@@ -52,7 +67,7 @@ let keyId: string;
 /** Everything the operator API could change, except the audit trail and sessions (which hostile requests do add to). */
 function snapshot(c: OpsTestCore): string {
   return JSON.stringify(
-    ['SELECT name, role, working_hours, created_at FROM operators ORDER BY name', 'SELECT * FROM tenant_keys ORDER BY id', 'SELECT * FROM change_requests ORDER BY id', 'SELECT * FROM carrier_pauses'].map((q) => c.db.prepare(q).all()),
+    ['SELECT name, role, working_hours, created_at FROM operators ORDER BY name', 'SELECT * FROM tenant_keys ORDER BY id', 'SELECT * FROM change_requests ORDER BY id', 'SELECT * FROM carrier_pauses', 'SELECT * FROM route_overrides', 'SELECT * FROM tenants'].map((q) => c.db.prepare(q).all()),
   );
 }
 
@@ -76,7 +91,7 @@ function hostile(r: Random): { method: string; url: string; headers: Record<stri
   const route = pick(r, BODY_ROUTES);
   const url = route.url.replace('KEY', keyId);
   const json = { ...headers, 'content-type': 'application/json' };
-  const valid: Record<string, unknown> = { reason: 'r', name: 'bob', role: 'viewer', password: 'twelve chars!!', overlap_seconds: 60 };
+  const valid: Record<string, unknown> = { reason: 'r', name: 'bob', role: 'viewer', password: 'twelve chars!!', overlap_seconds: 60, mode: 'hold', since: 0, until: 1000, callback_url: 'http://169.254.169.254/x', send_windows: { dunning: '24:30-25:00' }, rate_limit: { max: 5, window_ms: 1000 } };
   const body = Object.fromEntries(route.fields.map((f) => [f, valid[f]]));
   switch (kind) {
     case 'wrong-type':

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../src/core/app.ts';
-import type { CoreConfig } from '../../../../src/core/config/index.ts';
+import type { CoreConfig, TenantConfig } from '../../../../src/core/config/index.ts';
 import { CoreMetrics } from '../../../../src/core/metrics/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsActions, type OpsDb, type OpsSide, type Role } from '../../../../src/core/operator/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../../../src/core/store/index.ts';
+import type { RouteOverride } from '../../../../src/core/routing/index.ts';
 import type { Carrier } from '../../../../src/domain/index.ts';
 import { ManualClock } from '../../../../src/runtime/index.ts';
 import { testConfig } from '../api/harness.ts';
@@ -21,11 +22,33 @@ export const OFFICE_HOURS = Date.UTC(2026, 5, 1, 3, 0, 0);
 
 export class RecordingActions implements OpsActions {
   readonly calls: { carrier: Carrier; paused: boolean }[] = [];
+  /** Each list handed to setRouteOverrides, in order. */
+  readonly routeLists: (readonly RouteOverride[])[] = [];
   setCarrierPaused(carrier: Carrier, paused: boolean): void {
     this.calls.push({ carrier, paused });
   }
   linkStates(): Record<string, readonly string[]> {
     return { docomo: ['bound'], au: ['bound'], softbank: ['bound'] };
+  }
+  setRouteOverrides(list: readonly RouteOverride[]): void {
+    this.routeLists.push(list);
+  }
+  /** Each list of added tenants handed to the delivery thread, in order. */
+  readonly tenantLists: (readonly TenantConfig[])[] = [];
+  setAddedTenants(tenants: readonly TenantConfig[]): void {
+    this.tenantLists.push(tenants);
+  }
+  readonly woken: Carrier[] = [];
+  wake(carrier: Carrier): void {
+    this.woken.push(carrier);
+  }
+}
+
+/** A delivery thread from before route overrides: pauses only. */
+export class PauseOnlyActions implements OpsActions {
+  setCarrierPaused(): void {}
+  linkStates(): Record<string, readonly string[]> {
+    return {};
   }
 }
 
@@ -51,7 +74,7 @@ export interface OpsTestCore {
   close(keepData?: boolean): Promise<void>;
 }
 
-export async function startOpsCore(options: { dataDir?: string; config?: CoreConfig; clock?: ManualClock } = {}): Promise<OpsTestCore> {
+export async function startOpsCore(options: { dataDir?: string; config?: CoreConfig; clock?: ManualClock; actions?: OpsActions } = {}): Promise<OpsTestCore> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'denpa-ops-'));
   const config = options.config ?? testConfig({ operators: { system: 'denpa-core@test' } });
   const store = await openSqliteStore({ dataDir });
@@ -61,9 +84,10 @@ export async function startOpsCore(options: { dataDir?: string; config?: CoreCon
   const actions = new RecordingActions();
   const alerts: OffHoursAlert[] = [];
   const warnings: string[] = [];
-  const ops = buildOpsSide(config, { db, clock, store, metrics, actions, cost: CHEAP, warn: (_f, m) => warnings.push(m), sendAlert: (a) => alerts.push(a) });
+  const ops = buildOpsSide(config, { db, clock, store, metrics, actions: options.actions ?? actions, cost: CHEAP, warn: (_f, m) => warnings.push(m), sendAlert: (a) => alerts.push(a) });
   // As startCore does: durable pauses back on, approved-but-not-run requests run.
   ops.desk.applyPauses();
+  ops.desk.applyRouteOverrides();
   const resumed = await ops.desk.resume();
   const app = await buildApp({ config, store, clock, metrics, logger: false, ops });
   return {

@@ -9,6 +9,8 @@ import { startOpsCore, type OpsTestCore } from './ops-harness.ts';
 
 interface Fixture {
   messageId: string;
+  /** Ended expired, with a callback_url: for a callback replay and a retry. */
+  expiredId: string;
   keyId: string;
   keyId2: string;
   requestA: string;
@@ -16,7 +18,7 @@ interface Fixture {
 }
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   url: (f: Fixture) => string;
   body?: (f: Fixture, role: Role) => object;
@@ -40,6 +42,12 @@ const ENDPOINTS: Endpoint[] = [
   E('GET', '/v1/ops/messages', 'viewer', 200, () => '/v1/ops/messages?tenant=default'),
   E('GET', '/v1/ops/messages/:id', 'viewer', 200, (f) => `/v1/ops/messages/${f.messageId}`),
   E('POST', '/v1/ops/messages/:id/cancel', 'operator', 200, (f) => `/v1/ops/messages/${f.messageId}/cancel`),
+  // The replay before the retry: a retried message has no final status to replay.
+  E('POST', '/v1/ops/messages/:id/callbacks/replay', 'operator', 200, (f) => `/v1/ops/messages/${f.expiredId}/callbacks/replay`),
+  E('POST', '/v1/ops/messages/:id/retry', 'operator', 200, (f) => `/v1/ops/messages/${f.expiredId}/retry`),
+  E('POST', '/v1/ops/tenants/:tenant/callbacks/replay', 'operator', 202, () => '/v1/ops/tenants/default/callbacks/replay', () => ({ since: 0, until: 1e13, reason: 'their endpoint lost a day' })),
+  E('GET', '/v1/ops/routes', 'viewer', 200),
+  E('POST', '/v1/ops/routes/:carrier/override', 'admin', 202, () => '/v1/ops/routes/docomo/override', () => ({ mode: 'fallback', reason: 'SMSC degraded' })),
   E('POST', '/v1/ops/carriers/:carrier/resume', 'operator', 200, () => '/v1/ops/carriers/docomo/resume'),
   E('POST', '/v1/ops/carriers/:carrier/pause', 'operator', 202, () => '/v1/ops/carriers/docomo/pause', () => ({ reason: 'SMSC maintenance' })),
   E('POST', '/v1/ops/tenants/:tenant/queue/cancel', 'operator', 202, () => '/v1/ops/tenants/default/queue/cancel', () => ({ reason: 'wrong campaign', category: 'promotion' })),
@@ -56,6 +64,10 @@ const ENDPOINTS: Endpoint[] = [
   E('POST', '/v1/ops/tenants/:tenant/keys', 'admin', 201, () => '/v1/ops/tenants/default/keys'),
   E('DELETE', '/v1/ops/tenants/:tenant/keys/:id', 'admin', 200, (f) => `/v1/ops/tenants/default/keys/${f.keyId2}`),
   E('GET', '/v1/ops/audit', 'admin', 200),
+  E('GET', '/v1/ops/tenants', 'viewer', 200),
+  E('POST', '/v1/ops/tenants', 'admin', 201, undefined, (_f, role) => ({ name: `shop-${role}`, callback_url: 'http://127.0.0.1:9/hook' })),
+  E('PATCH', '/v1/ops/tenants/:tenant', 'admin', 200, () => '/v1/ops/tenants/added', () => ({ rate_limit: { max: 10, window_ms: 1000 } })),
+  E('POST', '/v1/ops/tenants/:tenant/disable', 'admin', 200, () => '/v1/ops/tenants/added/disable'),
   E('POST', '/v1/ops/logout', 'viewer', 200),
 ];
 
@@ -70,13 +82,23 @@ async function fixture(c: OpsTestCore): Promise<Fixture> {
   await c.addOperator('filer', 'operator');
   const sent = await c.app.inject({ method: 'POST', url: '/v1/messages', headers: auth(), payload: { to: '090-1234-5678', text: 'お知らせです', category: 'notice' } });
   expect(sent.statusCode).toBe(202);
+  const short = await c.app.inject({
+    method: 'POST',
+    url: '/v1/messages',
+    headers: auth(),
+    payload: { to: '090-1234-5679', text: 'お知らせです', category: 'notice', ttl_seconds: 60, callback_url: 'http://127.0.0.1:9/hook' },
+  });
+  const expiredId = short.json<{ id: string }>().id;
+  c.clock.advance(61_000);
+  expect((await c.store.expireDue(c.clock.now(), 10)).map((x) => x.id)).toEqual([expiredId]);
+  c.ops.desk.tenants.table.create('added', { rateLimit: { max: 100, windowMs: 1000 } }, 'a-callback-secret-of-some-length', 'test');
   const k1 = c.ops.desk.keys.issue();
   const k2 = c.ops.desk.keys.issue();
   c.ops.desk.keys.install('default', k1.id, k1.keyHash, 'test');
   c.ops.desk.keys.install('default', k2.id, k2.keyHash, 'test');
   const a = c.ops.desk.requests.file({ kind: 'queue.cancel', tenant: 'default', category: 'promotion' }, 'test', 'filer');
   const b = c.ops.desk.requests.file({ kind: 'queue.cancel', tenant: 'default', category: 'dunning' }, 'test', 'filer');
-  return { messageId: sent.json<{ id: string }>().id, keyId: k1.id, keyId2: k2.id, requestA: a.id, requestB: b.id };
+  return { messageId: sent.json<{ id: string }>().id, expiredId, keyId: k1.id, keyId2: k2.id, requestA: a.id, requestB: b.id };
 }
 
 describe('operator roles', () => {
@@ -129,6 +151,9 @@ describe('operator roles', () => {
     expect(core.ops.desk.keys.list('default').map((k) => k.state)).toEqual(['active', 'active']);
     expect(core.ops.desk.accounts.list().map((a) => `${a.name}:${a.role}`)).toEqual(['admin:admin', 'approver:approver', 'filer:operator', 'operator:operator', 'viewer:viewer']);
     expect((await core.store.getMessage(f.messageId))?.state).toBe('accepted');
+    expect((await core.store.getMessage(f.expiredId))?.state).toBe('expired');
+    expect(core.ops.desk.routes.list()).toEqual([]);
+    expect(core.ops.desk.tenants.table.list().map((t) => [t.name, t.rateLimit.max, t.disabledAt])).toEqual([['added', 100, undefined]]);
   });
 
   it('without a session every endpoint but login answers 401, recorded as anonymous', async () => {

@@ -85,6 +85,21 @@ describe('SendWindowPolicy', () => {
     expect(noShop.laneOpen('otp', jst(22))).toBe(true);
   });
 
+  it("added tenants' windows are replaced as a whole list; a config tenant's stay and win a name clash", () => {
+    const p = SendWindowPolicy.fromConfig(config);
+    p.setAddedTenants([{ name: 'cafe', sendWindows: { promotion: '11:00-14:00' } }, { name: 'bank', sendWindows: { dunning: 'always' } }]);
+    expect(p.sendableAt('cafe', 'promotion', jst(15))).toBe(jst(24 + 11));
+    expect(p.sendableAt('bank', 'dunning', jst(8, 30))).toBe(jst(9));
+    // An added tenant that sends dunning always opens the dunning lane at 22:00; once it is gone, the lane is closed again.
+    const quiet = SendWindowPolicy.fromConfig(resolveConfig({}));
+    quiet.setAddedTenants([{ name: 'night', sendWindows: { dunning: 'always' } }]);
+    expect(quiet.laneOpen('dunning', jst(22))).toBe(true);
+    quiet.setAddedTenants([]);
+    expect(quiet.laneOpen('dunning', jst(22))).toBe(false);
+    p.setAddedTenants([]);
+    expect(p.sendableAt('cafe', 'promotion', jst(15))).toBe(jst(15));
+  });
+
   it('the config refuses a malformed window naming the key', () => {
     expect(() => resolveConfig({ messages: { sendWindows: { promotion: '9-18' } } })).toThrow(/messages\.sendWindows\.promotion/);
     expect(() => resolveConfig({ tenants: [{ name: 'x', keys: ['key-12345'], callbackSecret: 'secret-12', sendWindows: { otp: 'never' } }] })).toThrow(/tenants\.0\.sendWindows\.otp/);
