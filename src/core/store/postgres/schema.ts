@@ -158,6 +158,22 @@ CREATE TABLE inbound_messages (
 CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 `,
   },
+  {
+    // Several nodes on one database (see sqlite/schema.ts, version 6).
+    version: 6,
+    sql: `
+ALTER TABLE messages ADD COLUMN claimed_by TEXT;
+ALTER TABLE messages ADD COLUMN lease_until BIGINT;
+CREATE INDEX messages_in_flight ON messages (claimed_by) WHERE state = 'queued';
+CREATE INDEX messages_lease ON messages (lease_until) WHERE state = 'queued';
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;
