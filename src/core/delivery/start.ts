@@ -12,9 +12,10 @@ import type { CoreConfig } from '../config/index.ts';
 import { InboundReceiver } from '../inbound/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
-import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
+import { CARRIERS, nodeIdentity, type Carrier, type ClaimedMessage, type DispatchOutcome, type NodeIdentity, type Store } from '../store/index.ts';
 import { carrierLinkOptions, carrierQueueOptions } from './link-options.ts';
 import { SILENT, type DeliveryLogger } from './logger.ts';
+import { NodeShares, type NodeView } from './node-shares.ts';
 import { startSweeps } from './sweeps.ts';
 import { DEFAULT_TUNING, type DeliveryTuning } from './tuning.ts';
 
@@ -32,6 +33,10 @@ export interface DeliveryDeps {
   readonly onCallbacksQueued?: () => void;
   /** A bind changed state (linkStates() reads differently now). */
   readonly onLinkStatesChanged?: () => void;
+  /** This node on a shared store (default: config.node, the id defaulting to host name and pid). */
+  readonly node?: NodeIdentity;
+  /** The live nodes or this node's bind shares changed (node() reads differently now). */
+  readonly onNodeChanged?: () => void;
   /** Asked again when a carrier refuses a number as not its own (ESME_RINVDSTADR); default: from config.numberLookup. */
   readonly router?: CarrierRouter;
   /** A fresh lookup named another carrier for a number (so the API thread's cache can forget the old one). */
@@ -45,7 +50,9 @@ export interface Delivery {
   setPaused(carrier: Carrier, paused: boolean): void;
   /** Every bind of every carrier, by state. */
   linkStates(): Record<string, BindState['state'][]>;
-  /** At least one bind per started carrier is bound. */
+  /** This node, the live nodes and the binds it holds of each carrier's limit. */
+  node(): NodeView;
+  /** At least one bind per started carrier is bound (a carrier whose share on this node is no bind does not count). */
   ready(): boolean;
   /** How many crashed-in-flight messages were put back at start. */
   readonly recovered: number;
@@ -61,6 +68,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   const log = deps.logger ?? SILENT;
   const carriers = deps.carriers ?? CARRIERS;
 
+  const node = deps.node ?? nodeIdentity(deps.config.node.id, deps.config.node.leaseMs);
   const recovered = await store.recoverInFlight(clock.now());
   if (recovered > 0) log.warn({ recovered }, 'messages in flight at the last stop were put back in their lanes; unanswered segments will be sent again');
 
@@ -105,8 +113,22 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     queues.set(carrier, queue);
   }
 
+  const shares = new NodeShares({
+    store,
+    clock,
+    node,
+    links,
+    log,
+    onTakenOver: () => {
+      for (const q of queues.values()) q.wake();
+    },
+    onChanged: () => deps.onNodeChanged?.(),
+  });
+  // Before any bind: this node joins the live set and takes its share (all of it when alone).
+  await shares.begin();
   metrics?.readSendRates(() => [...links].map(([carrier, link]) => [carrier, link.tps] as const));
   for (const link of links.values()) link.start();
+  shares.start();
   for (const q of queues.values()) q.start();
   const sweeps = startSweeps({ store, clock, journal, log, metrics, sweepIntervalMs: tuning.sweepIntervalMs, laneDepthIntervalMs: tuning.laneDepthIntervalMs, onFinals, onError });
 
@@ -127,12 +149,14 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     },
     setPaused: (carrier, paused) => queues.get(carrier)?.setPaused(paused),
     linkStates: () => Object.fromEntries([...links].map(([c, l]) => [c, l.bindStates()])),
-    ready: () => [...links.values()].every((l) => l.boundCount > 0),
+    node: () => shares.view(),
+    ready: () => [...links.values()].every((l) => l.boundCount > 0 || l.bindCount === 0),
     drain,
     close: () => {
       closing ??= (async () => {
         await drain();
         sweeps.stop();
+        shares.stop();
         await Promise.all([...links.values()].map((l) => l.close()));
         await journal.idle();
       })();
