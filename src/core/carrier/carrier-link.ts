@@ -147,11 +147,11 @@ export class CarrierLink {
     if (s.state === 'connecting') return; // connect() looks at the target when it ends
     if (s.state === 'bound') {
       if (b.inFlight > 0) return; // release() comes back here
+      // Retiring: the session's close event must not schedule a reconnect.
       b.retiring = true;
-      // Marked closed first: the session's close event must not schedule a reconnect.
-      this.setState(b, { state: 'closed' });
       await s.client.close().catch(() => undefined);
       b.retiring = false;
+      this.setState(b, { state: 'closed' });
     } else {
       this.options.clock.clearTimeout(b.timer);
       b.timer = undefined;
@@ -181,7 +181,7 @@ export class CarrierLink {
   /** Free window slots over the bound binds. */
   get freeSlots(): number {
     let n = 0;
-    for (const b of this.bindsState) if (b.current.state === 'bound' && b.index < this.target) n += Math.max(0, this.options.window - b.inFlight);
+    for (const b of this.bindsState) if (b.current.state === 'bound' && b.index < this.target && !b.retiring) n += Math.max(0, this.options.window - b.inFlight);
     return n;
   }
 
@@ -227,7 +227,7 @@ export class CarrierLink {
     if (this.closing || this.options.clock.now() < this.pausedUntil) return undefined;
     let best: Bind | undefined;
     for (const b of this.bindsState) {
-      if (b.current.state !== 'bound' || b.index >= this.target || b.inFlight >= this.options.window) continue;
+      if (b.current.state !== 'bound' || b.index >= this.target || b.retiring || b.inFlight >= this.options.window) continue;
       if (!best || b.inFlight < best.inFlight) best = b;
     }
     if (!best || !this.bucket.tryTake()) return undefined;
@@ -288,7 +288,7 @@ export class CarrierLink {
       // The close event follows and reconnects; the listener keeps errors from crashing the process.
     });
     client.once('close', (error) => {
-      if (b.current.state === 'bound' && b.current.client === client) this.scheduleReconnect(b, 0, error?.message ?? 'the session closed');
+      if (b.current.state === 'bound' && b.current.client === client && !b.retiring) this.scheduleReconnect(b, 0, error?.message ?? 'the session closed');
     });
     this.setState(b, { state: 'bound', client, attempt: 0 });
     this.events.onCapacity();

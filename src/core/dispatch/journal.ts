@@ -9,6 +9,12 @@
 // unmatched is held, and every later segment_submitted is checked against
 // the hold before its batch goes out, so a receipt that raced ahead of its
 // submit_sm_resp is matched, not dropped.
+//
+// Several nodes on one store: a receipt may come on this node's bind for a
+// message another node submitted. The store matches it (by SMSC id, not by
+// anything in memory); when it came before the other node recorded its
+// submit, no submit response here will ever name it, so the sweeps try the
+// held receipts against the store again (retryHeld).
 import type { Clock } from '../../runtime/index.ts';
 import { ReceiptHold } from '../carrier/index.ts';
 import type { DispatchEvent, DispatchOutcome, ReceiptEvent, Store } from '../store/index.ts';
@@ -89,6 +95,33 @@ export class DispatchJournal {
       }
     }
     this.busy = undefined;
+  }
+
+  /**
+   * Try every held receipt against the store again; those still unmatched go
+   * back to the hold with the time they were first held (so the hold time
+   * still ends them). Resolves with how many matched now.
+   */
+  async retryHeld(): Promise<number> {
+    const held = this.hold.drain();
+    if (held.length === 0) return 0;
+    let out: DispatchOutcome;
+    try {
+      out = await this.store.applyDispatch(held.map((h) => h.receipt));
+    } catch (err) {
+      for (const h of held) this.hold.hold(h.keys, h.receipt, h.heldAt);
+      throw err;
+    }
+    // The answer may be a copy (the store thread): unmatched receipts are known by their keys.
+    const still = new Set(out.unmatched.map((r) => r.smscIds.join('\n')));
+    let matched = 0;
+    for (const h of held) {
+      if (still.has(h.receipt.smscIds.join('\n'))) this.hold.hold(h.keys, h.receipt, h.heldAt);
+      else matched++;
+    }
+    this.matchedLate += matched;
+    if (out.finals.length > 0) this.hooks.onFinals(out.finals);
+    return matched;
   }
 
   /** Resolves when everything pushed so far is committed. */

@@ -57,3 +57,27 @@ it('drops a held receipt nobody claims after the hold time', async () => {
   clock.advance(1);
   expect(journal.hold.sweep(clock.now())).toBe(1);
 });
+
+it('matches a held receipt through the store when another node recorded the submit (retryHeld), keeping the hold time', async () => {
+  const { store, journal, finals, clock } = await setUp();
+  const m = newMessage({ at: T0 });
+  await store.insertMessages([m]);
+  await store.claimDue('docomo', T0, 1);
+  // This node's bind got the receipt first; the submit is another node's, so it never passes this journal.
+  await journal.push({ kind: 'receipt', carrier: 'docomo', smscIds: ['ab12'], outcome: 'delivered', at: T0 + 1 });
+  await journal.push({ kind: 'receipt', carrier: 'docomo', smscIds: ['nobody'], outcome: 'delivered', at: T0 + 1 });
+  expect(journal.hold.size).toBe(2);
+  expect(await journal.retryHeld()).toBe(0);
+  expect(journal.hold.size).toBe(2);
+  await store.applyDispatch([{ kind: 'segment_submitted', messageId: m.id, seq: 1, smscId: 'ab12', at: T0 + 2, receiptDueAt: T0 + 10_000 }]);
+  clock.advance(500);
+  expect(await journal.retryHeld()).toBe(1);
+  expect(finals.map((f) => [f.id, f.state])).toEqual([[m.id, 'delivered']]);
+  expect((await store.getMessage(m.id))?.state).toBe('delivered');
+  // The other one is still held, from when it first came: the hold time (1000 ms) ends it, not a new one.
+  expect(journal.hold.size).toBe(1);
+  clock.advance(499);
+  expect(journal.hold.sweep(clock.now())).toBe(0);
+  clock.advance(1);
+  expect(journal.hold.sweep(clock.now())).toBe(1);
+});
