@@ -5,7 +5,7 @@
 // before it claims anything. What each link and queue is made with is
 // link-options.ts (pure); the timed sweeps are sweeps.ts.
 import type { Clock, Random } from '../../runtime/index.ts';
-import { EsmClass } from '../../smpp/index.ts';
+import { CommandStatus, EsmClass } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
 import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
@@ -107,8 +107,10 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     log.info({ from, to }, 'message re-routed after the carrier refused the number');
     queues.get(to)?.wake();
   };
+  const ref: { shares?: NodeShares } = {};
+  const shared = (): boolean => (ref.shares?.view().live.length ?? 1) > 1;
   for (const carrier of carriers) {
-    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted });
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted, shared });
     links.set(carrier, link);
     queues.set(carrier, queue);
   }
@@ -124,6 +126,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     },
     onChanged: () => deps.onNodeChanged?.(),
   });
+  ref.shares = shares;
   // Before any bind: this node joins the live set and takes its share (all of it when alone).
   await shares.begin();
   metrics?.readSendRates(() => [...links].map(([carrier, link]) => [carrier, link.tps] as const));
@@ -179,6 +182,8 @@ interface PairDeps {
   readonly onLinkStatesChanged?: () => void;
   readonly rerouteTo: (m: ClaimedMessage) => Promise<Carrier | undefined>;
   readonly onRerouted: (from: Carrier, to: Carrier) => void;
+  /** Other nodes are live on this store (a receipt may be for their submit). */
+  readonly shared: () => boolean;
 }
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
@@ -194,8 +199,11 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
       if (r.kind !== 'final') return 0;
       metrics?.countReceipt(carrier, r.outcome);
       // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
-      await journal.push({ kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
-      return 0;
+      const receipt = { kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) } as const;
+      if ((await journal.pushReceipt(receipt)) || !deps.shared()) return 0;
+      // It matched no segment and other nodes are live: the submit may be another node's, not recorded yet. Answer
+      // only once the store matches it, so this node's death cannot lose an acknowledged receipt; else the SMSC sends it again.
+      return (await journal.awaitMatch(receipt, tuning.receiptWaitMs)) ? 0 : CommandStatus.ESME_RX_T_APPN;
     },
     onCapacity: () => ref.queue?.wake(),
     onBindState: (index, state, detail) => {

@@ -21,9 +21,12 @@ import type { DispatchEvent, DispatchOutcome, ReceiptEvent, Store } from '../sto
 
 interface Entry {
   event: DispatchEvent;
-  resolve: () => void;
+  /** matched: false for a receipt that matched no segment and went to the hold. */
+  resolve: (matched: boolean) => void;
   reject: (err: unknown) => void;
 }
+
+const receiptKey = (r: ReceiptEvent): string => `${r.carrier}\n${r.smscIds.join('\n')}`;
 
 export interface JournalHooks {
   onFinals(finals: DispatchOutcome['finals']): void;
@@ -47,11 +50,48 @@ export class DispatchJournal {
   }
 
   /** Resolves once the event is committed. */
-  push(event: DispatchEvent): Promise<void> {
+  async push(event: DispatchEvent): Promise<void> {
+    await this.enqueue(event);
+  }
+
+  /** Resolves once the receipt is committed: true when it matched a segment, false when it matched none and is held. */
+  pushReceipt(event: ReceiptEvent): Promise<boolean> {
+    return this.enqueue(event);
+  }
+
+  private enqueue(event: DispatchEvent): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.buffer.push({ event, resolve, reject });
       if (!this.busy) this.busy = this.run();
     });
+  }
+
+  /**
+   * A held receipt tried against the store every `stepMs` until it matches
+   * (true) or `timeoutMs` has passed (false: it leaves the hold, so that the
+   * caller can refuse it and the SMSC sends it again). On a shared store the
+   * submit it waits for may be another node's; acknowledging it only once it
+   * is matched and committed keeps a node's death from losing it.
+   */
+  async awaitMatch(receipt: ReceiptEvent, timeoutMs: number, stepMs = 25): Promise<boolean> {
+    const rounds = Math.max(1, Math.ceil(timeoutMs / stepMs));
+    for (let i = 0; i < rounds; i++) {
+      await new Promise<void>((r) => this.clock.setTimeout(r, stepMs));
+      // Applied again even when a local submit took it from the hold meanwhile: a receipt applied twice changes nothing.
+      const out = await this.store.applyDispatch([receipt]);
+      if (out.unmatched.length === 0) {
+        this.forgetHeld(receipt);
+        this.matchedLate++;
+        if (out.finals.length > 0) this.hooks.onFinals(out.finals);
+        return true;
+      }
+    }
+    this.forgetHeld(receipt);
+    return false;
+  }
+
+  private forgetHeld(receipt: ReceiptEvent): void {
+    for (const key of receipt.smscIds) if (this.hold.take(key) !== undefined) return;
   }
 
   get pending(): number {
@@ -82,13 +122,22 @@ export class DispatchJournal {
       try {
         const out = await this.store.applyDispatch(events);
         const now = this.clock.now();
+        const held = new Set<string>();
+        const again = new Set<string>();
         for (const r of out.unmatched) {
-          // Its submit was in this same batch, just after it: apply it again next pass.
-          if (r.smscIds.some((k) => submittedKeys.has(k))) this.buffer.unshift({ event: r, resolve: () => {}, reject: () => {} });
-          else this.hold.hold(r.smscIds, r, now);
+          // Its submit was in this same batch, just after it: apply it again next pass (its caller waits for that pass).
+          if (r.smscIds.some((k) => submittedKeys.has(k))) again.add(receiptKey(r));
+          else {
+            this.hold.hold(r.smscIds, r, now);
+            held.add(receiptKey(r));
+          }
         }
         if (out.finals.length > 0) this.hooks.onFinals(out.finals);
-        for (const e of batch) e.resolve();
+        for (const e of batch) {
+          const key = e.event.kind === 'receipt' ? receiptKey(e.event) : undefined;
+          if (key !== undefined && again.has(key)) this.buffer.unshift(e);
+          else e.resolve(key === undefined || !held.has(key));
+        }
       } catch (err) {
         this.hooks.onError(err);
         for (const e of batch) e.reject(err);

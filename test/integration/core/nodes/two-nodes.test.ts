@@ -114,7 +114,7 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
   });
   const t = processTest();
 
-  async function twoNodes(latencyMs: number): Promise<{ a: { child: import('node:child_process').ChildProcess; url: string }; b: { child: import('node:child_process').ChildProcess; url: string }; db: string }> {
+  async function twoNodes(latencyMs: number): Promise<{ a: Awaited<ReturnType<typeof t.cores.start>>; b: Awaited<ReturnType<typeof t.cores.start>>; db: string }> {
     const db = await cluster!.createDatabase();
     t.sim = await startFastSimulator(21, { latency: { kind: 'constant', ms: latencyMs }, maxBindsPerSystemId: BINDS });
     t.dir = tempDir();
@@ -125,6 +125,16 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
     expect(await waitUntil(async () => (await held(a.url)).every((n) => n === 1) && (await held(b.url)).every((n) => n === 1), 20_000)).toBe(true);
     expect(await waitUntil(async () => (await readiness(b.url)).ready, 20_000)).toBe(true);
     return { a, b, db };
+  }
+
+  async function openMessages(db: string): Promise<unknown[]> {
+    const client = new pg.Client({ connectionString: db });
+    await client.connect();
+    try {
+      return (await client.query(`SELECT state, claimed_by, COUNT(*) AS n, MIN(queued_at) AS queued, MIN(submitted_at) AS submitted FROM messages WHERE state IN ('accepted', 'queued', 'submitted') GROUP BY 1, 2`)).rows;
+    } finally {
+      await client.end();
+    }
   }
 
   async function claimedBy(db: string): Promise<Record<string, number>> {
@@ -148,7 +158,7 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
       const total = 1200;
       await Promise.all([post(a.url, 'TWO1', 0, total / 2, receiver.url), post(b.url, 'TWO1', total / 2, total / 2, receiver.url)]);
       const done = await waitUntil(() => finalsOf(receiver.received).size === total, 60_000);
-      if (!done) console.log('DEBUG', finalsOf(receiver.received).size, t.sim!.simulator.run('TWO1'), await waitingCount(b.url), await claimedBy(db), JSON.stringify(await readiness(a.url)), JSON.stringify(await readiness(b.url)));
+      if (!done) console.log('callbacks missing', total - finalsOf(receiver.received).size, JSON.stringify(await openMessages(db)), JSON.stringify(await readiness(a.url)), JSON.stringify(await readiness(b.url)));
       expect(done).toBe(true);
       const run = t.sim!.simulator.run('TWO1');
       expect(run.messages).toBe(total);
@@ -178,7 +188,7 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
     const receiver = await startReceiver();
     try {
       // 30 ms per submit_sm_resp keeps plenty on the wire when a node dies.
-      const { a, b } = await twoNodes(30);
+      const { a, b, db } = await twoNodes(30);
       const total = 3000;
       await Promise.all([post(a.url, 'TWO2', 0, total / 2, receiver.url), post(b.url, 'TWO2', total / 2, total / 2, receiver.url)]);
       expect(await waitUntil(() => t.sim!.simulator.run('TWO2').messages >= 300, 30_000)).toBe(true);
@@ -191,8 +201,13 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
       // b grows to the whole limit once a's lease is over (and one beat later).
       expect(await waitUntil(async () => (await held(b.url)).every((n) => n === BINDS), 30_000)).toBe(true);
       const grewMs = Date.now() - killedAt;
+      // node-b put node-a's in-flight messages back in their lanes when node-a's lease ran out.
+      expect(b.output()).toMatch(/took over in-flight messages of a node whose lease expired/);
       expect(grewMs).toBeGreaterThanOrEqual(LEASE_MS - LEASE_MS / 3);
-      expect(await waitUntil(async () => (await waitingCount(b.url)) === 0, 90_000)).toBe(true);
+      const drained = await waitUntil(async () => (await waitingCount(b.url)) === 0, 90_000);
+      // On failure, what was left and why: the open messages by state and claimer, and node-b's log.
+      if (!drained) console.log('still open after the kill', JSON.stringify(await openMessages(db)), b.output().slice(-3000));
+      expect(drained).toBe(true);
       const run = t.sim!.simulator.run('TWO2');
       expect(run.messages).toBe(total);
       expect(run.corrupted).toBe(0);
