@@ -118,3 +118,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
     stop,
   };
 }
+
+/** Rows of one query ($1, $2, ... parameters) on a database of a cluster, on a connection of its own. */
+export async function queryDatabase<T>(url: string, sql: string, args: readonly unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, [...args])).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

@@ -12,11 +12,10 @@ import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withProbe } from '../../../../src/probe/index.ts';
 import type { RunningSimulator } from '../../../../simulator/index.ts';
-import { havePostgres, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
+import { havePostgres, queryDatabase, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
 import { KEY, processTest, waitingCount } from '../delivery/core-process.ts';
 import { startFastSimulator, tempDir, waitUntil } from '../delivery/fixture.ts';
 
@@ -127,25 +126,14 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
     return { a, b, db };
   }
 
-  async function openMessages(db: string): Promise<unknown[]> {
-    const client = new pg.Client({ connectionString: db });
-    await client.connect();
-    try {
-      return (await client.query(`SELECT state, claimed_by, COUNT(*) AS n, MIN(queued_at) AS queued, MIN(submitted_at) AS submitted FROM messages WHERE state IN ('accepted', 'queued', 'submitted') GROUP BY 1, 2`)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const rows = <T>(db: string, sql: string): Promise<T[]> => queryDatabase<T>(db, sql);
+
+  const openMessages = (db: string): Promise<unknown[]> =>
+    rows(db, `SELECT state, claimed_by, COUNT(*) AS n, MIN(queued_at) AS queued, MIN(submitted_at) AS submitted FROM messages WHERE state IN ('accepted', 'queued', 'submitted') GROUP BY 1, 2`);
 
   async function claimedBy(db: string): Promise<Record<string, number>> {
-    const client = new pg.Client({ connectionString: db });
-    await client.connect();
-    try {
-      const rows = (await client.query<{ claimed_by: string | null; n: string }>('SELECT claimed_by, COUNT(*) AS n FROM messages GROUP BY claimed_by')).rows;
-      return Object.fromEntries(rows.map((r) => [r.claimed_by ?? 'none', Number(r.n)]));
-    } finally {
-      await client.end();
-    }
+    const counts = await rows<{ claimed_by: string | null; n: string }>(db, 'SELECT claimed_by, COUNT(*) AS n FROM messages GROUP BY claimed_by');
+    return Object.fromEntries(counts.map((r) => [r.claimed_by ?? 'none', Number(r.n)]));
   }
 
   it('both live: binds shared, no double submit, receipts matched across nodes, each callback POSTed once', async () => {

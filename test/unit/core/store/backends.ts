@@ -7,10 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import { openStore, type NodeIdentity, type ServedStore } from '../../../../src/core/store/index.ts';
-import { havePostgres, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
+import { havePostgres, queryDatabase, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
 
 export type BackendName = 'sqlite' | 'postgres';
 export const STORE_BACKENDS: readonly { readonly name: BackendName }[] = [{ name: 'sqlite' }, { name: 'postgres' }];
@@ -42,13 +41,7 @@ export function useBackend(name: BackendName): BackendContext {
       name,
       open: (node) => openStore({ backend: 'sqlite', options: { dataDir: location, ...(node ? { node } : {}) } }),
       async count(table) {
-        const { default: Database } = await import('better-sqlite3');
-        const db = new Database(path.join(location, 'denpa.db'), { readonly: true });
-        try {
-          return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-        } finally {
-          db.close();
-        }
+        return (await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n ?? 0;
       },
       async query<T>(sql: string, args: readonly unknown[] = []) {
         const { default: Database } = await import('better-sqlite3');
@@ -76,23 +69,9 @@ export function useBackend(name: BackendName): BackendContext {
     name,
     open: (node) => openStore({ backend: 'postgres', options: { url: location, ...(node ? { node } : {}) } }),
     async count(table) {
-      const client = new pg.Client({ connectionString: location });
-      await client.connect();
-      try {
-        return Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n);
-      } finally {
-        await client.end();
-      }
+      return Number((await this.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n);
     },
-    async query<T>(sql: string, args: readonly unknown[] = []) {
-      const client = new pg.Client({ connectionString: location });
-      await client.connect();
-      try {
-        return (await client.query(sql, [...args])).rows as T[];
-      } finally {
-        await client.end();
-      }
-    },
+    query: <T>(sql: string, args: readonly unknown[] = []) => queryDatabase<T>(location, sql, args),
   };
 }
 
