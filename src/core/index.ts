@@ -20,7 +20,7 @@ import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
-import { lockDataDir, type Carrier } from './store/index.ts';
+import { lockDataDir, nodeIdentity, type Carrier } from './store/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsDb } from './operator/index.ts';
 import { WorkerStore } from './store-thread/index.ts';
 
@@ -65,14 +65,16 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
   // The API thread's router (accept); the delivery thread runs its own for reroutes and tells this one what it learns.
   const router = routerFromConfig(config, clock, metrics);
   // The store runs on a thread of its own (see store-thread/worker-store.ts): SQLite in dataDir, or PostgreSQL at store.url.
+  // One identity for the store thread (claims, leases) and the delivery thread (heartbeat, bind shares).
+  const node = nodeIdentity(config.node.id, config.node.leaseMs);
   let store: WorkerStore;
   try {
     store = await WorkerStore.open(
       config.store.url !== undefined
-        ? { backend: 'postgres', options: { url: config.store.url, groupCommitRows: config.store.commitBatchMax } }
+        ? { backend: 'postgres', options: { url: config.store.url, groupCommitRows: config.store.commitBatchMax, node } }
         : {
             backend: 'sqlite',
-            options: { dataDir: config.store.dataDir, groupCommitRows: config.store.commitBatchMax, commitIntervalMs: config.store.commitIntervalMs },
+            options: { dataDir: config.store.dataDir, groupCommitRows: config.store.commitBatchMax, commitIntervalMs: config.store.commitIntervalMs, node },
           },
     );
   } catch (err) {
@@ -89,6 +91,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       config,
       store,
       random,
+      node,
       ...(options.carriers ? { carriers: options.carriers } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
       writeLog: (line) => logStream.write(line),
@@ -144,9 +147,14 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       readiness: () => {
         const checks: Record<string, { ok: boolean; detail: string }> = {};
         if (running.failed) checks.delivery = { ok: false, detail: running.failed.message };
+        const view = running.node();
+        checks.node = { ok: true, detail: `${view.id}; ${view.live.length} live node${view.live.length === 1 ? '' : 's'} (${view.live.join(', ')})` };
         for (const [carrier, states] of Object.entries(running.linkStates())) {
           const bound = states.filter((s) => s === 'bound').length;
-          checks[`carrier:${carrier}`] = { ok: bound > 0, detail: `${bound}/${states.length} binds bound (${states.join(', ')})` };
+          const binds = view.binds[carrier];
+          // A carrier whose share on this node is no bind (more nodes than binds, or just joined) does not hold readiness back.
+          const share = binds ? `; holds ${binds.held} of ${binds.limit} (share ${binds.share})` : '';
+          checks[`carrier:${carrier}`] = { ok: bound > 0 || binds?.held === 0, detail: `${bound}/${states.length} binds bound (${states.join(', ')})${share}` };
         }
         return checks;
       },

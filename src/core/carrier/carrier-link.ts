@@ -10,6 +10,11 @@
 // submit and given back only when the caller says the outcome is durably
 // recorded, so that at any instant at most binds x window submits are on
 // the wire or answered-but-unrecorded: the bound on duplicates after a crash.
+//
+// Several core nodes share a carrier's bind limit (bind-share.ts): setBinds
+// grows or shrinks the link while it runs. A bind beyond the new count takes
+// no new submits, unbinds once its outstanding submits are recorded, and is
+// dropped; the TPS cap follows the bind count (the config's tps is per bind).
 import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppClient, type DeliverAnswer, type ReceivedMessage, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import type { Carrier } from '../store/index.ts';
@@ -47,6 +52,8 @@ interface Bind {
   current: BindState;
   inFlight: number;
   timer: TimerHandle | undefined;
+  /** Being unbound because the link shrank (setBinds). */
+  retiring: boolean;
 }
 
 export interface LinkEvents {
@@ -71,6 +78,9 @@ export class CarrierLink {
   private readonly rate: SendRate;
   private pausedUntil = 0;
   private closing = false;
+  private started = false;
+  /** Binds this link holds now (its share of options.binds); binds at or above this index retire. */
+  private target: number;
 
   constructor(
     private readonly options: CarrierLinkOptions,
@@ -78,7 +88,8 @@ export class CarrierLink {
   ) {
     this.bucket = new TokenBucket(options.tps, burstFor(options.tps), options.clock);
     this.rate = new SendRate(options.tps, options.throttle, options.random.fork('send-rate'));
-    this.bindsState = Array.from({ length: options.binds }, (_, index) => ({ index, current: { state: 'closed' }, inFlight: 0, timer: undefined }));
+    this.target = options.binds;
+    this.bindsState = Array.from({ length: options.binds }, (_, index) => newBind(index));
   }
 
   get carrier(): Carrier {
@@ -86,7 +97,76 @@ export class CarrierLink {
   }
 
   start(): void {
+    this.started = true;
     for (const b of this.bindsState) void this.connect(b, 0);
+  }
+
+  /** The binds the carrier allows this account (the config's `binds`), shared between the nodes. */
+  get bindLimit(): number {
+    return this.options.binds;
+  }
+
+  /** The binds this link holds (or is bringing up) now: its share of bindLimit. */
+  get bindCount(): number {
+    return this.target;
+  }
+
+  /**
+   * Hold `count` binds (0..bindLimit) from now on: new binds connect at once;
+   * binds beyond the count take no more submits and unbind as soon as their
+   * outstanding submits are answered and recorded, so nothing in flight is lost.
+   */
+  setBinds(count: number): void {
+    if (this.closing) return;
+    const n = Math.max(0, Math.min(this.options.binds, Math.floor(count)));
+    if (n === this.target) return;
+    this.target = n;
+    for (let index = this.bindsState.length; index < n; index++) {
+      const b = newBind(index);
+      this.bindsState.push(b);
+      if (this.started) void this.connect(b, 0);
+    }
+    for (const b of this.bindsState) if (b.index >= n) void this.retire(b);
+    this.prune();
+    this.rescale();
+    if (n > 0) this.events.onCapacity();
+  }
+
+  /** The share of the configured cap that the held binds carry. */
+  private get capShare(): number {
+    return this.target / this.options.binds;
+  }
+
+  private rescale(): void {
+    if (this.target > 0) this.bucket.setRate(this.tps, burstFor(this.tps));
+  }
+
+  private async retire(b: Bind): Promise<void> {
+    const s = b.current;
+    if (b.retiring || b.index < this.target) return;
+    if (s.state === 'connecting') return; // connect() looks at the target when it ends
+    if (s.state === 'bound') {
+      if (b.inFlight > 0) return; // release() comes back here
+      // Retiring: the session's close event must not schedule a reconnect.
+      b.retiring = true;
+      await s.client.close().catch(() => undefined);
+      b.retiring = false;
+      this.setState(b, { state: 'closed' });
+    } else {
+      this.options.clock.clearTimeout(b.timer);
+      b.timer = undefined;
+      if (s.state !== 'closed') this.setState(b, { state: 'closed' });
+    }
+    // Grown again while it unbound: it comes back.
+    if (b.index < this.target && !this.closing && this.started) void this.connect(b, 0);
+    this.prune();
+  }
+
+  /** Drop closed binds off the end beyond the target. */
+  private prune(): void {
+    for (let last = this.bindsState.at(-1); last && last.index >= this.target && last.current.state === 'closed' && !last.retiring; last = this.bindsState.at(-1)) {
+      this.bindsState.pop();
+    }
   }
 
   /** States of every bind, for readiness and metrics. */
@@ -101,7 +181,7 @@ export class CarrierLink {
   /** Free window slots over the bound binds. */
   get freeSlots(): number {
     let n = 0;
-    for (const b of this.bindsState) if (b.current.state === 'bound') n += Math.max(0, this.options.window - b.inFlight);
+    for (const b of this.bindsState) if (b.current.state === 'bound' && b.index < this.target && !b.retiring) n += Math.max(0, this.options.window - b.inFlight);
     return n;
   }
 
@@ -117,7 +197,7 @@ export class CarrierLink {
 
   /** Submits per second the link sends at now (the cap, or less while the carrier throttles). */
   get tps(): number {
-    return this.rate.tps;
+    return this.rate.tps * this.capShare;
   }
 
   /**
@@ -130,13 +210,13 @@ export class CarrierLink {
     const pauseMs = this.rate.throttled(sentAt, now);
     if (pauseMs === 0) return;
     this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
-    this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
+    this.rescale();
     this.bucket.drain();
   }
 
   /** The carrier accepted a submit sent at `sentAt`: the rate may climb back towards the cap. */
   accepted(sentAt: number): void {
-    if (this.rate.accepted(sentAt, this.options.clock.now())) this.bucket.setRate(this.rate.tps, burstFor(this.rate.tps));
+    if (this.rate.accepted(sentAt, this.options.clock.now())) this.rescale();
   }
 
   /**
@@ -147,7 +227,7 @@ export class CarrierLink {
     if (this.closing || this.options.clock.now() < this.pausedUntil) return undefined;
     let best: Bind | undefined;
     for (const b of this.bindsState) {
-      if (b.current.state !== 'bound' || b.inFlight >= this.options.window) continue;
+      if (b.current.state !== 'bound' || b.index >= this.target || b.retiring || b.inFlight >= this.options.window) continue;
       if (!best || b.inFlight < best.inFlight) best = b;
     }
     if (!best || !this.bucket.tryTake()) return undefined;
@@ -162,6 +242,7 @@ export class CarrierLink {
         if (released) return;
         released = true;
         bind.inFlight--;
+        if (bind.index >= this.target && bind.inFlight === 0) void this.retire(bind);
         this.events.onCapacity();
       },
     };
@@ -196,23 +277,27 @@ export class CarrierLink {
       this.scheduleReconnect(b, attempt, (err as Error).message);
       return;
     }
-    if (this.closing) {
+    if (this.closing || b.index >= this.target) {
+      // Closed, or shrunk while this bind was connecting: it is not wanted.
       await client.close();
+      this.setState(b, { state: 'closed' });
+      this.prune();
       return;
     }
     client.on('error', () => {
       // The close event follows and reconnects; the listener keeps errors from crashing the process.
     });
     client.once('close', (error) => {
-      if (b.current.state === 'bound' && b.current.client === client) this.scheduleReconnect(b, 0, error?.message ?? 'the session closed');
+      if (b.current.state === 'bound' && b.current.client === client && !b.retiring) this.scheduleReconnect(b, 0, error?.message ?? 'the session closed');
     });
     this.setState(b, { state: 'bound', client, attempt: 0 });
     this.events.onCapacity();
   }
 
   private scheduleReconnect(b: Bind, attempt: number, lastError: string): void {
-    if (this.closing) {
+    if (this.closing || b.index >= this.target) {
       this.setState(b, { state: 'closed' });
+      this.prune();
       return;
     }
     const delay = backoffDelay(this.options.reconnect, attempt, this.options.random);
@@ -246,6 +331,10 @@ export class CarrierLink {
       this.setState(b, { state: 'closed' });
     }
   }
+}
+
+function newBind(index: number): Bind {
+  return { index, current: { state: 'closed' }, inFlight: 0, timer: undefined, retiring: false };
 }
 
 /** A twentieth of a second's worth of submits may leave together. */

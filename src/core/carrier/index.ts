@@ -6,3 +6,4 @@ export { CarrierLink, type CarrierLinkOptions, type BindState, type LinkEvents, 
 export { SendRate, DEFAULT_SEND_RATE, type SendRatePolicy } from './send-rate.ts';
 export { readReceiptOutcome, messageKeys, type ReadOutcome } from './receipt-outcome.ts';
 export { ReceiptHold, type HeldReceipt } from './receipt-hold.ts';
+export { bindShare, compareIds, liveSetKey, nextBindCount } from './bind-share.ts';

@@ -41,6 +41,13 @@ export class ReceiptHold<R> {
     return entry.receipt;
   }
 
+  /** Every held receipt, oldest first, removed from the hold (to try them elsewhere; hold() puts one back with its heldAt). */
+  drain(): HeldReceipt<R>[] {
+    const all = this.order.splice(0);
+    this.byKey.clear();
+    return all;
+  }
+
   /** Drop receipts held longer than holdMs; returns how many. */
   sweep(now: number): number {
     let n = 0;

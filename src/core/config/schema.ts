@@ -108,6 +108,25 @@ export const CoreConfigSchema = Type.Object(
       },
       { ...Strict, default: {} },
     ),
+    node: Type.Object(
+      {
+        id: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[A-Za-z0-9_.:-]+$',
+            description: 'this core node on a shared store (several nodes on one PostgreSQL database); default: host name and process id, a new node at every start',
+          }),
+        ),
+        leaseMs: Type.Integer({
+          minimum: 1000,
+          maximum: 600_000,
+          default: 15_000,
+          description: "how long this node's in-flight claims and its place among the live nodes last without a heartbeat (it beats every third of this)",
+        }),
+      },
+      { ...Strict, default: {} },
+    ),
     carriers: Type.Object(
       {
         docomo: carrier(2775, 'dcm-pass'),

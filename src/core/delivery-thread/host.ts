@@ -19,8 +19,8 @@
 import { Worker } from 'node:worker_threads';
 import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig, TenantConfig } from '../config/index.ts';
-import type { DeliveryTuning } from '../delivery/index.ts';
-import type { Carrier } from '../store/index.ts';
+import type { DeliveryTuning, NodeView } from '../delivery/index.ts';
+import { nodeIdentity, type Carrier, type NodeIdentity } from '../store/index.ts';
 import { deserializeError, type WorkerStore } from '../store-thread/index.ts';
 import type { DeliveryThreadData, FromDelivery, LinkStates, MetricsJson, ToDelivery } from './messages.ts';
 
@@ -39,6 +39,8 @@ export interface DeliveryThreadOptions {
   /** A fresh number lookup (after ESME_RINVDSTADR) named another carrier: the API thread's router should remember it. */
   readonly onRouteLearned?: (number: string, carrier: Carrier) => void;
   readonly startTimeoutMs?: number;
+  /** This core node; the store should be opened with the same identity (default: from the config). */
+  readonly node?: NodeIdentity;
 }
 
 /** A seed for a forked source: its own when it is a SeededRandom, else drawn from it. */
@@ -48,6 +50,7 @@ function seedOf(random: Random): number {
 
 export class DeliveryThread {
   private links: LinkStates;
+  private nodeView: NodeView;
   private failure: Error | undefined;
   private wakeSet = new Set<Carrier>();
   private wakeScheduled = false;
@@ -57,11 +60,12 @@ export class DeliveryThread {
 
   private constructor(
     private readonly worker: Worker,
-    started: { recovered: number; links: LinkStates },
+    started: { recovered: number; links: LinkStates; node: NodeView },
     private readonly options: DeliveryThreadOptions,
   ) {
     this.recovered = started.recovered;
     this.links = started.links;
+    this.nodeView = started.node;
     worker.on('message', (m: FromDelivery) => this.onMessage(m));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
@@ -81,6 +85,7 @@ export class DeliveryThread {
       ...(options.carriers ? { carriers: options.carriers } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
       storePort,
+      node: options.node ?? nodeIdentity(options.config.node.id, options.config.node.leaseMs),
     };
     const { script, eval: isEval } = threadScript('delivery-worker', new URL('./worker.ts', import.meta.url));
     const worker = new Worker(script, { eval: isEval, workerData, transferList: [storePort], resourceLimits: WORKER_RESOURCE_LIMITS });
@@ -105,6 +110,9 @@ export class DeliveryThread {
         return;
       case 'links':
         this.links = m.links;
+        return;
+      case 'node':
+        this.nodeView = m.node;
         return;
       case 'route':
         this.options.onRouteLearned?.(m.number, m.carrier);
@@ -162,6 +170,11 @@ export class DeliveryThread {
   /** Every bind of every carrier, by state, as last reported by the thread. */
   linkStates(): LinkStates {
     return this.links;
+  }
+
+  /** This node, the live nodes and its bind shares, as last reported by the thread. */
+  node(): NodeView {
+    return this.nodeView;
   }
 
   /** The delivery thread's metrics (prom-client JSON), for merging into /metrics. */

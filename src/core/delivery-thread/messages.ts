@@ -10,8 +10,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { BindState } from '../carrier/index.ts';
 import type { CoreConfig, TenantConfig } from '../config/index.ts';
-import type { DeliveryTuning } from '../delivery/index.ts';
-import type { Carrier } from '../store/index.ts';
+import type { DeliveryTuning, NodeView } from '../delivery/index.ts';
+import type { Carrier, NodeIdentity } from '../store/index.ts';
 import type { SerializedError } from '../store-thread/index.ts';
 
 /** Every bind of every carrier, by state (Delivery.linkStates()). */
@@ -28,6 +28,8 @@ export interface DeliveryThreadData {
   readonly tuning?: Partial<DeliveryTuning>;
   /** The delivery thread's own connection to the store thread. */
   readonly storePort: MessagePort;
+  /** This core node (the store thread was opened with the same identity). */
+  readonly node: NodeIdentity;
 }
 
 export type ToDelivery =
@@ -39,9 +41,11 @@ export type ToDelivery =
   | { readonly kind: 'close' };
 
 export type FromDelivery =
-  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates }
+  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates; readonly node: NodeView }
   | { readonly kind: 'start_failed'; readonly error: SerializedError }
   | { readonly kind: 'links'; readonly links: LinkStates }
+  /** The live nodes or this node's bind shares changed. */
+  | { readonly kind: 'node'; readonly node: NodeView }
   /** A fresh lookup named another carrier for this number (the API thread's route cache forgets the old one). */
   | { readonly kind: 'route'; readonly number: string; readonly carrier: Carrier }
   /** One log line (pino JSON), written by main to the core's log stream. */

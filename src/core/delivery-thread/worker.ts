@@ -66,6 +66,10 @@ async function main(): Promise<void> {
       // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
       onCallbacksQueued: () => callbacks?.wake(),
       onLinkStatesChanged: linksChanged,
+      node: data.node,
+      onNodeChanged: () => {
+        if (delivery) post({ kind: 'node', node: delivery.node() });
+      },
       onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
     // Operator alerts share the outbox; they are signed with the alert secret.
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
       })();
     }
   });
-  post({ kind: 'started', recovered: running.recovered, links: running.linkStates() });
+  post({ kind: 'started', recovered: running.recovered, links: running.linkStates(), node: running.node() });
 }
 
 await main();

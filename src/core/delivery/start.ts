@@ -5,16 +5,17 @@
 // before it claims anything. What each link and queue is made with is
 // link-options.ts (pure); the timed sweeps are sweeps.ts.
 import type { Clock, Random } from '../../runtime/index.ts';
-import { EsmClass } from '../../smpp/index.ts';
+import { CommandStatus, EsmClass } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
 import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
 import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import { InboundReceiver } from '../inbound/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
 import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
-import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
+import { CARRIERS, nodeIdentity, type Carrier, type ClaimedMessage, type DispatchOutcome, type NodeIdentity, type Store } from '../store/index.ts';
 import { carrierLinkOptions, carrierQueueOptions, sendWindowsFor } from './link-options.ts';
 import { SILENT, type DeliveryLogger } from './logger.ts';
+import { NodeShares, type NodeView } from './node-shares.ts';
 import { startSweeps } from './sweeps.ts';
 import { DEFAULT_TUNING, type DeliveryTuning } from './tuning.ts';
 
@@ -32,6 +33,10 @@ export interface DeliveryDeps {
   readonly onCallbacksQueued?: () => void;
   /** A bind changed state (linkStates() reads differently now). */
   readonly onLinkStatesChanged?: () => void;
+  /** This node on a shared store (default: config.node, the id defaulting to host name and pid). */
+  readonly node?: NodeIdentity;
+  /** The live nodes or this node's bind shares changed (node() reads differently now). */
+  readonly onNodeChanged?: () => void;
   /** Asked again when a carrier refuses a number as not its own (ESME_RINVDSTADR); default: from config.numberLookup. */
   readonly router?: CarrierRouter;
   /** A fresh lookup named another carrier for a number (so the API thread's cache can forget the old one). */
@@ -47,7 +52,9 @@ export interface Delivery {
   linkStates(): Record<string, BindState['state'][]>;
   /** The tenants created over the admin API (the whole list): their send windows and inbound numbers apply from now. */
   setAddedTenants(tenants: readonly TenantConfig[]): void;
-  /** At least one bind per started carrier is bound. */
+  /** This node, the live nodes and the binds it holds of each carrier's limit. */
+  node(): NodeView;
+  /** At least one bind per started carrier is bound (a carrier whose share on this node is no bind does not count). */
   ready(): boolean;
   /** How many crashed-in-flight messages were put back at start. */
   readonly recovered: number;
@@ -66,6 +73,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   const log = deps.logger ?? SILENT;
   const carriers = deps.carriers ?? CARRIERS;
 
+  const node = deps.node ?? nodeIdentity(deps.config.node.id, deps.config.node.leaseMs);
   const recovered = await store.recoverInFlight(clock.now());
   if (recovered > 0) log.warn({ recovered }, 'messages in flight at the last stop were put back in their lanes; unanswered segments will be sent again');
 
@@ -104,14 +112,31 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     log.info({ from, to }, 'message re-routed after the carrier refused the number');
     queues.get(to)?.wake();
   };
+  const ref: { shares?: NodeShares } = {};
+  const shared = (): boolean => (ref.shares?.view().live.length ?? 1) > 1;
   for (const carrier of carriers) {
-    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted });
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted, shared });
     links.set(carrier, link);
     queues.set(carrier, queue);
   }
 
+  const shares = new NodeShares({
+    store,
+    clock,
+    node,
+    links,
+    log,
+    onTakenOver: () => {
+      for (const q of queues.values()) q.wake();
+    },
+    onChanged: () => deps.onNodeChanged?.(),
+  });
+  ref.shares = shares;
+  // Before any bind: this node joins the live set and takes its share (all of it when alone).
+  await shares.begin();
   metrics?.readSendRates(() => [...links].map(([carrier, link]) => [carrier, link.tps] as const));
   for (const link of links.values()) link.start();
+  shares.start();
   for (const q of queues.values()) q.start();
   const sweeps = startSweeps({ store, clock, journal, log, metrics, sweepIntervalMs: tuning.sweepIntervalMs, laneDepthIntervalMs: tuning.laneDepthIntervalMs, onFinals, onError });
 
@@ -136,12 +161,14 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       windows.setAddedTenants(tenants);
       inbound.setAddedTenants(tenants);
     },
-    ready: () => [...links.values()].every((l) => l.boundCount > 0),
+    node: () => shares.view(),
+    ready: () => [...links.values()].every((l) => l.boundCount > 0 || l.bindCount === 0),
     drain,
     close: () => {
       closing ??= (async () => {
         await drain();
         sweeps.stop();
+        shares.stop();
         await Promise.all([...links.values()].map((l) => l.close()));
         await journal.idle();
       })();
@@ -164,6 +191,8 @@ interface PairDeps {
   readonly onLinkStatesChanged?: () => void;
   readonly rerouteTo: (m: ClaimedMessage) => Promise<Carrier | undefined>;
   readonly onRerouted: (from: Carrier, to: Carrier) => void;
+  /** Other nodes are live on this store (a receipt may be for their submit). */
+  readonly shared: () => boolean;
 }
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
@@ -179,8 +208,11 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
       if (r.kind !== 'final') return 0;
       metrics?.countReceipt(carrier, r.outcome);
       // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
-      await journal.push({ kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
-      return 0;
+      const receipt = { kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) } as const;
+      if ((await journal.pushReceipt(receipt)) || !deps.shared()) return 0;
+      // It matched no segment and other nodes are live: the submit may be another node's, not recorded yet. Answer
+      // only once the store matches it, so this node's death cannot lose an acknowledged receipt; else the SMSC sends it again.
+      return (await journal.awaitMatch(receipt, tuning.receiptWaitMs)) ? 0 : CommandStatus.ESME_RX_T_APPN;
     },
     onCapacity: () => ref.queue?.wake(),
     onBindState: (index, state, detail) => {

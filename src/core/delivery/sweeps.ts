@@ -46,6 +46,8 @@ export function startSweeps(deps: SweepDeps): Sweeps {
     try {
       await drainFinals((t, n) => store.expireDue(t, n), now);
       await drainFinals((t, n) => store.timeoutReceipts(t, n), now);
+      // Receipts for another node's submits (a shared store) match only through the store.
+      await journal.retryHeld();
       const dropped = journal.hold.sweep(now);
       if (dropped > 0) log.warn({ dropped }, 'receipts matched no submitted message within the hold time');
     } catch (err) {

@@ -16,6 +16,11 @@ export interface DeliveryTuning {
   readonly reconnectJitter: number;
   /** How long a receipt that came before its submit_sm_resp is held for matching. */
   readonly receiptHoldMs: number;
+  /**
+   * With other nodes live: how long an unmatched receipt's deliver_sm_resp waits for the store to match it
+   * (another node's submit being recorded) before it is refused (ESME_RX_T_APPN) for the SMSC to send again.
+   */
+  readonly receiptWaitMs: number;
   readonly sweepIntervalMs: number;
   /** Lane depth gauge refresh (an index count over the backlog). */
   readonly laneDepthIntervalMs: number;
@@ -34,6 +39,7 @@ export const DEFAULT_TUNING: DeliveryTuning = {
   transientBackoff: { baseMs: 1_000, maxMs: 60_000, jitter: 0.5 },
   reconnectJitter: 0.5,
   receiptHoldMs: 60_000,
+  receiptWaitMs: 2_000,
   sweepIntervalMs: 1_000,
   laneDepthIntervalMs: 5_000,
   drainTimeoutMs: 10_000,

@@ -26,6 +26,7 @@ import {
   type InboundMessage,
   type InboundPage,
   type InsertOutcome,
+  type Heartbeat,
   type LaneDepth,
   type ListFilter,
   type MessageDetail,
@@ -231,6 +232,10 @@ export class RemoteStore implements Store {
 
   recoverInFlight(now: number): Promise<number> {
     return this.call('recoverInFlight', [now]);
+  }
+
+  heartbeat(now: number): Promise<Heartbeat> {
+    return this.call('heartbeat', [now]);
   }
 
   laneDepths(): Promise<LaneDepth[]> {

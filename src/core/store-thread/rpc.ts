@@ -29,6 +29,7 @@ export const STORE_METHODS = [
   'expireDue',
   'timeoutReceipts',
   'recoverInFlight',
+  'heartbeat',
   'laneDepths',
   'nextDueAt',
   'flushed',

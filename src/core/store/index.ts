@@ -6,6 +6,7 @@ export { createMessageId, isMessageId, messageIdTime } from './message-id.ts';
 export { callbackBody, callbackEventId, callbackOrigin, inboundBody, inboundEventId, inboundFields, type CallbackSubject } from './callback-body.ts';
 export { StoreError, StoreClosedError, DuplicateMessageIdError, StoreVersionError, StoreOpenError, InvalidMessageError, DataDirLockedError } from './errors.ts';
 export { lockDataDir, LOCK_FILE, type DataDirLock } from './data-dir-lock.ts';
+export { DEFAULT_LEASE_MS, defaultNodeId, nodeIdentity } from './node.ts';
 export { combineSegments, isSegmentFinal } from './segment-outcome.ts';
 export { SqliteStore, openSqliteStore, DATABASE_FILE, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export { PostgresStore, openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';

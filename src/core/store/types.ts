@@ -380,6 +380,35 @@ export interface InboundPage {
   readonly nextCursor: string | null;
 }
 
+// ---------------------------------------------------------------- nodes
+
+/**
+ * Who this core is on a shared store (several nodes on one PostgreSQL
+ * database): its id, and how long its claims and its place among the live
+ * nodes last without a heartbeat.
+ */
+export interface NodeIdentity {
+  readonly id: string;
+  readonly leaseMs: number;
+}
+
+/** A node in the heartbeat table. */
+export interface NodeLease {
+  readonly id: string;
+  /** When this incarnation of the node first beat. */
+  readonly startedAt: number;
+  readonly leaseUntil: number;
+}
+
+export interface Heartbeat {
+  /** The live nodes (lease not expired), this one included, in id order (bytewise). */
+  readonly live: readonly NodeLease[];
+  /** Messages in flight on nodes whose lease expired, put back in their lanes by this heartbeat. */
+  readonly takenOver: number;
+  /** This node's own lease had expired before this renewal (it stalled): other nodes may have taken its work. */
+  readonly lapsed: boolean;
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -466,11 +495,20 @@ export interface Store {
   timeoutReceipts(now: number, limit: number): Promise<DispatchOutcome['finals']>;
   /**
    * Crash recovery, called once at start before dispatch: every `queued` message
-   * (claimed by the previous process, possibly on the wire) goes back to
+   * claimed by the previous process (possibly on the wire) goes back to
    * accepted and due now; its segments without an SMSC id will be sent again.
-   * Returns how many were put back.
+   * On a shared store "the previous process" is this node's id (its previous
+   * incarnation), plus any node whose lease has expired; another live node's
+   * in-flight messages are left alone. Returns how many were put back.
    */
   recoverInFlight(now: number): Promise<number>;
+  /**
+   * Renew this node's lease (in the heartbeat table and on every message it
+   * has in flight), put back in their lanes the in-flight messages of nodes
+   * whose lease expired, and read the live nodes. On SQLite (one core per
+   * data directory) the node is alone and nothing is taken over.
+   */
+  heartbeat(now: number): Promise<Heartbeat>;
   /** Waiting messages per lane (for metrics; costs an index scan). */
   laneDepths(): Promise<LaneDepth[]>;
   /** The earliest dueAt among waiting messages of a carrier, if any (to sleep until then). */

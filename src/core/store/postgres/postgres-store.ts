@@ -14,6 +14,8 @@ import type {
   CallbackReplaySelect,
   CancelOutcome,
   RetryOutcome,
+  Heartbeat,
+  NodeIdentity,
   Carrier,
   Category,
   ClaimedMessage,
@@ -33,6 +35,7 @@ import type {
   OptOutSource,
   Store,
 } from '../types.ts';
+import { nodeIdentity } from '../node.ts';
 import { PgGroupCommit } from './group-commit.ts';
 import { migratePg } from './schema.ts';
 import * as tx from './transitions.ts';
@@ -44,6 +47,8 @@ export interface PostgresStoreOptions {
   readonly groupCommitRows?: number;
   /** Read connections (default 4); writes use one more. */
   readonly poolSize?: number;
+  /** This core's node id and lease on the shared database (default: host name and pid, 15 s). */
+  readonly node?: NodeIdentity;
 }
 
 /** At most this many origins are skipped by one callback claim (as in the SQLite store). */
@@ -93,6 +98,7 @@ export class PostgresStore implements Store {
     private readonly writerClient: pg.Client,
     private readonly pool: pg.Pool,
     private readonly writer: PgGroupCommit,
+    private readonly node: NodeIdentity,
   ) {}
 
   /** Connects, migrates and returns the store; rejects with StoreOpenError (or StoreVersionError) and leaves nothing open. */
@@ -113,7 +119,7 @@ export class PostgresStore implements Store {
       throw new StoreOpenError(redactUrl(options.url), (err as Error).message);
     }
     writerClient.on('error', () => undefined);
-    return new PostgresStore(writerClient, pool, new PgGroupCommit(writerClient, options.groupCommitRows ?? 2000));
+    return new PostgresStore(writerClient, pool, new PgGroupCommit(writerClient, options.groupCommitRows ?? 2000), options.node ?? nodeIdentity(undefined, undefined));
   }
 
   /** Groups committed so far (tests and benchmarks). */
@@ -377,7 +383,7 @@ export class PostgresStore implements Store {
       [carrier, lanes.map((l) => CATEGORIES.indexOf(l)), now],
     );
     if (any.length === 0) return [];
-    return this.writer.submit((db) => tx.claim(db, carrier, now, limit, lanes), limit);
+    return this.writer.submit((db) => tx.claim(db, carrier, now, limit, lanes, this.node), limit);
   }
 
   applyDispatch(events: readonly DispatchEvent[]): Promise<DispatchOutcome> {
@@ -394,7 +400,22 @@ export class PostgresStore implements Store {
   }
 
   recoverInFlight(now: number): Promise<number> {
-    return this.writer.submit((db) => tx.recover(db, now));
+    return this.writer.submit((db) => tx.recover(db, now, this.node.id));
+  }
+
+  private startedAt: number | undefined;
+  private beaten = false;
+
+  heartbeat(now: number): Promise<Heartbeat> {
+    this.startedAt ??= now;
+    const startedAt = this.startedAt;
+    const first = !this.beaten;
+    this.beaten = true;
+    // A first beat finding an expired row of the same id is a previous incarnation's, not a stall of this one.
+    return this.writer.submit(async (db) => {
+      const beat = await tx.heartbeat(db, now, this.node, startedAt);
+      return first ? { ...beat, lapsed: false } : beat;
+    });
   }
 
   async laneDepths(): Promise<LaneDepth[]> {
@@ -424,6 +445,8 @@ export class PostgresStore implements Store {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Leaving the table lets the other nodes grow to the full bind limit at once rather than after the lease.
+      if (this.beaten) await this.writer.submit((db) => tx.leave(db, this.node.id)).catch(() => undefined);
       await this.writer.close();
       await this.writerClient.end().catch(() => undefined);
       await this.pool.end().catch(() => undefined);

@@ -167,6 +167,22 @@ CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 ALTER TABLE messages ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    // Several nodes on one database (see sqlite/schema.ts, version 7).
+    version: 7,
+    sql: `
+ALTER TABLE messages ADD COLUMN claimed_by TEXT;
+ALTER TABLE messages ADD COLUMN lease_until BIGINT;
+CREATE INDEX messages_in_flight ON messages (claimed_by) WHERE state = 'queued';
+CREATE INDEX messages_lease ON messages (lease_until) WHERE state = 'queued';
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import { callbackBody, callbackEventId, callbackOrigin, finalEventIdSql } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
-import type { CallbackReplaySelect, CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, RetryOutcome, SegmentState } from '../types.ts';
+import type { CallbackReplaySelect, CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, Heartbeat, MessageError, MessageState, NodeIdentity, ReceiptEvent, RetryOutcome, SegmentState } from '../types.ts';
 import { CATEGORIES } from '../types.ts';
 import { RETRYABLE, type FinalSubject, type OutboxSubject } from '../sqlite/transitions.ts';
 
@@ -41,7 +41,7 @@ const SQL = {
                 WHERE carrier = $2 AND priority = $3 AND state = 'accepted' AND due_at <= $1 AND expires_at > $1
                 ORDER BY due_at LIMIT $4
                 FOR UPDATE SKIP LOCKED)
-              UPDATE messages m SET state = 'queued', queued_at = $1 FROM picked
+              UPDATE messages m SET state = 'queued', queued_at = $1, claimed_by = $5, lease_until = $6 FROM picked
               WHERE m.id = picked.id AND m.state = 'accepted'
               RETURNING m.id, m.tenant, m.to_number, m.sender, m.category, m.carrier, m.expires_at, m.attempts, m.reroute_count, m.segments, m.due_at`,
   pendingParts: `SELECT message_id, seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ANY($1) AND state = 'pending' ORDER BY message_id, seq`,
@@ -70,7 +70,29 @@ const SQL = {
   expireCandidates: `SELECT id FROM messages WHERE state = 'accepted' AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
   receiptCandidates: `SELECT id FROM messages WHERE state = 'submitted' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
   segmentsTimedOut: `UPDATE segments SET state = 'unknown', done_at = $1 WHERE message_id = $2 AND state = 'submitted'`,
-  requeue: `UPDATE messages SET state = 'accepted', due_at = $1 WHERE state = 'queued' RETURNING id, queued_at`,
+  // At start: this node's previous incarnation's claims, claims older than the leases (or from before them), not a live node's.
+  // RETURNING shows the new row: the claiming node comes from the CTE, read before the update.
+  requeueOwn: `WITH picked AS MATERIALIZED (
+                 SELECT id, claimed_by FROM messages
+                 WHERE state = 'queued' AND (claimed_by = $2 OR claimed_by IS NULL OR lease_until IS NULL OR lease_until <= $1)
+                 FOR UPDATE)
+               UPDATE messages m SET state = 'accepted', due_at = $1, claimed_by = NULL, lease_until = NULL FROM picked
+               WHERE m.id = picked.id AND m.state = 'queued'
+               RETURNING m.id, m.queued_at, picked.claimed_by`,
+  // Every heartbeat: another node's claims whose lease ran out (that node stopped beating), a bounded batch, rows being changed passed over.
+  takeOver: `WITH picked AS MATERIALIZED (
+               SELECT id, claimed_by FROM messages WHERE state = 'queued' AND lease_until <= $1 AND claimed_by IS DISTINCT FROM $2
+               ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
+             UPDATE messages m SET state = 'accepted', due_at = $1, claimed_by = NULL, lease_until = NULL FROM picked
+             WHERE m.id = picked.id AND m.state = 'queued'
+             RETURNING m.id, m.queued_at, picked.claimed_by`,
+  beat: `INSERT INTO nodes (id, started_at, heartbeat_at, lease_until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at, lease_until = EXCLUDED.lease_until
+         RETURNING (SELECT lease_until FROM nodes WHERE id = $1) AS previous`,
+  renewClaims: `UPDATE messages SET lease_until = $2 WHERE state = 'queued' AND claimed_by = $1`,
+  forgetDead: `DELETE FROM nodes WHERE lease_until <= $1 AND id <> $2`,
+  liveNodes: `SELECT id, started_at, lease_until FROM nodes WHERE lease_until > $1 ORDER BY id COLLATE "C"`,
+  leave: `DELETE FROM nodes WHERE id = $1`,
   cancel: `UPDATE messages SET state = 'canceled', final_at = $1 WHERE id = $2 AND tenant = $3 AND state = 'accepted' RETURNING ${OUTBOX_SUBJECT}`,
   cancelSegments: `UPDATE segments SET state = 'canceled', done_at = $1 WHERE message_id = $2 AND state = 'pending'`,
   exists: `SELECT state FROM messages WHERE id = $1 AND tenant = $2`,
@@ -130,12 +152,12 @@ interface ClaimedRow {
   due_at: number;
 }
 
-export async function claim(db: Db, carrier: Carrier, now: number, limit: number, lanes: readonly Category[]): Promise<ClaimedMessage[]> {
+export async function claim(db: Db, carrier: Carrier, now: number, limit: number, lanes: readonly Category[], node: NodeIdentity): Promise<ClaimedMessage[]> {
   const rows: ClaimedRow[] = [];
   for (const lane of lanes) {
     const remaining = limit - rows.length;
     if (remaining <= 0) break;
-    const got = (await db.query<ClaimedRow>(SQL.claimLane, [now, carrier, CATEGORIES.indexOf(lane), remaining])).rows;
+    const got = (await db.query<ClaimedRow>(SQL.claimLane, [now, carrier, CATEGORIES.indexOf(lane), remaining, node.id, now + node.leaseMs])).rows;
     // RETURNING has no order: oldest due first within the lane, as the SELECT chose them.
     rows.push(...got.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : 1)));
   }
@@ -259,14 +281,53 @@ export async function timeoutReceipts(db: Db, now: number, limit: number): Promi
   return out;
 }
 
-/** Every queued message back to accepted, due now (one node per database: see docs/postgres.md). */
-export async function recover(db: Db, now: number): Promise<number> {
-  const rows = (await db.query<{ id: string; queued_at: number | null }>(SQL.requeue, [now])).rows;
-  for (const { id, queued_at } of rows) {
-    if (queued_at !== null) await recordTransition(db, id, queued_at, 'queued');
-    await recordTransition(db, id, now, 'accepted', 'recovered after restart: unanswered segments will be sent again');
+interface RequeuedRow {
+  id: string;
+  queued_at: number | null;
+  claimed_by: string | null;
+}
+
+async function recordRequeued(db: Db, rows: readonly RequeuedRow[], now: number, detail: (row: RequeuedRow) => string): Promise<void> {
+  for (const row of rows) {
+    if (row.queued_at !== null) await recordTransition(db, row.id, row.queued_at, 'queued');
+    await recordTransition(db, row.id, now, 'accepted', detail(row));
   }
+}
+
+/** At start: this node's own queued messages (its previous incarnation's) and expired claims back to accepted, due now. */
+export async function recover(db: Db, now: number, nodeId: string): Promise<number> {
+  const rows = (await db.query<RequeuedRow>(SQL.requeueOwn, [now, nodeId])).rows;
+  await recordRequeued(db, rows, now, (r) =>
+    r.claimed_by === null || r.claimed_by === nodeId
+      ? 'recovered after restart: unanswered segments will be sent again'
+      : `taken over from node ${r.claimed_by} after its lease expired: unanswered segments will be sent again`,
+  );
   return rows.length;
+}
+
+/** Messages one heartbeat takes over at most (the rest at the next). */
+const TAKEOVER_BATCH = 1000;
+
+/** Renew this node's lease and its claims, take over expired claims of others, read the live nodes. */
+export async function heartbeat(db: Db, now: number, node: NodeIdentity, startedAt: number): Promise<Heartbeat> {
+  const leaseUntil = now + node.leaseMs;
+  const beat = await one<{ previous: number | null }>(db, SQL.beat, [node.id, startedAt, now, leaseUntil]);
+  await db.query(SQL.renewClaims, [node.id, leaseUntil]);
+  const taken = (await db.query<RequeuedRow>(SQL.takeOver, [now, node.id, TAKEOVER_BATCH])).rows;
+  await recordRequeued(db, taken, now, (r) => `taken over from node ${r.claimed_by ?? '?'} after its lease expired: unanswered segments will be sent again`);
+  await db.query(SQL.forgetDead, [now, node.id]);
+  const live = (await db.query<{ id: string; started_at: number; lease_until: number }>(SQL.liveNodes, [now])).rows;
+  const previous = beat?.previous ?? null;
+  return {
+    live: live.map((r) => ({ id: r.id, startedAt: r.started_at, leaseUntil: r.lease_until })),
+    takenOver: taken.length,
+    lapsed: previous !== null && previous <= now,
+  };
+}
+
+/** A clean stop: the node leaves the heartbeat table, so the others take its binds at their next heartbeat. */
+export async function leave(db: Db, nodeId: string): Promise<void> {
+  await db.query(SQL.leave, [nodeId]);
 }
 
 export async function cancel(db: Db, tenant: string, id: string, now: number): Promise<'canceled' | 'not_found' | 'not_cancelable'> {

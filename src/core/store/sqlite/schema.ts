@@ -192,6 +192,27 @@ CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 ALTER TABLE messages ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    // Several core nodes on one shared database (PostgreSQL): a queued
+    // message names the node that claimed it and until when that claim
+    // holds (the node renews it with every heartbeat); `nodes` is the
+    // heartbeat table the live nodes are read from. SQLite has one core per
+    // data directory, so its store leaves these empty and recovery takes
+    // back every queued row, as before; the columns keep both schemas alike.
+    version: 7,
+    sql: `
+ALTER TABLE messages ADD COLUMN claimed_by TEXT;
+ALTER TABLE messages ADD COLUMN lease_until INTEGER;
+CREATE INDEX messages_in_flight ON messages (claimed_by) WHERE state = 'queued';
+CREATE INDEX messages_lease ON messages (lease_until) WHERE state = 'queued';
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -8,6 +8,8 @@ import { DuplicateMessageIdError, InvalidMessageError, StoreOpenError } from '..
 import { callbackOrigin } from '../callback-body.ts';
 import { CATEGORIES, OPS_ALERT_TENANT, replayLimit } from '../types.ts';
 import type {
+  Heartbeat,
+  NodeIdentity,
   OperatorAlertJob,
   CallbackJob,
   CallbackSettlement,
@@ -32,6 +34,7 @@ import type {
   OptOutSource,
   Store,
 } from '../types.ts';
+import { nodeIdentity } from '../node.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type CallbackRow, type MessageRow, type RerouteRow, type SegmentRow, type TransitionRow, toCallbackJob, toMessageRecord, toReroute, toSegmentRecord, transitionsOf } from '../rows.ts';
 import { Checkpointer } from './checkpointer.ts';
@@ -53,6 +56,8 @@ export interface SqliteStoreOptions {
   readonly commitIntervalMs?: number;
   /** WAL checkpoints in a worker thread every this many ms (0 = SQLite's automatic checkpoints on the main thread). */
   readonly checkpointIntervalMs?: number;
+  /** The core's node id and lease (reported by heartbeat(); a data directory has one core, so nothing is shared). */
+  readonly node?: NodeIdentity;
 }
 
 export const DATABASE_FILE = 'denpa.db';
@@ -82,7 +87,10 @@ export class SqliteStore implements Store {
   /** Settles when the checkpoint worker is up (true) or was not started (false). */
   checkpointerStarting: Promise<boolean> = Promise.resolve(false);
 
+  private readonly node: NodeIdentity;
+
   constructor(options: SqliteStoreOptions) {
+    this.node = options.node ?? nodeIdentity(undefined, undefined);
     const memory = options.dataDir === ':memory:';
     const file = memory ? ':memory:' : path.join(options.dataDir, DATABASE_FILE);
     try {
@@ -334,6 +342,14 @@ export class SqliteStore implements Store {
 
   recoverInFlight(now: number): Promise<number> {
     return this.writer.submit(() => this.transitions.recover(now));
+  }
+
+  private startedAt: number | undefined;
+
+  /** One core per data directory (the data-dir lock): the node is alone, its claims are never another's to take. */
+  heartbeat(now: number): Promise<Heartbeat> {
+    this.startedAt ??= now;
+    return Promise.resolve({ live: [{ id: this.node.id, startedAt: this.startedAt, leaseUntil: now + this.node.leaseMs }], takenOver: 0, lapsed: false });
   }
 
   async laneDepths(): Promise<LaneDepth[]> {

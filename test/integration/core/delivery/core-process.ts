@@ -33,12 +33,12 @@ export class CoreProcesses {
   }
 
   /** Start a core and wait for its "listening on" line. */
-  async start(configFile: string): Promise<{ child: ChildProcess; url: string }> {
+  async start(configFile: string): Promise<{ child: ChildProcess; url: string; output(): string }> {
     const c = this.spawn(configFile);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const m = /listening on (http:\/\/\S+)/.exec(c.output());
-      if (m) return { child: c.child, url: m[1] as string };
+      if (m) return { child: c.child, url: m[1] as string, output: c.output };
       if (c.child.exitCode !== null) throw new Error(`core exited ${c.child.exitCode}:\n${c.output()}`);
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -7,20 +7,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
-import { openStore, type ServedStore } from '../../../../src/core/store/index.ts';
-import { havePostgres, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
+import { openStore, type NodeIdentity, type ServedStore } from '../../../../src/core/store/index.ts';
+import { havePostgres, queryDatabase, startPostgres, type PostgresCluster } from '../../../support/postgres.ts';
 
 export type BackendName = 'sqlite' | 'postgres';
 export const STORE_BACKENDS: readonly { readonly name: BackendName }[] = [{ name: 'sqlite' }, { name: 'postgres' }];
 
 export interface BackendContext {
   readonly name: BackendName;
-  /** Opens (again) the store at this test's location. */
-  open(): Promise<ServedStore>;
+  /** Opens (again) the store at this test's location; `node` names the core node opening it (several may, on PostgreSQL). */
+  open(node?: NodeIdentity): Promise<ServedStore>;
   /** Rows in `table` at this test's location, read beside the store. */
   count(table: string): Promise<number>;
+  /** Rows of a query ($1, $2, ... parameters) at this test's location, read beside the store. */
+  query<T>(sql: string, args?: readonly unknown[]): Promise<T[]>;
 }
 
 /** Whether `name` can run here (registers nothing); prints the skip reason once when it cannot. */
@@ -38,12 +39,15 @@ export function useBackend(name: BackendName): BackendContext {
     afterEach(() => fs.rmSync(location, { recursive: true, force: true }));
     return {
       name,
-      open: () => openStore({ backend: 'sqlite', options: { dataDir: location } }),
+      open: (node) => openStore({ backend: 'sqlite', options: { dataDir: location, ...(node ? { node } : {}) } }),
       async count(table) {
+        return (await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n ?? 0;
+      },
+      async query<T>(sql: string, args: readonly unknown[] = []) {
         const { default: Database } = await import('better-sqlite3');
         const db = new Database(path.join(location, 'denpa.db'), { readonly: true });
         try {
-          return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+          return db.prepare(sql.replace(/\$\d+/g, '?')).all(...args) as T[];
         } finally {
           db.close();
         }
@@ -63,16 +67,11 @@ export function useBackend(name: BackendName): BackendContext {
   });
   return {
     name,
-    open: () => openStore({ backend: 'postgres', options: { url: location } }),
+    open: (node) => openStore({ backend: 'postgres', options: { url: location, ...(node ? { node } : {}) } }),
     async count(table) {
-      const client = new pg.Client({ connectionString: location });
-      await client.connect();
-      try {
-        return Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n);
-      } finally {
-        await client.end();
-      }
+      return Number((await this.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n);
     },
+    query: <T>(sql: string, args: readonly unknown[] = []) => queryDatabase<T>(location, sql, args),
   };
 }
 
