@@ -7,7 +7,10 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 
 export const NUMBERS = { docomo: '09012345678', au: '09051234567', softbank: '09081234567' } as const;
 export const PASSWORDS = { docomo: 'dcm-pass', au: 'au-pass', softbank: 'sb-pass' } as const;
+export const AGGREGATOR_CREDENTIALS = { systemId: 'denpa-agg', password: 'agg-pass' } as const;
 export type Carrier = keyof typeof NUMBERS;
+/** A carrier's SMSC or the aggregator. */
+export type Smsc = Carrier | 'aggregator';
 
 const fast = {
   latency: { kind: 'constant', ms: 0 },
@@ -19,10 +22,10 @@ export async function startFastSimulator(extra: Partial<SimulatorOptions> = {}):
   return startSimulator({
     seed: 11,
     host: '127.0.0.1',
-    ports: { docomo: 0, au: 0, softbank: 0 },
+    ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 },
     controlPort: 0,
     portedShare: 0,
-    config: { carriers: { docomo: fast, au: fast, softbank: fast } },
+    config: { carriers: { docomo: fast, au: fast, softbank: fast, aggregator: fast } },
     ...extra,
   });
 }
@@ -35,15 +38,15 @@ export interface TestClient {
   waitReceipts(n: number, ms?: number): Promise<Receipt[]>;
 }
 
-export async function bindClient(sim: RunningSimulator, carrier: Carrier, over: Partial<SmppClientOptions> = {}): Promise<TestClient> {
+export async function bindClient(sim: RunningSimulator, carrier: Smsc, over: Partial<SmppClientOptions> = {}): Promise<TestClient> {
   const receipts: Receipt[] = [];
   const delivers: ReceivedMessage[] = [];
   const waiters: (() => void)[] = [];
   const client = await SmppClient.connect({
     host: '127.0.0.1',
     port: sim.ports[carrier],
-    systemId: 'denpa',
-    password: PASSWORDS[carrier],
+    systemId: carrier === 'aggregator' ? AGGREGATOR_CREDENTIALS.systemId : 'denpa',
+    password: carrier === 'aggregator' ? AGGREGATOR_CREDENTIALS.password : PASSWORDS[carrier],
     bindMode: 'transceiver',
     responseTimeoutMs: 5_000,
     enquireLinkMs: 0,

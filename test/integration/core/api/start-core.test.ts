@@ -90,7 +90,7 @@ describe('startCore', () => {
   });
 
   it('end to end against the simulator: accepted, delivered to the handset, signed callback', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     for (const c of ['docomo', 'au', 'softbank']) {
       sim.simulator.patchProfile(c, {
         latency: { kind: 'constant', ms: 1 },
