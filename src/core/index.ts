@@ -20,7 +20,7 @@ import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
-import { lockDataDir, type Carrier } from './store/index.ts';
+import { AGGREGATOR, lockDataDir, type Carrier } from './store/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsDb } from './operator/index.ts';
 import { WorkerStore } from './store-thread/index.ts';
 
@@ -136,9 +136,17 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       readiness: () => {
         const checks: Record<string, { ok: boolean; detail: string }> = {};
         if (running.failed) checks.delivery = { ok: false, detail: running.failed.message };
-        for (const [carrier, states] of Object.entries(running.linkStates())) {
+        // A carrier is reachable by its own links, or, while its fallback switch has fallen back, through the aggregator.
+        const links = running.linkStates();
+        const modes = running.routeModes();
+        const aggregator = links[AGGREGATOR];
+        const aggregatorBound = aggregator?.filter((s) => s === 'bound').length ?? 0;
+        for (const [carrier, states] of Object.entries(links)) {
+          if (carrier === AGGREGATOR) continue;
           const bound = states.filter((s) => s === 'bound').length;
-          checks[`carrier:${carrier}`] = { ok: bound > 0, detail: `${bound}/${states.length} binds bound (${states.join(', ')})` };
+          const fallback = modes[carrier] === 'fallback';
+          const via = fallback ? `; fallen back: through the aggregator, ${aggregatorBound}/${aggregator?.length ?? 0} binds bound` : '';
+          checks[`carrier:${carrier}`] = { ok: bound > 0 || (fallback && aggregatorBound > 0), detail: `${bound}/${states.length} binds bound (${states.join(', ')})${via}` };
         }
         return checks;
       },

@@ -11,11 +11,15 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { BindState } from '../carrier/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import type { DeliveryTuning } from '../delivery/index.ts';
+import type { RouteOverride, SwitchMode } from '../routing/index.ts';
 import type { Carrier } from '../store/index.ts';
 import type { SerializedError } from '../store-thread/index.ts';
 
 /** Every bind of every carrier, by state (Delivery.linkStates()). */
 export type LinkStates = Record<string, BindState['state'][]>;
+
+/** Each carrier's fallback switch (Delivery.routeModes()). */
+export type RouteModes = Record<string, SwitchMode>;
 
 /** prom-client's JSON form of a registry's metrics (Registry.getMetricsAsJSON). */
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
@@ -34,12 +38,14 @@ export type ToDelivery =
   | { readonly kind: 'wake'; readonly carriers: readonly Carrier[] }
   | { readonly kind: 'metrics'; readonly id: number }
   | { readonly kind: 'pause'; readonly carrier: Carrier; readonly paused: boolean }
+  /** The operators' standing route overrides, the whole list (replaces the last one). */
+  | { readonly kind: 'route_overrides'; readonly overrides: readonly RouteOverride[] }
   | { readonly kind: 'close' };
 
 export type FromDelivery =
-  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates }
+  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates; readonly routes: RouteModes }
   | { readonly kind: 'start_failed'; readonly error: SerializedError }
-  | { readonly kind: 'links'; readonly links: LinkStates }
+  | { readonly kind: 'links'; readonly links: LinkStates; readonly routes: RouteModes }
   /** A fresh lookup named another carrier for this number (the API thread's route cache forgets the old one). */
   | { readonly kind: 'route'; readonly number: string; readonly carrier: Carrier }
   /** One log line (pino JSON), written by main to the core's log stream. */

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     linksScheduled = true;
     setImmediate(() => {
       linksScheduled = false;
-      if (delivery) post({ kind: 'links', links: delivery.linkStates() });
+      if (delivery) post({ kind: 'links', links: delivery.linkStates(), routes: delivery.routeModes() });
     });
   };
   try {
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       // A final state's callback leaves as soon as it is committed, not at the sender's next poll.
       onCallbacksQueued: () => callbacks?.wake(),
       onLinkStatesChanged: linksChanged,
+      onRouteModesChanged: linksChanged,
       onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
     const secrets = new Map(config.tenants.map((t) => [t.name, t.callbackSecret]));
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
       for (const carrier of m.carriers) running.wake(carrier);
     } else if (m.kind === 'pause') {
       running.setPaused(m.carrier, m.paused);
+    } else if (m.kind === 'route_overrides') {
+      running.setRouteOverrides(m.overrides);
     } else if (m.kind === 'metrics') {
       void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: m.id, metrics: json }));
     } else if (!closing) {
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       })();
     }
   });
-  post({ kind: 'started', recovered: running.recovered, links: running.linkStates() });
+  post({ kind: 'started', recovered: running.recovered, links: running.linkStates(), routes: running.routeModes() });
 }
 
 await main();

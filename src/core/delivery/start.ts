@@ -4,15 +4,19 @@
 // them. `startDelivery` recovers what a crashed predecessor left in flight
 // before it claims anything. What each link and queue is made with is
 // link-options.ts (pure); the timed sweeps are sweeps.ts.
+//
+// With config.fallback.aggregator, one more link (the aggregator, shared by
+// every carrier's queue) and a RouteTable: each carrier's fallback switch,
+// fed by its direct links, and the operators' standing route overrides.
 import type { Clock, Random } from '../../runtime/index.ts';
 import { EsmClass } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
-import { CarrierQueue, DispatchJournal } from '../dispatch/index.ts';
+import { CarrierQueue, DispatchJournal, type QueueRoutes } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
 import { InboundReceiver } from '../inbound/index.ts';
 import type { CoreMetrics } from '../metrics/index.ts';
-import { routerFromConfig, type CarrierRouter } from '../routing/index.ts';
-import { CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Store } from '../store/index.ts';
+import { routerFromConfig, RouteTable, type CarrierRouter, type RouteOverride, type SwitchMode } from '../routing/index.ts';
+import { AGGREGATOR, CARRIERS, type Carrier, type ClaimedMessage, type DispatchOutcome, type Smsc, type Store } from '../store/index.ts';
 import { carrierLinkOptions, carrierQueueOptions } from './link-options.ts';
 import { SILENT, type DeliveryLogger } from './logger.ts';
 import { startSweeps } from './sweeps.ts';
@@ -36,6 +40,8 @@ export interface DeliveryDeps {
   readonly router?: CarrierRouter;
   /** A fresh lookup named another carrier for a number (so the API thread's cache can forget the old one). */
   readonly onRouteLearned?: (number: string, carrier: Carrier) => void;
+  /** A carrier's fallback switch flipped (routeModes() reads differently now). */
+  readonly onRouteModesChanged?: () => void;
 }
 
 export interface Delivery {
@@ -43,7 +49,15 @@ export interface Delivery {
   wake(carrier?: Carrier): void;
   /** An operator paused (true) or resumed (false) a carrier: no claims while paused, links stay bound for receipts. */
   setPaused(carrier: Carrier, paused: boolean): void;
-  /** Every bind of every carrier, by state. */
+  /**
+   * The operators' standing route overrides, replacing the whole list ([]
+   * clears them): each outranks the automatic switch for its carrier (and
+   * category) until a later list leaves it out.
+   */
+  setRouteOverrides(list: readonly RouteOverride[]): void;
+  /** Each carrier's fallback switch now (direct or fallback), overrides aside. */
+  routeModes(): Record<string, SwitchMode>;
+  /** Every bind of every carrier (and of the aggregator, when configured), by state. */
   linkStates(): Record<string, BindState['state'][]>;
   /** At least one bind per started carrier is bound. */
   ready(): boolean;
@@ -84,8 +98,26 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     onReceived: (carrier, kind) => metrics?.inboundMessages.inc({ carrier, kind }),
     onError: (err) => log.error({ err }, 'an MO could not be recorded; answered ESME_RX_T_APPN so the SMSC sends it again'),
   });
-  const links = new Map<Carrier, CarrierLink>();
+  const links = new Map<Smsc, CarrierLink>();
   const queues = new Map<Carrier, CarrierQueue>();
+  const fallback = deps.config.fallback;
+  const routes = new RouteTable({
+    clock,
+    failAfterMs: fallback.failAfterMs,
+    returnAfterMs: fallback.returnAfterMs,
+    categories: fallback.categories,
+    hasAggregator: fallback.aggregator !== undefined,
+    onSwitch: (carrier, to, why) => {
+      metrics?.routeSwitches.inc({ carrier, to });
+      metrics?.routeMode.set({ carrier }, to === 'fallback' ? 1 : 0);
+      log.warn({ carrier, to, why }, to === 'fallback' ? 'direct links down or failing: fallback categories go through the aggregator' : 'direct links back: traffic returns to them');
+      deps.onRouteModesChanged?.();
+      queues.get(carrier)?.wake();
+    },
+  });
+  for (const c of carriers) metrics?.routeMode.set({ carrier: c }, 0);
+  const aggregator = fallback.aggregator !== undefined ? aggregatorLink({ ...deps, tuning, log, journal, inbound, wakeAll: () => queues.forEach((q) => q.wake()) }) : undefined;
+  if (aggregator) links.set(AGGREGATOR, aggregator);
   const router = deps.router ?? routerFromConfig(deps.config, clock, metrics);
   // Once, to a carrier this core delivers to, and only to a carrier other than the one that refused.
   const rerouteTo = async (m: ClaimedMessage): Promise<Carrier | undefined> => {
@@ -100,7 +132,13 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     queues.get(to)?.wake();
   };
   for (const carrier of carriers) {
-    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted });
+    const queueRoutes: QueueRoutes = {
+      choose: (category) => routes.choose(carrier, category),
+      ...(aggregator ? { aggregator } : {}),
+      directAnswered: () => routes.submitAnswered(carrier),
+      directFailed: () => routes.submitFailed(carrier),
+    };
+    const { link, queue } = carrierPair(carrier, { ...deps, tuning, log, journal, inbound, onError, rerouteTo, onRerouted, routes: queueRoutes, onDirectBound: (n) => routes.bound(carrier, n) });
     links.set(carrier, link);
     queues.set(carrier, queue);
   }
@@ -126,8 +164,14 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       else for (const q of queues.values()) q.wake();
     },
     setPaused: (carrier, paused) => queues.get(carrier)?.setPaused(paused),
+    setRouteOverrides: (list) => {
+      routes.setOverrides(list);
+      for (const q of queues.values()) q.wake();
+    },
+    routeModes: () => Object.fromEntries(carriers.map((c) => [c, routes.mode(c)])),
     linkStates: () => Object.fromEntries([...links].map(([c, l]) => [c, l.bindStates()])),
-    ready: () => [...links.values()].every((l) => l.boundCount > 0),
+    // Each carrier reachable: by its own links, or (while its switch has fallen back) through the aggregator.
+    ready: () => carriers.every((c) => (links.get(c)?.boundCount ?? 0) > 0 || (routes.mode(c) === 'fallback' && (aggregator?.boundCount ?? 0) > 0)),
     drain,
     close: () => {
       closing ??= (async () => {
@@ -155,6 +199,9 @@ interface PairDeps {
   readonly onLinkStatesChanged?: () => void;
   readonly rerouteTo: (m: ClaimedMessage) => Promise<Carrier | undefined>;
   readonly onRerouted: (from: Carrier, to: Carrier) => void;
+  readonly routes: QueueRoutes;
+  /** The direct link's bound binds changed (the fallback switch watches it). */
+  readonly onDirectBound: (bound: number) => void;
 }
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
@@ -175,22 +222,67 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
     },
     onCapacity: () => ref.queue?.wake(),
     onBindState: (index, state, detail) => {
+      deps.onDirectBound(link.boundCount);
       metrics?.setLinkState(carrier, index, state);
       deps.onLinkStatesChanged?.();
       if (state === 'reconnecting') log.warn({ carrier, bind: index, detail }, 'SMPP bind lost; reconnecting');
       else if (state === 'bound') log.info({ carrier, bind: index }, 'SMPP bind up');
     },
   });
-  const queue = new CarrierQueue({ ...carrierQueueOptions(carrier, config, tuning, clock, random), rerouteTo: deps.rerouteTo }, store, link, journal, {
+  const queue = new CarrierQueue({ ...carrierQueueOptions(carrier, config, tuning, clock, random), rerouteTo: deps.rerouteTo, routes: deps.routes }, store, link, journal, {
     onSubmitResult: (car, status, latencyMs) => {
       metrics?.countSubmitResponse(car, status);
       metrics?.submitLatency.observe({ carrier: car }, latencyMs / 1000);
     },
     onSubmitted: (car, category) => metrics?.countMessage(car, category, 'submitted'),
+    onSent: (car, route) => metrics?.countRouteSubmit(car, route),
     onRerouted: deps.onRerouted,
     onHeld: (car, category) => metrics?.sendWindowHeld.inc({ carrier: car, category }),
     onError,
   });
   ref.queue = queue;
   return { link, queue };
+}
+
+interface AggregatorDeps {
+  readonly config: CoreConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly tuning: DeliveryTuning;
+  readonly log: DeliveryLogger;
+  readonly journal: DispatchJournal;
+  readonly inbound: InboundReceiver;
+  readonly metrics?: CoreMetrics;
+  readonly onLinkStatesChanged?: () => void;
+  /** Capacity appeared on the shared link: every carrier's queue may send. */
+  readonly wakeAll: () => void;
+}
+
+/**
+ * The fallback route's link. Its receipts name the aggregator's own message
+ * ids (no carrier's radix: read as written), matched against the segments it
+ * took (their carrier is 'aggregator' in the store).
+ */
+function aggregatorLink(deps: AggregatorDeps): CarrierLink {
+  const { config, clock, random, tuning, log, journal, inbound, metrics } = deps;
+  return new CarrierLink(carrierLinkOptions(AGGREGATOR, config, tuning, clock, random), {
+    onDeliver: async (m) => {
+      if ((m.fields.esm_class & EsmClass.MESSAGE_TYPE_MASK) === EsmClass.DEFAULT) return inbound.receive(AGGREGATOR, m);
+      const r = readReceiptOutcome(m.fields, undefined);
+      if (r.kind !== 'final') return 0;
+      metrics?.countReceipt(AGGREGATOR, r.outcome);
+      await journal.push({ kind: 'receipt', carrier: AGGREGATOR, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
+      return 0;
+    },
+    onCapacity: deps.wakeAll,
+    onBindState: (index, state, detail) => {
+      metrics?.setLinkState(AGGREGATOR, index, state);
+      deps.onLinkStatesChanged?.();
+      if (state === 'reconnecting') log.warn({ carrier: AGGREGATOR, bind: index, detail }, 'SMPP bind to the aggregator lost; reconnecting');
+      else if (state === 'bound') {
+        log.info({ carrier: AGGREGATOR, bind: index }, 'SMPP bind to the aggregator up');
+        deps.wakeAll();
+      }
+    },
+  });
 }

@@ -1,6 +1,6 @@
 // Row shapes as both backends return them (the same column names and types), and their mapping to store records.
 import type { RouteSource } from '../message/index.ts';
-import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from './types.ts';
+import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, MessageRoute, SegmentRecord, SegmentState, Transition, CallbackStatus } from './types.ts';
 
 export interface MessageRow {
   id: string;
@@ -30,6 +30,7 @@ export interface MessageRow {
   error_description: string | null;
   route_source: string | null;
   reroute_count: number;
+  route: string | null;
 }
 
 export interface RerouteRow {
@@ -89,6 +90,7 @@ export function toMessageRecord(r: MessageRow): MessageRecord {
     characters: r.characters,
     carrier: r.carrier as Carrier,
     routeSource: (r.route_source ?? 'prefix') as RouteSource,
+    ...(r.route !== null ? { route: r.route as MessageRoute } : {}),
     state: r.state as MessageState,
     acceptedAt: r.accepted_at,
     expiresAt: r.expires_at,

@@ -158,6 +158,13 @@ CREATE TABLE inbound_messages (
 CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 `,
   },
+  {
+    // The fallback route (see the SQLite schema, version 6).
+    version: 6,
+    sql: `
+ALTER TABLE messages ADD COLUMN route TEXT;
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

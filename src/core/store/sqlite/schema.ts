@@ -183,6 +183,17 @@ CREATE TABLE inbound_messages (
 CREATE INDEX inbound_messages_tenant ON inbound_messages (tenant, id);
 `,
   },
+  {
+    // The fallback route: the route a message went out on ('direct' or
+    // 'aggregator'; NULL until submitted). A segment submitted through the
+    // aggregator has carrier 'aggregator' (the SMSC that gave its smsc_id),
+    // so the aggregator's receipts are matched on (carrier, smsc_id) as the
+    // carriers' are.
+    version: 6,
+    sql: `
+ALTER TABLE messages ADD COLUMN route TEXT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
