@@ -30,7 +30,7 @@ export const messagesCorrupted = new Counter('messages_corrupted');
 export const messagesDelivered = new Counter('messages_delivered');
 /** Probes that came through the fallback route (the aggregator); sub-metrics {category:...}. */
 export const messagesViaAggregator = new Counter('messages_via_aggregator');
-/** Per {category:...}: probes on a handset ÷ messages of that category accepted. */
+/** Per {category:...}: probes on a handset ÷ messages of that category accepted (recipients the simulator's fates make undeliverable left out). */
 export const deliveredShare = new Rate('delivered_share');
 /** Sent -> handset, ms; sub-metrics {category:...} and {carrier:...}. */
 export const deliveryLatency = new Trend('delivery_latency', true);

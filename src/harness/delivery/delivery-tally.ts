@@ -19,9 +19,11 @@ import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 //   messages_corrupted   counter  probes whose checksum failed (intact false)
 //   delivery_latency     trend ms sentAt → handsetAt, {category:x} {carrier:y}
 //   messages_delivered   counter  probes on a handset, {category:x} sub-metrics
-//   delivered_share      rate     per {category:x}: probes on a handset ÷
-//                                 accepted of that category (a held lane that
-//                                 never drains fails it)
+//   delivered_share      rate     per {category:x}: probes to deliverable
+//                                 recipients on a handset ÷ accepted of that
+//                                 category less those the ledger saw go to an
+//                                 undeliverable one (a held lane that never
+//                                 drains fails it: never seen = not delivered)
 //   messages_via_aggregator counter probes that came through the fallback
 //                                 route, {category:x} sub-metrics
 //   callbacks_*          counters from the sink; callback_latency trend ms
@@ -53,6 +55,10 @@ class Breakdown {
   seen = 0;
   delivered = 0;
   viaAggregator = 0;
+  /** Seen, to a recipient whose handset fate is not deliverable. */
+  toUndeliverable = 0;
+  /** Delivered, to a deliverable recipient. */
+  deliverableDelivered = 0;
   onTime = 0;
   duplicated = 0;
   corrupted = 0;
@@ -118,6 +124,9 @@ export class DeliveryTally {
         this.callbackLatency.record(arrival - p.sentAt);
         (rows[0] as Breakdown).callbackLatency.record(arrival - p.sentAt);
       }
+      const deliverable = !this.options.deliverableNumbers || p.to === undefined || this.options.deliverableNumbers.has(p.to);
+      if (!deliverable) (rows[0] as Breakdown).toUndeliverable++;
+      else if (p.handsetAt != null) (rows[0] as Breakdown).deliverableDelivered++;
       if (p.route === 'aggregator') {
         this.viaAggregator++;
         (rows[0] as Breakdown).viaAggregator++;
@@ -177,8 +186,9 @@ export class DeliveryTally {
       if (!b && acceptedOf === 0) continue;
       metrics[`messages_delivered{category:${c}}`] = counter(b?.delivered ?? 0);
       metrics[`messages_via_aggregator{category:${c}}`] = counter(b?.viaAggregator ?? 0);
-      const passes = Math.min(b?.delivered ?? 0, acceptedOf);
-      metrics[`delivered_share{category:${c}}`] = { type: 'rate', contains: 'default', values: { rate: acceptedOf > 0 ? passes / acceptedOf : 0, passes, fails: acceptedOf - passes } };
+      const judged = Math.max(0, acceptedOf - (b?.toUndeliverable ?? 0));
+      const passes = Math.min(b?.deliverableDelivered ?? 0, judged);
+      metrics[`delivered_share{category:${c}}`] = { type: 'rate', contains: 'default', values: { rate: judged > 0 ? passes / judged : 0, passes, fails: judged - passes } };
     }
     putTrend('delivery_latency', this.latency);
     putTrend('callback_latency', this.callbackLatency);
