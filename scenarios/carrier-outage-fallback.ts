@@ -1,5 +1,5 @@
 // A carrier outage with a fallback route: docomo refuses binds and drops its
-// sessions for 20 s in mid-run while OTPs and promotions keep coming. A
+// sessions for 20 s of a 30 s run while OTPs and promotions keep coming. A
 // provider that bought a second route (an aggregator reaching every
 // carrier's subscribers) sends the OTPs through it within seconds of the
 // outage, so they stay on time; promotions are not worth the second route's
@@ -18,9 +18,9 @@ const promotionRate = rate(5);
 
 export const options: Options = {
   scenarios: {
-    otp: steadyArrivals('otp', otpRate, 35),
-    promotion: steadyArrivals('promotion', promotionRate, 35),
-    docomo_outage: faultAt(8, 'docomoOutage'),
+    otp: steadyArrivals('otp', otpRate, 30),
+    promotion: steadyArrivals('promotion', promotionRate, 30),
+    docomo_outage: faultAt(6, 'docomoOutage'),
   },
   thresholds: {
     'http_req_failed{category:otp}': ['rate<0.01'],
