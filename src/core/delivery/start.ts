@@ -9,7 +9,7 @@
 // every carrier's queue) and a RouteTable: each carrier's fallback switch,
 // fed by its direct links, and the operators' standing route overrides.
 import type { Clock, Random } from '../../runtime/index.ts';
-import { EsmClass } from '../../smpp/index.ts';
+import { EsmClass, type MessageIdRadix, type ReceivedMessage } from '../../smpp/index.ts';
 import { CarrierLink, readReceiptOutcome, type BindState } from '../carrier/index.ts';
 import { CarrierQueue, DispatchJournal, type QueueRoutes } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
@@ -206,20 +206,11 @@ interface PairDeps {
 
 /** One carrier's link and its queue, which point at each other (the queue is made second), with their metrics and logs. */
 function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; queue: CarrierQueue } {
-  const { store, config, clock, random, tuning, log, journal, inbound, metrics, onError } = deps;
+  const { store, config, clock, random, tuning, log, journal, metrics, onError } = deps;
   const radix = tuning.messageIdRadix[carrier];
   const ref: { queue?: CarrierQueue } = {};
   const link = new CarrierLink(carrierLinkOptions(carrier, config, tuning, clock, random), {
-    onDeliver: async (m) => {
-      // Message type bits 0 (not a receipt, not a notification): a handset wrote to us.
-      if ((m.fields.esm_class & EsmClass.MESSAGE_TYPE_MASK) === EsmClass.DEFAULT) return inbound.receive(carrier, m);
-      const r = readReceiptOutcome(m.fields, radix);
-      if (r.kind !== 'final') return 0;
-      metrics?.countReceipt(carrier, r.outcome);
-      // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
-      await journal.push({ kind: 'receipt', carrier, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
-      return 0;
-    },
+    onDeliver: deliverHandler(carrier, radix, deps),
     onCapacity: () => ref.queue?.wake(),
     onBindState: (index, state, detail) => {
       deps.onDirectBound(link.boundCount);
@@ -244,18 +235,28 @@ function carrierPair(carrier: Carrier, deps: PairDeps): { link: CarrierLink; que
   return { link, queue };
 }
 
-interface AggregatorDeps {
-  readonly config: CoreConfig;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly tuning: DeliveryTuning;
-  readonly log: DeliveryLogger;
-  readonly journal: DispatchJournal;
-  readonly inbound: InboundReceiver;
-  readonly metrics?: CoreMetrics;
-  readonly onLinkStatesChanged?: () => void;
+type AggregatorDeps = Pick<PairDeps, 'config' | 'clock' | 'random' | 'tuning' | 'log' | 'journal' | 'inbound' | 'metrics' | 'onLinkStatesChanged'> & {
   /** Capacity appeared on the shared link: every carrier's queue may send. */
   readonly wakeAll: () => void;
+};
+
+/**
+ * A deliver_sm from `smsc`'s link: an MO goes to the inbound receiver, a
+ * final receipt into the journal, matched on (smsc, id). `radix` reads the
+ * carrier's ids; undefined: ids are read as written (the aggregator's).
+ */
+function deliverHandler(smsc: Smsc, radix: MessageIdRadix | undefined, deps: Pick<PairDeps, 'journal' | 'inbound' | 'metrics' | 'clock'>): (m: ReceivedMessage) => Promise<number> {
+  const { journal, inbound, metrics, clock } = deps;
+  return async (m) => {
+    // Message type bits 0 (not a receipt, not a notification): a handset wrote to us.
+    if ((m.fields.esm_class & EsmClass.MESSAGE_TYPE_MASK) === EsmClass.DEFAULT) return inbound.receive(smsc, m);
+    const r = readReceiptOutcome(m.fields, radix);
+    if (r.kind !== 'final') return 0;
+    metrics?.countReceipt(smsc, r.outcome);
+    // deliver_sm_resp goes out only after the receipt is committed: a crash before makes the SMSC send it again.
+    await journal.push({ kind: 'receipt', carrier: smsc, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
+    return 0;
+  };
 }
 
 /**
@@ -264,16 +265,9 @@ interface AggregatorDeps {
  * took (their carrier is 'aggregator' in the store).
  */
 function aggregatorLink(deps: AggregatorDeps): CarrierLink {
-  const { config, clock, random, tuning, log, journal, inbound, metrics } = deps;
+  const { config, clock, random, tuning, log, metrics } = deps;
   return new CarrierLink(carrierLinkOptions(AGGREGATOR, config, tuning, clock, random), {
-    onDeliver: async (m) => {
-      if ((m.fields.esm_class & EsmClass.MESSAGE_TYPE_MASK) === EsmClass.DEFAULT) return inbound.receive(AGGREGATOR, m);
-      const r = readReceiptOutcome(m.fields, undefined);
-      if (r.kind !== 'final') return 0;
-      metrics?.countReceipt(AGGREGATOR, r.outcome);
-      await journal.push({ kind: 'receipt', carrier: AGGREGATOR, smscIds: r.keys, outcome: r.outcome, at: clock.now(), ...(r.error ? { error: r.error } : {}) });
-      return 0;
-    },
+    onDeliver: deliverHandler(AGGREGATOR, undefined, deps),
     onCapacity: deps.wakeAll,
     onBindState: (index, state, detail) => {
       metrics?.setLinkState(AGGREGATOR, index, state);

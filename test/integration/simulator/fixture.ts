@@ -2,6 +2,7 @@
 // (port 0 everywhere) with fast, fate-free profiles unless a test changes
 // them, and clients built on src/smpp.
 import { connect, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DataCoding, RegisteredDelivery, readReceipt, SmppClient, type Receipt, type ReceivedMessage, type SmppClientOptions } from '../../../src/smpp/index.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../simulator/index.ts';
 
@@ -120,4 +121,34 @@ export function closedWithin(s: Socket, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/**
+ * One fast simulator for a test file, reset after each test; clients bound
+ * with `bind` are closed after each test. Registers the hooks itself.
+ */
+export function simulatorPerFile(extra: Partial<SimulatorOptions> = {}): { readonly sim: RunningSimulator; open: TestClient[]; bind(carrier: Smsc, over?: Partial<SmppClientOptions>): Promise<TestClient> } {
+  const state: { sim?: RunningSimulator } = {};
+  const open: TestClient[] = [];
+  beforeAll(async () => {
+    state.sim = await startFastSimulator(extra);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.client.close()));
+    if (state.sim) await api(state.sim, 'POST', '/v1/reset');
+  });
+  afterAll(async () => {
+    await state.sim?.close();
+  });
+  return {
+    get sim() {
+      return state.sim as RunningSimulator;
+    },
+    open,
+    async bind(carrier, over = {}) {
+      const c = await bindClient(state.sim as RunningSimulator, carrier, over);
+      open.push(c);
+      return c;
+    },
+  };
 }

@@ -12,6 +12,7 @@ import { callbackBody, callbackEventId, callbackOrigin } from '../callback-body.
 import { combineSegments } from '../segment-outcome.ts';
 import type { CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, MessageError, MessageState, ReceiptEvent, SegmentState } from '../types.ts';
 import { AGGREGATOR, CATEGORIES } from '../types.ts';
+import { toClaimedMessage, type ClaimRow } from '../rows.ts';
 import type { FinalSubject, OutboxSubject } from '../sqlite/transitions.ts';
 
 type Final = DispatchOutcome['finals'][number];
@@ -108,17 +109,7 @@ async function finalizeSubject(db: Db, m: FinalSubject, state: FinalState, at: n
   return { id: m.id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at, callback: m.has_callback === 1 };
 }
 
-interface ClaimedRow {
-  id: string;
-  tenant: string;
-  to_number: string;
-  sender: string | null;
-  category: string;
-  carrier: string;
-  expires_at: number;
-  attempts: number;
-  reroute_count: number;
-  segments: number;
+interface ClaimedRow extends ClaimRow {
   due_at: number;
 }
 
@@ -144,23 +135,7 @@ export async function claim(db: Db, carrier: Carrier, now: number, limit: number
   const partial = rows.filter((m) => (parts.get(m.id)?.length ?? 0) < m.segments).map((m) => m.id);
   const earlier = new Map<string, string>();
   if (partial.length > 0) for (const r of (await db.query<{ message_id: string; carrier: string }>(SQL.partRoutes, [partial])).rows) earlier.set(r.message_id, r.carrier);
-  return rows.map((m) => {
-    const route = earlier.get(m.id);
-    return {
-      id: m.id,
-      tenant: m.tenant,
-      to: m.to_number,
-      sender: m.sender ?? undefined,
-      category: m.category as Category,
-      carrier: m.carrier as Carrier,
-      expiresAt: m.expires_at,
-      attempts: m.attempts,
-      reroutes: m.reroute_count,
-      segments: m.segments,
-      parts: parts.get(m.id) ?? [],
-      ...(route !== undefined ? { route: route === AGGREGATOR ? ('aggregator' as const) : ('direct' as const) } : {}),
-    };
-  });
+  return rows.map((m) => toClaimedMessage(m, parts.get(m.id) ?? [], earlier.get(m.id)));
 }
 
 export async function applyDispatch(db: Db, events: readonly DispatchEvent[]): Promise<DispatchOutcome> {

@@ -18,6 +18,7 @@ import type {
   SegmentState,
 } from '../types.ts';
 import { AGGREGATOR, CATEGORIES } from '../types.ts';
+import { toClaimedMessage, type ClaimRow } from '../rows.ts';
 
 type Final = DispatchOutcome['finals'][number];
 
@@ -167,18 +168,7 @@ export class MessageTransitions {
       const remaining = limit - out.length;
       if (remaining <= 0) break;
       const priority = CATEGORIES.indexOf(lane);
-      const rows = this.s.claimLane.all(carrier, priority, now, now, remaining) as {
-        id: string;
-        tenant: string;
-        to_number: string;
-        sender: string | null;
-        category: string;
-        carrier: string;
-        expires_at: number;
-        attempts: number;
-        reroute_count: number;
-        segments: number;
-      }[];
+      const rows = this.s.claimLane.all(carrier, priority, now, now, remaining) as ClaimRow[];
       for (const m of rows) {
         const id = m.id;
         if (this.s.markQueued.run(now, id).changes !== 1) continue;
@@ -189,20 +179,7 @@ export class MessageTransitions {
           esmClass: p.esm_class,
         }));
         const earlier = parts.length < m.segments ? (this.s.partRoute.get(id) as { carrier: string } | undefined) : undefined;
-        out.push({
-          id: m.id,
-          tenant: m.tenant,
-          to: m.to_number,
-          sender: m.sender ?? undefined,
-          category: m.category as Category,
-          carrier: m.carrier as Carrier,
-          expiresAt: m.expires_at,
-          attempts: m.attempts,
-          reroutes: m.reroute_count,
-          segments: m.segments,
-          parts,
-          ...(earlier ? { route: earlier.carrier === AGGREGATOR ? 'aggregator' : 'direct' } : {}),
-        });
+        out.push(toClaimedMessage(m, parts, earlier?.carrier));
       }
     }
     return out;
