@@ -94,7 +94,7 @@ async function startSimulatorProcess(nodeFlags: string[], logFile: string | unde
   const dir = mkdtempSync(join(tmpdir(), 'denpa-sim-bench-'));
   const configFile = join(dir, 'profile.json');
   writeFileSync(configFile, JSON.stringify({ carriers: { docomo: profile, au: profile, softbank: profile } }));
-  const ports = ['--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'];
+  const ports = ['--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--aggregator-port', '0', '--control-port', '0'];
   const proc = spawn(process.execPath, [...nodeFlags, BIN, 'sim', '--seed', '1', '--ported-share', '0', '--config', configFile, ...ports], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },

@@ -135,7 +135,7 @@ export async function writeStackConfig(work: string, tenant: { key: string; secr
 /** `denpa sim` on the stack's ports. */
 export function startSim(files: StackFiles): Promise<Service & { match: RegExpMatchArray }> {
   const p = files.simPorts;
-  return spawnService(['sim', '--config', files.simConfig, '--docomo-port', `${p.docomo}`, '--au-port', `${p.au}`, '--softbank-port', `${p.softbank}`, '--control-port', `${p.control}`], /control\s+HTTP/);
+  return spawnService(['sim', '--config', files.simConfig, '--docomo-port', `${p.docomo}`, '--au-port', `${p.au}`, '--softbank-port', `${p.softbank}`, '--aggregator-port', '0', '--control-port', `${p.control}`], /control\s+HTTP/);
 }
 
 /** Until the core's /readyz answers 200 (its carrier links bound), at most 20 s. */

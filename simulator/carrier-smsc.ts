@@ -1,8 +1,9 @@
-// One carrier's SMSC: an SMPP server (src/smpp) whose binds, submits and
+// One SMSC (a carrier's own, or the aggregator): an SMPP server (src/smpp) whose binds, submits and
 // receipts follow the carrier's live fault profile and the fault schedule.
 //
 //   submit_sm ─▶ fault effects ─▶ admission (window, TPS, injected errors)
-//             ─▶ destination (portability: wrong carrier = ESME_RINVDSTADR)
+//             ─▶ destination (portability: wrong carrier = ESME_RINVDSTADR;
+//                the aggregator takes every carrier's subscribers)
 //             ─▶ validity ─▶ text + segment ─▶ reassembly ─▶ (complete) network:
 //                ledger arrival, handset fate, delivery plan, timers
 //   submit_sm_resp after the latency distribution (+ slow_answers)
@@ -14,7 +15,6 @@ import { SeededRandom, unitFor } from '../src/runtime/index.ts';
 import {
   buildReceipt,
   CommandStatus,
-  formatMessageId,
   RegisteredDelivery,
   SmppServer,
   type BindAnswer,
@@ -25,7 +25,8 @@ import {
   type SubmitAnswer,
 } from '../src/smpp/index.ts';
 import { admit, TokenBucket } from './admission.ts';
-import type { CarrierName } from './carrier.ts';
+import { AGGREGATOR, routeOf, type CarrierName, type SmscName } from './carrier.ts';
+import { messageIdFor } from './message-ids.ts';
 import { CarrierCounters } from './counters.ts';
 import { sampleDelay } from './distribution.ts';
 import type { Fault, FaultSchedule } from './fault-schedule.ts';
@@ -41,7 +42,7 @@ import { readSubmitText } from './submit-text.ts';
 import { validityDeadline } from './validity.ts';
 
 export interface CarrierSmscOptions {
-  name: CarrierName;
+  name: SmscName;
   host: string;
   port: number;
   clock: Clock;
@@ -50,6 +51,8 @@ export interface CarrierSmscOptions {
   numbers: NumberDatabase;
   faults: FaultSchedule;
   profile: () => CarrierProfile;
+  /** Any carrier's live profile: the aggregator hands a message to the handset's serving carrier, whose handsets decide its fate. */
+  profileOf: (carrier: CarrierName) => CarrierProfile;
   /** How long a receipt waits for deliver_sm_resp before it is re-sent. */
   receiptResponseTimeoutMs: number;
 }
@@ -98,7 +101,7 @@ interface Streams {
 
 export class CarrierSmsc {
   readonly counters = new CarrierCounters();
-  readonly name: CarrierName;
+  readonly name: SmscName;
   private server: SmppServer | undefined;
   private readonly binds = new Map<SmppServerSession, BindState>();
   private readonly carrierBucket: TokenBucket;
@@ -278,7 +281,8 @@ export class CarrierSmsc {
     if (!a.admitted) return this.answer({ commandStatus: a.status }, undefined, delay, bind);
     const f = m.fields;
     const to = canonicalNumber(f.destination_addr);
-    if (!to || this.o.numbers.carrierOf(to).carrier !== this.name) return this.answer({ commandStatus: CommandStatus.ESME_RINVDSTADR }, undefined, delay, bind);
+    const serving = to ? this.o.numbers.carrierOf(to).carrier : undefined;
+    if (!to || !serving || (this.name !== AGGREGATOR && serving !== this.name)) return this.answer({ commandStatus: CommandStatus.ESME_RINVDSTADR }, undefined, delay, bind);
     let expiresAt: number;
     try {
       expiresAt = validityDeadline(f.validity_period, now) ?? now + p.handset.defaultValidityMs;
@@ -288,7 +292,7 @@ export class CarrierSmsc {
     const read = readSubmitText(m);
     if (!read.ok) return this.answer({ commandStatus: read.status }, undefined, delay, bind);
     const part: Part = {
-      messageId: formatMessageId(this.nextMessageNumber++, p.receipts.messageIdFormat, { width: p.receipts.messageIdFormat === 'hex' ? 8 : 10 }),
+      messageId: messageIdFor(this.nextMessageNumber++, p.receipts.messageIdFormat, this.o.seed),
       systemId: bind.systemId,
       source: f.source_addr,
       sourceTon: f.source_addr_ton,
@@ -308,7 +312,7 @@ export class CarrierSmsc {
         for (const earlier of r.earlier) this.settleWithoutNetwork(earlier, 'REJECTD');
         return this.answer({ commandStatus: r.reason === 'capacity' ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RINVMSGLEN }, undefined, delay, bind);
       case 'complete':
-        this.toNetwork(r.parts, r.text, to, now, expiresAt);
+        this.toNetwork(r.parts, r.text, to, serving, now, expiresAt);
         break;
       case 'pending':
       case 'duplicate':
@@ -351,17 +355,19 @@ export class CarrierSmsc {
 
   // ---- the network -------------------------------------------------------------
 
-  private toNetwork(parts: Part[], text: string, to: string, arrivedAt: number, expiresAt: number): void {
+  private toNetwork(parts: Part[], text: string, to: string, serving: CarrierName, arrivedAt: number, expiresAt: number): void {
     const sender = parts[0]?.source;
-    const p = this.o.profile();
+    const own = this.o.profile();
+    // Through the aggregator the serving carrier's handsets decide (fate, delay, final state); the receipt is the aggregator's.
+    const p = this.name === AGGREGATOR ? { ...this.o.profileOf(serving), receipts: own.receipts } : own;
     this.counters.messages++;
-    const ref = this.o.ledger.arrive(text, this.name, to, arrivedAt);
+    const ref = this.o.ledger.arrive(text, serving, to, arrivedAt, routeOf(this.name));
     const fate = fateOf(this.o.seed, to, p.handset);
     const plan = planDelivery(fate, p, arrivedAt, expiresAt, this.streams.delivery);
     this.at(plan.outcome.at, () => {
       if (plan.outcome.kind === 'delivered') {
         this.counters.handsetDeliveries++;
-        this.o.ledger.handset(ref, this.name, plan.outcome.at);
+        this.o.ledger.handset(ref, serving, plan.outcome.at);
         if (sender) this.replies.heard(to, sender);
       }
       this.o.ledger.settle(ref, plan.outcome.state);
@@ -404,6 +410,7 @@ export class CarrierSmsc {
       handset: part.dest,
       sender: part.source,
       format: { dateDigits: p.receipts.dateDigits, utcOffsetMinutes: p.receipts.utcOffsetMinutes },
+      omitTlvs: !p.receipts.tlvs,
     });
     fields.source_addr_ton = part.destTon;
     fields.source_addr_npi = part.destNpi;

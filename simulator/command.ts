@@ -2,7 +2,7 @@
 // they listen, run until SIGINT/SIGTERM, then shut down cleanly.
 import type { CommandModule } from 'yargs';
 import { RunFailure } from '../src/runtime/index.ts';
-import { CARRIERS } from './carrier.ts';
+import { SMSCS } from './carrier.ts';
 import { SimulatorError } from './errors.ts';
 import { DEFAULT_CONTROL_PORT, DEFAULT_PORTS, startSimulator } from './index.ts';
 
@@ -13,6 +13,7 @@ interface SimArgs {
   'docomo-port': number;
   'au-port': number;
   'softbank-port': number;
+  'aggregator-port': number;
   'control-port': number;
   'ported-share'?: number;
   log: boolean;
@@ -29,6 +30,7 @@ export const simCommand: CommandModule<object, SimArgs> = {
       .option('docomo-port', { type: 'number', default: DEFAULT_PORTS.docomo })
       .option('au-port', { type: 'number', default: DEFAULT_PORTS.au })
       .option('softbank-port', { type: 'number', default: DEFAULT_PORTS.softbank })
+      .option('aggregator-port', { type: 'number', default: DEFAULT_PORTS.aggregator, describe: 'the aggregator SMSC (the second route, to every carrier)' })
       .option('control-port', { type: 'number', default: DEFAULT_CONTROL_PORT })
       .option('ported-share', { type: 'number', describe: 'share of ported numbers, 0..1 (default 0.05)' })
       .option('log', { type: 'boolean', default: false, describe: 'log control API requests' }) as never,
@@ -40,7 +42,7 @@ export const simCommand: CommandModule<object, SimArgs> = {
         ...(args.config !== undefined ? { configFile: args.config } : {}),
         ...(args['ported-share'] !== undefined ? { portedShare: args['ported-share'] } : {}),
         host: args.host,
-        ports: { docomo: args['docomo-port'], au: args['au-port'], softbank: args['softbank-port'] },
+        ports: { docomo: args['docomo-port'], au: args['au-port'], softbank: args['softbank-port'], aggregator: args['aggregator-port'] },
         controlPort: args['control-port'],
         logger: args.log,
       });
@@ -52,7 +54,7 @@ export const simCommand: CommandModule<object, SimArgs> = {
     }
     const out = process.stdout;
     out.write(`denpa sim: seed ${sim.seed}\n`);
-    for (const c of CARRIERS) out.write(`  ${c.padEnd(8)} SMPP     ${sim.host}:${sim.ports[c]}\n`);
+    for (const c of SMSCS) out.write(`  ${c.padEnd(10)} SMPP     ${sim.host}:${sim.ports[c]}\n`);
     out.write(`  control  HTTP     ${sim.controlUrl}  (OpenAPI: ${sim.controlUrl}/openapi.json)\n`);
     const running = sim;
     await new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { CARRIERS, type CarrierName } from './carrier.ts';
+import { SMSCS, type SmscName } from './carrier.ts';
 import { ConfigError } from './errors.ts';
 import { applyPatch, CarrierProfilePatch, defaultProfile, schemaProblems, type CarrierProfile } from './profile.ts';
 
@@ -13,7 +13,7 @@ export const SimulatorConfigFile = Type.Object(
   {
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
     portedShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    carriers: Type.Optional(Type.Object(Object.fromEntries(CARRIERS.map((c) => [c, Type.Optional(CarrierProfilePatch)])), { additionalProperties: false })),
+    carriers: Type.Optional(Type.Object(Object.fromEntries(SMSCS.map((c) => [c, Type.Optional(CarrierProfilePatch)])), { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -22,7 +22,7 @@ export type SimulatorConfigFile = Static<typeof SimulatorConfigFile>;
 export interface SimulatorConfig {
   seed: number | undefined;
   portedShare: number | undefined;
-  profiles: Record<CarrierName, CarrierProfile>;
+  profiles: Record<SmscName, CarrierProfile>;
 }
 
 export const DEFAULT_PORTED_SHARE = 0.2;
@@ -32,8 +32,8 @@ export function resolveConfig(raw: unknown, source: string): SimulatorConfig {
   const shape = schemaProblems(SimulatorConfigFile, raw, '');
   if (shape.length > 0) throw new ConfigError(shape.map((p) => `${source}: ${p.field || '(root)'}: ${p.message}`).join('\n'), shape);
   const file = raw as SimulatorConfigFile;
-  const profiles = {} as Record<CarrierName, CarrierProfile>;
-  for (const c of CARRIERS) {
+  const profiles = {} as Record<SmscName, CarrierProfile>;
+  for (const c of SMSCS) {
     const r = applyPatch(defaultProfile(c), file.carriers?.[c] ?? {}, `carriers.${c}`);
     if (!r.ok) throw new ConfigError(r.problems.map((p) => `${source}: ${p.field}: ${p.message}`).join('\n'), r.problems);
     profiles[c] = r.profile;

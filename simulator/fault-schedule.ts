@@ -12,7 +12,7 @@
 //   receipt_backlog  receipts held; released in one burst when it ends
 //   outage           refuse_binds + drop_sessions
 import type { Clock, TimerHandle } from '../src/runtime/index.ts';
-import type { CarrierName } from './carrier.ts';
+import type { SmscName } from './carrier.ts';
 
 /** slow_answers without params.delayMs: one second more per submit_sm_resp (a fault that changes nothing would be a surprise). */
 export const SLOW_ANSWERS_DEFAULT_MS = 1000;
@@ -26,7 +26,7 @@ export interface FaultParams {
 
 export interface Fault {
   id: string;
-  carrier: CarrierName;
+  carrier: SmscName;
   kind: FaultKind;
   startsAt: number;
   endsAt: number;
@@ -34,7 +34,7 @@ export interface Fault {
 }
 
 export interface FaultSpec {
-  carrier: CarrierName;
+  carrier: SmscName;
   kind: FaultKind;
   startInMs: number;
   durationMs: number;
@@ -63,7 +63,7 @@ interface Entry {
   endTimer: TimerHandle | undefined;
 }
 
-export function effectsOf(faults: Iterable<Fault>, carrier: CarrierName, now: number): FaultEffects {
+export function effectsOf(faults: Iterable<Fault>, carrier: SmscName, now: number): FaultEffects {
   let e: FaultEffects | undefined;
   for (const f of faults) {
     if (f.carrier !== carrier || now < f.startsAt || now >= f.endsAt) continue;
@@ -127,7 +127,7 @@ export class FaultSchedule {
     return [...this.entries.values()].map((e) => e.fault);
   }
 
-  effects(carrier: CarrierName): FaultEffects {
+  effects(carrier: SmscName): FaultEffects {
     if (this.entries.size === 0) return NO_EFFECTS;
     return effectsOf(
       [...this.entries.values()].filter((e) => e.started).map((e) => e.fault),

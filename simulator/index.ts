@@ -4,14 +4,14 @@
 //   sim.ports.docomo; sim.controlUrl; await sim.close();
 import { Type, type Static } from '@sinclair/typebox';
 import { SystemClock, type Clock } from '../src/runtime/index.ts';
-import { CARRIERS, type CarrierName } from './carrier.ts';
+import { SMSCS, type SmscName } from './carrier.ts';
 import { DEFAULT_PORTED_SHARE, loadConfigFile, resolveConfig, type SimulatorConfig } from './config.ts';
 import { buildControlApp } from './control/app.ts';
 import { ConfigError } from './errors.ts';
 import { schemaProblems } from './profile.ts';
 import { Simulator } from './simulator.ts';
 
-export const DEFAULT_PORTS: Record<CarrierName, number> = { docomo: 2775, au: 2776, softbank: 2777 };
+export const DEFAULT_PORTS: Record<SmscName, number> = { docomo: 2775, au: 2776, softbank: 2777, aggregator: 2778 };
 export const DEFAULT_CONTROL_PORT = 8775;
 export const DEFAULT_SEED = 1;
 
@@ -25,7 +25,7 @@ export const SimulatorOptions = Type.Object(
     config: Type.Optional(Type.Unknown({ description: 'the same content as a config file, inline' })),
     portedShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     host: Type.Optional(Type.String({ minLength: 1, description: 'default 127.0.0.1' })),
-    ports: Type.Optional(Type.Object({ docomo: Type.Optional(Port), au: Type.Optional(Port), softbank: Type.Optional(Port) }, { additionalProperties: false })),
+    ports: Type.Optional(Type.Object({ docomo: Type.Optional(Port), au: Type.Optional(Port), softbank: Type.Optional(Port), aggregator: Type.Optional(Port) }, { additionalProperties: false })),
     controlPort: Type.Optional(Port),
     receiptResponseTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'deliver_sm_resp wait before a receipt is re-sent; default 10000' })),
     logger: Type.Optional(Type.Boolean()),
@@ -38,7 +38,7 @@ export type SimulatorOptions = Static<typeof SimulatorOptions> & {
 };
 
 export interface RunningSimulator {
-  ports: Record<CarrierName, number>;
+  ports: Record<SmscName, number>;
   controlUrl: string;
   host: string;
   seed: number;
@@ -58,7 +58,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const clock = givenClock ?? new SystemClock();
   const host = json.host ?? '127.0.0.1';
   const seed = json.seed ?? config.seed ?? DEFAULT_SEED;
-  const ports = Object.fromEntries(CARRIERS.map((c) => [c, json.ports?.[c] ?? DEFAULT_PORTS[c]])) as Record<CarrierName, number>;
+  const ports = Object.fromEntries(SMSCS.map((c) => [c, json.ports?.[c] ?? DEFAULT_PORTS[c]])) as Record<SmscName, number>;
   const simulator = await Simulator.start({
     seed,
     portedShare: json.portedShare ?? config.portedShare ?? DEFAULT_PORTED_SHARE,
@@ -96,7 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
 export { Simulator } from './simulator.ts';
 export { buildControlApp } from './control/app.ts';
-export { type CarrierName, CARRIERS } from './carrier.ts';
+export { type CarrierName, CARRIERS, type SmscName, SMSCS, AGGREGATOR, type Route } from './carrier.ts';
 export { type CarrierProfile, defaultProfile } from './profile.ts';
 export { type NumberRecord, type HandsetFate, canonicalNumber, homeCarrierOf } from './numbering.ts';
 export { type RunSummary } from './ledger.ts';

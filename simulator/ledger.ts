@@ -7,7 +7,7 @@
 // At most MAX_RUNS runs are kept; the oldest is dropped when a new one starts.
 import * as hdr from 'hdr-histogram-js';
 import { decodeProbe, PROBE_CATEGORIES, type ProbeCategory } from '../src/probe/index.ts';
-import { CARRIERS, type CarrierName } from './carrier.ts';
+import { CARRIERS, ROUTES, type CarrierName, type Route } from './carrier.ts';
 import type { FinalState } from './profile.ts';
 import { ProbeRecords, type ProbeView } from './probe-records.ts';
 
@@ -40,6 +40,8 @@ export interface RunSummary {
   corrupted: number;
   byCategory: Record<ProbeCategory, GroupSummary>;
   byCarrier: Record<CarrierName, GroupSummary>;
+  /** direct: through the serving carrier's own SMSC; aggregator: through the aggregator. */
+  byRoute: Record<Route, GroupSummary>;
 }
 
 class Group {
@@ -75,10 +77,15 @@ class RunLedger {
   corrupted = 0;
   readonly byCategory = new Map<ProbeCategory, Group>(PROBE_CATEGORIES.map((c) => [c, new Group()]));
   readonly byCarrier = new Map<CarrierName, Group>(CARRIERS.map((c) => [c, new Group()]));
+  readonly byRoute = new Map<Route, Group>(ROUTES.map((r) => [r, new Group()]));
   constructor(readonly runId: string) {}
 
-  groups(i: number): [Group, Group] {
-    return [this.byCategory.get(this.records.categoryOf(i)) as Group, this.byCarrier.get(this.records.carrierOf(i)) as Group];
+  groups(i: number): [Group, Group, Group] {
+    return [
+      this.byCategory.get(this.records.categoryOf(i)) as Group,
+      this.byCarrier.get(this.records.carrierOf(i)) as Group,
+      this.byRoute.get(this.records.routeOf(i)) as Group,
+    ];
   }
 }
 
@@ -98,10 +105,12 @@ export class TruthLedger {
   private readonly plain = new Map<CarrierName, PlainCounts>(CARRIERS.map((c) => [c, { messages: 0, handsetDeliveries: 0 }]));
 
   /**
-   * A reassembled message arrived at `carrier`. Returns the probe's handle,
-   * or undefined when the text carries no probe token (then it is only counted).
+   * A reassembled message for a handset served by `carrier` arrived through
+   * `route`. Returns the probe's handle, or undefined when the text carries
+   * no probe token (then it is only counted, under the serving carrier). A
+   * probe seen again (a duplicate submit) keeps its first route.
    */
-  arrive(text: string, carrier: CarrierName, to: string, arrivedAt: number): ProbeRef | undefined {
+  arrive(text: string, carrier: CarrierName, to: string, arrivedAt: number, route: Route = 'direct'): ProbeRef | undefined {
     const probe = decodeProbe(text, arrivedAt);
     if (!probe) {
       (this.plain.get(carrier) as PlainCounts).messages++;
@@ -110,7 +119,7 @@ export class TruthLedger {
     const run = this.runFor(probe.runId);
     const existing = run.records.find(probe.seq);
     if (existing >= 0) return { run, index: existing };
-    const index = run.records.add(probe.seq, probe.category, carrier, to, probe.sentAtMs, arrivedAt, probe.intact);
+    const index = run.records.add(probe.seq, probe.category, carrier, route, to, probe.sentAtMs, arrivedAt, probe.intact);
     for (const g of run.groups(index)) {
       g.messages++;
       if (!probe.intact) g.corrupted++;
@@ -164,6 +173,7 @@ export class TruthLedger {
       corrupted: run.corrupted,
       byCategory: group(run.byCategory),
       byCarrier: group(run.byCarrier),
+      byRoute: group(run.byRoute),
     };
   }
 

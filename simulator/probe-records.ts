@@ -4,7 +4,7 @@
 // in Int32 (±24 days). Records are found by seq through lazily allocated
 // index chunks of 1,024 slots, so listing in seq order is a scan, not a sort.
 // No texts are kept.
-import { CARRIERS, type CarrierName } from './carrier.ts';
+import { CARRIERS, type CarrierName, type Route } from './carrier.ts';
 import { FINAL_STATES, type FinalState } from './profile.ts';
 import { PROBE_CATEGORIES, type ProbeCategory } from '../src/probe/index.ts';
 
@@ -26,11 +26,17 @@ const CATEGORY = 0;
 const CARRIER = 1;
 const STATE = 2;
 const INTACT = 3;
+// The carrier byte's high bit: the message came through the aggregator.
+const VIA_AGGREGATOR = 0x80;
+const CARRIER_BITS = 0x7f;
 
 export interface ProbeView {
   seq: number;
   category: ProbeCategory;
+  /** The handset's serving carrier (the one that delivered it). */
   carrier: CarrierName;
+  /** The SMSC it was submitted to: the carrier's own (direct) or the aggregator. */
+  route: Route;
   to: string;
   sentAt: number;
   arrivedAt: number;
@@ -62,7 +68,7 @@ export class ProbeRecords {
     return chunk ? (chunk[seq % INDEX_CHUNK] as number) - 1 : -1;
   }
 
-  add(seq: number, category: ProbeCategory, carrier: CarrierName, to: string, sentAt: number, arrivedAt: number, intact: boolean): number {
+  add(seq: number, category: ProbeCategory, carrier: CarrierName, route: Route, to: string, sentAt: number, arrivedAt: number, intact: boolean): number {
     if (Number.isNaN(this.base)) this.base = Math.floor(arrivedAt);
     const i = this.size++;
     if (i >> BLOCK_BITS >= this.blocks.length) this.blocks.push(new Block());
@@ -70,7 +76,7 @@ export class ProbeRecords {
     const j = i & MASK;
     b.seq[j] = seq;
     b.meta[j * 4 + CATEGORY] = PROBE_CATEGORIES.indexOf(category);
-    b.meta[j * 4 + CARRIER] = CARRIERS.indexOf(carrier);
+    b.meta[j * 4 + CARRIER] = CARRIERS.indexOf(carrier) | (route === 'aggregator' ? VIA_AGGREGATOR : 0);
     b.meta[j * 4 + STATE] = 0;
     b.meta[j * 4 + INTACT] = intact ? 1 : 0;
     b.deliveries[j] = 0;
@@ -115,7 +121,11 @@ export class ProbeRecords {
   }
 
   carrierOf(i: number): CarrierName {
-    return CARRIERS[this.block(i).meta[(i & MASK) * 4 + CARRIER] as number] as CarrierName;
+    return CARRIERS[(this.block(i).meta[(i & MASK) * 4 + CARRIER] as number) & CARRIER_BITS] as CarrierName;
+  }
+
+  routeOf(i: number): Route {
+    return ((this.block(i).meta[(i & MASK) * 4 + CARRIER] as number) & VIA_AGGREGATOR) !== 0 ? 'aggregator' : 'direct';
   }
 
   sentAtOf(i: number): number {
@@ -135,6 +145,7 @@ export class ProbeRecords {
       seq: b.seq[j] as number,
       category: this.categoryOf(i),
       carrier: this.carrierOf(i),
+      route: this.routeOf(i),
       to: String(b.to[j]),
       sentAt: t(SENT) as number,
       arrivedAt: t(ARRIVED) as number,

@@ -7,7 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Distribution, distributionProblems } from './distribution.ts';
 import { resolveStatus } from './injected-status.ts';
 import type { FieldProblem } from './errors.ts';
-import type { CarrierName } from './carrier.ts';
+import { AGGREGATOR, type SmscName } from './carrier.ts';
 import { LONG_MESSAGE_LIMITS } from '../src/domain/index.ts';
 
 const share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -52,7 +52,10 @@ export const CarrierProfile = Type.Object(
       {
         delay: Distribution,
         dateDigits: Type.Union([Type.Literal(10), Type.Literal(12)]),
-        messageIdFormat: Type.Union([Type.Literal('hex'), Type.Literal('decimal')]),
+        messageIdFormat: Type.Union([Type.Literal('hex'), Type.Literal('decimal'), Type.Literal('uuid')], {
+          description: 'hex: 8 lowercase hex digits; decimal: 10 digits; uuid: 8-4-4-4-12 lowercase hex (the aggregator)',
+        }),
+        tlvs: Type.Boolean({ description: 'send the receipted_message_id and message_state TLVs (false: the receipt text alone says which message and what state)' }),
         retryAfterMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
         maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
         utcOffsetMinutes: Type.Integer({ minimum: -720, maximum: 840, description: 'time zone of the dates in the receipt text (0 = UTC, 540 = JST)' }),
@@ -95,9 +98,30 @@ export const CarrierProfilePatch = Type.Object(
 );
 export type CarrierProfilePatch = Partial<{ [K in keyof CarrierProfile]: CarrierProfile[K] extends unknown[] ? CarrierProfile[K] : Partial<CarrierProfile[K]> }>;
 
-const PASSWORDS: Record<CarrierName, string> = { docomo: 'dcm-pass', au: 'au-pass', softbank: 'sb-pass' };
+const PASSWORDS: Record<SmscName, string> = { docomo: 'dcm-pass', au: 'au-pass', softbank: 'sb-pass', aggregator: 'agg-pass' };
 
-export function defaultProfile(carrier: CarrierName): CarrierProfile {
+/**
+ * The defaults of one SMSC. The aggregator's differ where a second route
+ * does: its own credentials, a slower answer (one more hop), a TPS cap of
+ * its own (it is bought for continuity, not for peak load), uuid message
+ * ids, receipts as text only with 12-digit JST dates, the longer of the
+ * carriers' long-message limits (it passes a message on to the handset's
+ * carrier) and no mobile-originated traffic.
+ */
+export function defaultProfile(carrier: SmscName): CarrierProfile {
+  const base = carrierDefaults(carrier);
+  if (carrier !== AGGREGATOR) return base;
+  return {
+    ...base,
+    credentials: { systemId: 'denpa-agg', password: PASSWORDS.aggregator },
+    latency: { kind: 'lognormal', p50: 40, p99: 250 },
+    throttle: { perBindTps: 0, perCarrierTps: 300 },
+    receipts: { ...base.receipts, dateDigits: 12, messageIdFormat: 'uuid', tlvs: false, utcOffsetMinutes: 540 },
+    longMessages: { ...LONG_MESSAGE_LIMITS.au, reassemblyTimeoutMs: 60_000 },
+  };
+}
+
+function carrierDefaults(carrier: SmscName): CarrierProfile {
   return {
     credentials: { systemId: 'denpa', password: PASSWORDS[carrier] },
     maxBindsPerSystemId: 8,
@@ -118,11 +142,12 @@ export function defaultProfile(carrier: CarrierName): CarrierProfile {
       delay: { kind: 'lognormal', p50: 200, p99: 2_000 },
       dateDigits: carrier === 'au' ? 12 : 10,
       messageIdFormat: carrier === 'docomo' ? 'decimal' : 'hex',
+      tlvs: true,
       retryAfterMs: 10_000,
       maxAttempts: 5,
       utcOffsetMinutes: 0,
     },
-    longMessages: { ...LONG_MESSAGE_LIMITS[carrier], reassemblyTimeoutMs: 60_000 },
+    longMessages: { ...LONG_MESSAGE_LIMITS[carrier === AGGREGATOR ? 'au' : carrier], reassemblyTimeoutMs: 60_000 },
     mo: { perSecond: 0, optOutShare: 0.2, optOutTexts: ['停止', 'STOP'], otherTexts: ['はい', 'ありがとうございます', 'OK'] },
   };
 }

@@ -1,8 +1,8 @@
-// The simulator as one object: three carrier SMSCs sharing a seed, a number
+// The simulator as one object: three carrier SMSCs and the aggregator sharing a seed, a number
 // database, a fault schedule and a truth ledger, with the operations the
 // control API exposes. `startSimulator` (index.ts) wires it to sockets.
 import type { Clock } from '../src/runtime/index.ts';
-import { CARRIERS, isCarrierName, type CarrierName } from './carrier.ts';
+import { isCarrierName, isSmscName, SMSCS, type CarrierName, type SmscName } from './carrier.ts';
 import { CarrierSmsc } from './carrier-smsc.ts';
 import type { CountersSnapshot } from './counters.ts';
 import { FaultNotFoundError, InvalidNumberError, InvalidProfileError, UnknownCarrierError } from './errors.ts';
@@ -16,9 +16,9 @@ import type { ProbeView } from './probe-records.ts';
 export interface SimulatorSetup {
   seed: number;
   portedShare: number;
-  profiles: Record<CarrierName, CarrierProfile>;
+  profiles: Record<SmscName, CarrierProfile>;
   host: string;
-  ports: Record<CarrierName, number>;
+  ports: Record<SmscName, number>;
   clock: Clock;
   receiptResponseTimeoutMs: number;
 }
@@ -27,8 +27,8 @@ export class Simulator {
   readonly ledger = new TruthLedger();
   readonly numbers: NumberDatabase;
   readonly faults: FaultSchedule;
-  private readonly live: Record<CarrierName, CarrierProfile>;
-  private readonly smscs = new Map<CarrierName, CarrierSmsc>();
+  private readonly live: Record<SmscName, CarrierProfile>;
+  private readonly smscs = new Map<SmscName, CarrierSmsc>();
 
   private constructor(private readonly setup: SimulatorSetup) {
     this.live = structuredClone(setup.profiles);
@@ -42,7 +42,7 @@ export class Simulator {
   static async start(setup: SimulatorSetup): Promise<Simulator> {
     const sim = new Simulator(setup);
     try {
-      for (const name of CARRIERS) {
+      for (const name of SMSCS) {
         const smsc = await CarrierSmsc.start({
           name,
           host: setup.host,
@@ -53,6 +53,7 @@ export class Simulator {
           numbers: sim.numbers,
           faults: sim.faults,
           profile: () => sim.live[name],
+          profileOf: (c) => sim.live[c],
           receiptResponseTimeoutMs: setup.receiptResponseTimeoutMs,
         });
         sim.smscs.set(name, smsc);
@@ -68,8 +69,8 @@ export class Simulator {
     return this.setup.seed;
   }
 
-  get ports(): Record<CarrierName, number> {
-    return Object.fromEntries(CARRIERS.map((c) => [c, this.smsc(c).port])) as Record<CarrierName, number>;
+  get ports(): Record<SmscName, number> {
+    return Object.fromEntries(SMSCS.map((c) => [c, this.smsc(c).port])) as Record<SmscName, number>;
   }
 
   carrier(name: string): CarrierName {
@@ -77,17 +78,23 @@ export class Simulator {
     return name;
   }
 
-  carriers(): { name: CarrierName; smppPort: number; profile: CarrierProfile }[] {
-    return CARRIERS.map((name) => ({ name, smppPort: this.smsc(name).port, profile: this.live[name] }));
+  /** A carrier's SMSC or the aggregator (profiles, faults, counters). */
+  smscName(name: string): SmscName {
+    if (!isSmscName(name)) throw new UnknownCarrierError(name);
+    return name;
+  }
+
+  carriers(): { name: SmscName; smppPort: number; profile: CarrierProfile }[] {
+    return SMSCS.map((name) => ({ name, smppPort: this.smsc(name).port, profile: this.live[name] }));
   }
 
   profile(name: string): CarrierProfile {
-    return this.live[this.carrier(name)];
+    return this.live[this.smscName(name)];
   }
 
   /** Deep-merges a partial profile; on any problem nothing changes. */
   patchProfile(name: string, patch: unknown): CarrierProfile {
-    const c = this.carrier(name);
+    const c = this.smscName(name);
     const r = applyPatch(this.live[c], patch);
     if (!r.ok) throw new InvalidProfileError(r.problems.map((p) => ({ ...p, field: p.field || 'body' })));
     this.live[c] = r.profile;
@@ -107,8 +114,8 @@ export class Simulator {
     if (!this.faults.remove(id)) throw new FaultNotFoundError(id);
   }
 
-  counters(): Record<CarrierName, CountersSnapshot> {
-    return Object.fromEntries(CARRIERS.map((c) => [c, this.smsc(c).counters.snapshot(this.smsc(c).receiptsQueued)])) as Record<CarrierName, CountersSnapshot>;
+  counters(): Record<SmscName, CountersSnapshot> {
+    return Object.fromEntries(SMSCS.map((c) => [c, this.smsc(c).counters.snapshot(this.smsc(c).receiptsQueued)])) as Record<SmscName, CountersSnapshot>;
   }
 
   lookup(number: string, field = 'number'): NumberRecord {
@@ -139,7 +146,7 @@ export class Simulator {
   reset(): void {
     this.faults.clear();
     this.ledger.clear();
-    for (const c of CARRIERS) {
+    for (const c of SMSCS) {
       this.live[c] = structuredClone(this.setup.profiles[c]);
       this.smsc(c).profileChanged();
       this.smsc(c).reset();
@@ -151,7 +158,7 @@ export class Simulator {
     await Promise.all([...this.smscs.values()].map((s) => s.close()));
   }
 
-  private smsc(name: CarrierName): CarrierSmsc {
+  private smsc(name: SmscName): CarrierSmsc {
     const s = this.smscs.get(name);
     if (!s) throw new UnknownCarrierError(name);
     return s;

@@ -15,6 +15,9 @@ export const DELIVERY_METRICS = [
   'messages_lost',
   'messages_duplicated',
   'messages_corrupted',
+  'messages_delivered',
+  'messages_via_aggregator',
+  'delivered_share',
   'delivery_latency',
   'callback_latency',
 ] as const;
@@ -23,6 +26,12 @@ export const otpOnTime = new Rate('otp_on_time');
 export const messagesLost = new Counter('messages_lost');
 export const messagesDuplicated = new Counter('messages_duplicated');
 export const messagesCorrupted = new Counter('messages_corrupted');
+/** Probes on a handset; sub-metrics {category:...}. */
+export const messagesDelivered = new Counter('messages_delivered');
+/** Probes that came through the fallback route (the aggregator); sub-metrics {category:...}. */
+export const messagesViaAggregator = new Counter('messages_via_aggregator');
+/** Per {category:...}: probes on a handset ÷ messages of that category accepted (recipients the simulator's fates make undeliverable left out). */
+export const deliveredShare = new Rate('delivered_share');
 /** Sent -> handset, ms; sub-metrics {category:...} and {carrier:...}. */
 export const deliveryLatency = new Trend('delivery_latency', true);
 /** Sent -> the first final status callback at the sink, ms; sub-metrics {category:...}. */

@@ -5,6 +5,9 @@ import { FAULT_KINDS } from '../fault-schedule.ts';
 import { PROBE_CATEGORIES } from '../../src/probe/index.ts';
 
 export const CarrierName = Type.Union([Type.Literal('docomo'), Type.Literal('au'), Type.Literal('softbank')]);
+/** An SMSC: a carrier's own, or the aggregator (the second route, reaching every carrier's subscribers). */
+export const SmscName = Type.Union([Type.Literal('docomo'), Type.Literal('au'), Type.Literal('softbank'), Type.Literal('aggregator')]);
+export const RouteName = Type.Union([Type.Literal('direct'), Type.Literal('aggregator')]);
 
 export const Problem = Type.Object(
   {
@@ -21,9 +24,9 @@ export const Problem = Type.Object(
 const problemRef = Type.Ref('Problem');
 export const problems = { 400: problemRef, 404: problemRef };
 
-export const CarrierParams = Type.Object({ carrier: Type.String({ description: 'docomo, au or softbank' }) });
+export const CarrierParams = Type.Object({ carrier: Type.String({ description: 'docomo, au, softbank or aggregator (MO: a carrier only)' }) });
 
-export const CarrierList = Type.Object({ carriers: Type.Array(Type.Object({ name: CarrierName, smppPort: Type.Integer(), profile: CarrierProfile })) });
+export const CarrierList = Type.Object({ carriers: Type.Array(Type.Object({ name: SmscName, smppPort: Type.Integer(), profile: CarrierProfile })) });
 
 export { CarrierProfile, CarrierProfilePatch };
 
@@ -39,7 +42,7 @@ export const FaultParams = Type.Object({ delayMs: Type.Optional(Type.Integer({ m
 
 export const FaultRequest = Type.Object(
   {
-    carrier: CarrierName,
+    carrier: SmscName,
     kind: FaultKind,
     startInMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000, default: 0 })),
     durationMs: Type.Integer({ minimum: 1, maximum: 86_400_000 }),
@@ -48,7 +51,7 @@ export const FaultRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const Fault = Type.Object({ id: Type.String(), carrier: CarrierName, kind: FaultKind, startsAt: Type.Number(), endsAt: Type.Number(), params: FaultParams });
+export const Fault = Type.Object({ id: Type.String(), carrier: SmscName, kind: FaultKind, startsAt: Type.Number(), endsAt: Type.Number(), params: FaultParams });
 export const FaultList = Type.Object({ faults: Type.Array(Fault) });
 export const FaultIdParams = Type.Object({ id: Type.String({ maxLength: 32 }) });
 
@@ -72,7 +75,7 @@ export const CarrierCounters = Type.Object({
   sessions: Type.Integer({ minimum: 0, description: 'sessions bound now' }),
   connections: Type.Integer({ minimum: 0, description: 'TCP connections open now' }),
 });
-export const Counters = Type.Object({ carriers: Type.Object({ docomo: CarrierCounters, au: CarrierCounters, softbank: CarrierCounters }) });
+export const Counters = Type.Object({ carriers: Type.Object({ docomo: CarrierCounters, au: CarrierCounters, softbank: CarrierCounters, aggregator: CarrierCounters }) });
 
 export const MoRequest = Type.Object(
   {
@@ -111,7 +114,8 @@ export const RunSummary = Type.Object({
   duplicates: Type.Integer({ description: 'probes delivered more than once' }),
   corrupted: Type.Integer({ description: 'probes whose checksum fails' }),
   byCategory: Type.Object(Object.fromEntries(PROBE_CATEGORIES.map((c) => [c, Group]))),
-  byCarrier: Type.Object({ docomo: Group, au: Group, softbank: Group }),
+  byCarrier: Type.Object({ docomo: Group, au: Group, softbank: Group }, { description: 'by the handset\'s serving carrier, whichever route it came by' }),
+  byRoute: Type.Object({ direct: Group, aggregator: Group }, { description: 'direct: the serving carrier\'s own SMSC; aggregator: through the aggregator' }),
 });
 export const ProbesQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: -1, default: -1, description: 'list probes with seq > after' })),
@@ -124,6 +128,7 @@ export const ProbeList = Type.Object({
       seq: Count,
       category: Type.Union(PROBE_CATEGORIES.map((c) => Type.Literal(c))),
       carrier: CarrierName,
+      route: RouteName,
       to: Type.String(),
       sentAt: Type.Number(),
       arrivedAt: Type.Number(),

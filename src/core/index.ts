@@ -20,7 +20,7 @@ import type { DeliveryTuning } from './delivery/index.ts';
 import { DeliveryThread } from './delivery-thread/index.ts';
 import { CoreMetrics } from './metrics/index.ts';
 import { routerFromConfig } from './routing/index.ts';
-import { lockDataDir, nodeIdentity, type Carrier } from './store/index.ts';
+import { AGGREGATOR, lockDataDir, nodeIdentity, type Carrier } from './store/index.ts';
 import { buildOpsSide, openOpsDb, type OffHoursAlert, type OpsDb } from './operator/index.ts';
 import { WorkerStore } from './store-thread/index.ts';
 
@@ -113,6 +113,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       metrics,
       actions: {
         setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused),
+        setRouteOverrides: (list) => running.setRouteOverrides(list),
         linkStates: () => running.linkStates(),
         wake: (carrier) => running.wake([carrier]),
         setAddedTenants: (tenants) => running.setAddedTenants(tenants),
@@ -149,12 +150,20 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
         if (running.failed) checks.delivery = { ok: false, detail: running.failed.message };
         const view = running.node();
         checks.node = { ok: true, detail: `${view.id}; ${view.live.length} live node${view.live.length === 1 ? '' : 's'} (${view.live.join(', ')})` };
-        for (const [carrier, states] of Object.entries(running.linkStates())) {
+        // A carrier is reachable by its own links, or, while its fallback switch has fallen back, through the aggregator.
+        const links = running.linkStates();
+        const modes = running.routeModes();
+        const aggregator = links[AGGREGATOR];
+        const aggregatorBound = aggregator?.filter((s) => s === 'bound').length ?? 0;
+        for (const [carrier, states] of Object.entries(links)) {
+          if (carrier === AGGREGATOR) continue;
           const bound = states.filter((s) => s === 'bound').length;
           const binds = view.binds[carrier];
           // A carrier whose share on this node is no bind (more nodes than binds, or just joined) does not hold readiness back.
           const share = binds ? `; holds ${binds.held} of ${binds.limit} (share ${binds.share})` : '';
-          checks[`carrier:${carrier}`] = { ok: bound > 0 || binds?.held === 0, detail: `${bound}/${states.length} binds bound (${states.join(', ')})${share}` };
+          const fallback = modes[carrier] === 'fallback';
+          const via = fallback ? `; fallen back: through the aggregator, ${aggregatorBound}/${aggregator?.length ?? 0} binds bound` : '';
+          checks[`carrier:${carrier}`] = { ok: bound > 0 || binds?.held === 0 || (fallback && aggregatorBound > 0), detail: `${bound}/${states.length} binds bound (${states.join(', ')})${share}${via}` };
         }
         return checks;
       },

@@ -14,6 +14,7 @@ export function summaryView(m: MessageRecord): Static<typeof MessageSummarySchem
     characters: m.characters,
     carrier: m.carrier,
     route_source: m.routeSource ?? 'prefix',
+    route: m.route ?? null,
     sender: m.sender ?? null,
     client_ref: m.clientRef ?? null,
     callback_url: m.callbackUrl ?? null,

@@ -79,6 +79,11 @@ export const MessageSummarySchema = Type.Object({
   route_source: Type.Union([Type.Literal('lookup'), Type.Literal('cache'), Type.Literal('prefix')], {
     description: "where the carrier came from: the number lookup ('lookup', or its cache) or the prefix table ('prefix': no lookup configured, or it could not answer in time)",
   }),
+  route: Nullable(
+    Type.Union([Type.Literal('direct'), Type.Literal('aggregator')], {
+      description: "the route it went out on: 'direct' (the carrier's own links) or 'aggregator' (the fallback route); null until submitted",
+    }),
+  ),
   sender: Nullable(Type.String()),
   client_ref: Nullable(Type.String()),
   callback_url: Nullable(Type.String()),

@@ -17,12 +17,13 @@
 // dropped; the TPS cap follows the bind count (the config's tps is per bind).
 import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppClient, type DeliverAnswer, type ReceivedMessage, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
-import type { Carrier } from '../store/index.ts';
+import type { Smsc } from '../store/index.ts';
 import { SendRate, type SendRatePolicy } from './send-rate.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface CarrierLinkOptions {
-  readonly carrier: Carrier;
+  /** The SMSC: a carrier's, or the aggregator (the fallback route). */
+  readonly carrier: Smsc;
   readonly host: string;
   readonly port: number;
   readonly systemId: string;
@@ -92,7 +93,7 @@ export class CarrierLink {
     this.bindsState = Array.from({ length: options.binds }, (_, index) => newBind(index));
   }
 
-  get carrier(): Carrier {
+  get carrier(): Smsc {
     return this.options.carrier;
   }
 

@@ -51,12 +51,12 @@ export const TenantSchema = Type.Object(
   Strict,
 );
 
-function carrier(port: number, password: string) {
+function carrier(port: number, password: string, systemId = 'denpa', options: { default?: object; description?: string } = { default: {} }) {
   return Type.Object(
     {
       host: Type.String({ minLength: 1, default: '127.0.0.1' }),
       port: Type.Integer({ minimum: 1, maximum: 65535, default: port }),
-      systemId: Type.String({ minLength: 1, maxLength: 15, default: 'denpa' }),
+      systemId: Type.String({ minLength: 1, maxLength: 15, default: systemId }),
       password: Type.String({ maxLength: 8, default: password }),
       systemType: Type.String({ maxLength: 12, default: '' }),
       binds: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
@@ -68,8 +68,13 @@ function carrier(port: number, password: string) {
       reconnectMaxMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
       sourceAddr: Type.String({ maxLength: 20, default: 'DENPA' }),
     },
-    { ...Strict, default: {} },
+    { ...Strict, ...options },
   );
+}
+
+/** What a category does while its carrier's direct links are down or failing. */
+function fallbackChoice(fallback: 'fallback' | 'wait', description: string) {
+  return Type.Union([Type.Literal('fallback'), Type.Literal('wait')], { default: fallback, description: `'fallback' or 'wait' (held in its lane); default '${fallback}': ${description}` });
 }
 
 export const CarrierName = Type.Union([Type.Literal('docomo'), Type.Literal('au'), Type.Literal('softbank')]);
@@ -132,6 +137,37 @@ export const CoreConfigSchema = Type.Object(
         docomo: carrier(2775, 'dcm-pass'),
         au: carrier(2776, 'au-pass'),
         softbank: carrier(2777, 'sb-pass'),
+      },
+      { ...Strict, default: {} },
+    ),
+    fallback: Type.Object(
+      {
+        aggregator: Type.Optional(
+          carrier(2778, 'agg-pass', 'denpa-agg', {
+            description: "the fallback route's SMSC (an aggregator reaching every carrier's subscribers): links like a carrier's. Absent: no fallback route, a carrier's traffic waits for its own links",
+          }),
+        ),
+        categories: Type.Object(
+          {
+            otp: fallbackChoice('fallback', 'a late code is useless: out through the aggregator'),
+            notice: fallbackChoice('fallback', 'business notices are time-bound: out through the aggregator'),
+            dunning: fallbackChoice('wait', 'dunning waits for the carrier (its send window and the cost of a second route)'),
+            promotion: fallbackChoice('wait', 'promotions wait: not worth the aggregator\'s price or its TPS cap, which OTPs need'),
+          },
+          { ...Strict, default: {} },
+        ),
+        failAfterMs: Type.Integer({
+          minimum: 0,
+          maximum: 3_600_000,
+          default: 2000,
+          description: "a carrier's links all down, or failing (submit errors, timeouts, lost links, no successful submit) for this long: its 'fallback' categories switch to the aggregator",
+        }),
+        returnAfterMs: Type.Integer({
+          minimum: 0,
+          maximum: 3_600_000,
+          default: 5000,
+          description: 'after a switch, traffic returns to the direct links once one has been bound this long',
+        }),
       },
       { ...Strict, default: {} },
     ),
@@ -237,3 +273,4 @@ export const CoreConfigSchema = Type.Object(
 export type CoreConfig = Static<typeof CoreConfigSchema>;
 export type CarrierConfig = CoreConfig['carriers']['docomo'];
 export type TenantConfig = CoreConfig['tenants'][number];
+export type FallbackConfig = CoreConfig['fallback'];

@@ -20,9 +20,10 @@ import { Worker } from 'node:worker_threads';
 import { SeededRandom, WORKER_RESOURCE_LIMITS, closeThread, firstMessage, threadScript, type Random } from '../../runtime/index.ts';
 import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import type { DeliveryTuning, NodeView } from '../delivery/index.ts';
+import type { RouteOverride } from '../routing/index.ts';
 import { nodeIdentity, type Carrier, type NodeIdentity } from '../store/index.ts';
 import { deserializeError, type WorkerStore } from '../store-thread/index.ts';
-import type { DeliveryThreadData, FromDelivery, LinkStates, MetricsJson, ToDelivery } from './messages.ts';
+import type { DeliveryThreadData, FromDelivery, LinkStates, MetricsJson, RouteModes, ToDelivery } from './messages.ts';
 
 export interface DeliveryThreadOptions {
   readonly config: CoreConfig;
@@ -51,6 +52,7 @@ function seedOf(random: Random): number {
 export class DeliveryThread {
   private links: LinkStates;
   private nodeView: NodeView;
+  private routes: RouteModes;
   private failure: Error | undefined;
   private wakeSet = new Set<Carrier>();
   private wakeScheduled = false;
@@ -60,12 +62,13 @@ export class DeliveryThread {
 
   private constructor(
     private readonly worker: Worker,
-    started: { recovered: number; links: LinkStates; node: NodeView },
+    started: { recovered: number; links: LinkStates; node: NodeView; routes: RouteModes },
     private readonly options: DeliveryThreadOptions,
   ) {
     this.recovered = started.recovered;
     this.links = started.links;
     this.nodeView = started.node;
+    this.routes = started.routes;
     worker.on('message', (m: FromDelivery) => this.onMessage(m));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
@@ -110,6 +113,7 @@ export class DeliveryThread {
         return;
       case 'links':
         this.links = m.links;
+        this.routes = m.routes;
         return;
       case 'node':
         this.nodeView = m.node;
@@ -165,6 +169,23 @@ export class DeliveryThread {
   setAddedTenants(tenants: readonly TenantConfig[]): void {
     if (this.failure || this.closing) return;
     this.worker.postMessage({ kind: 'tenants', tenants } satisfies ToDelivery);
+  }
+
+  /**
+   * The operators' standing route overrides, the whole list: it replaces the
+   * last one, and each override outranks the automatic fallback switch for
+   * its carrier (and category) until a later list leaves it out. The thread
+   * starts with none; the operator side hands it its durable list at start
+   * and after each approved change.
+   */
+  setRouteOverrides(list: readonly RouteOverride[]): void {
+    if (this.failure || this.closing) return;
+    this.worker.postMessage({ kind: 'route_overrides', overrides: list.map((o) => ({ ...o })) } satisfies ToDelivery);
+  }
+
+  /** Each carrier's fallback switch (direct or fallback), as last reported by the thread. */
+  routeModes(): RouteModes {
+    return this.routes;
   }
 
   /** Every bind of every carrier, by state, as last reported by the thread. */

@@ -11,11 +11,15 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { BindState } from '../carrier/index.ts';
 import type { CoreConfig, TenantConfig } from '../config/index.ts';
 import type { DeliveryTuning, NodeView } from '../delivery/index.ts';
+import type { RouteOverride, SwitchMode } from '../routing/index.ts';
 import type { Carrier, NodeIdentity } from '../store/index.ts';
 import type { SerializedError } from '../store-thread/index.ts';
 
 /** Every bind of every carrier, by state (Delivery.linkStates()). */
 export type LinkStates = Record<string, BindState['state'][]>;
+
+/** Each carrier's fallback switch (Delivery.routeModes()). */
+export type RouteModes = Record<string, SwitchMode>;
 
 /** prom-client's JSON form of a registry's metrics (Registry.getMetricsAsJSON). */
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
@@ -38,12 +42,14 @@ export type ToDelivery =
   | { readonly kind: 'pause'; readonly carrier: Carrier; readonly paused: boolean }
   /** The tenants created over the admin API, the whole list (callback secrets, send windows, inbound numbers). */
   | { readonly kind: 'tenants'; readonly tenants: readonly TenantConfig[] }
+  /** The operators' standing route overrides, the whole list (replaces the last one). */
+  | { readonly kind: 'route_overrides'; readonly overrides: readonly RouteOverride[] }
   | { readonly kind: 'close' };
 
 export type FromDelivery =
-  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates; readonly node: NodeView }
+  | { readonly kind: 'started'; readonly recovered: number; readonly links: LinkStates; readonly node: NodeView; readonly routes: RouteModes }
   | { readonly kind: 'start_failed'; readonly error: SerializedError }
-  | { readonly kind: 'links'; readonly links: LinkStates }
+  | { readonly kind: 'links'; readonly links: LinkStates; readonly routes: RouteModes }
   /** The live nodes or this node's bind shares changed. */
   | { readonly kind: 'node'; readonly node: NodeView }
   /** A fresh lookup named another carrier for this number (the API thread's route cache forgets the old one). */

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     linksScheduled = true;
     setImmediate(() => {
       linksScheduled = false;
-      if (delivery) post({ kind: 'links', links: delivery.linkStates() });
+      if (delivery) post({ kind: 'links', links: delivery.linkStates(), routes: delivery.routeModes() });
     });
   };
   try {
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       onNodeChanged: () => {
         if (delivery) post({ kind: 'node', node: delivery.node() });
       },
+      onRouteModesChanged: linksChanged,
       onRouteLearned: (number, carrier) => post({ kind: 'route', number, carrier }),
     });
     // Operator alerts share the outbox; they are signed with the alert secret.
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
       // A config tenant's secret is never replaced by an added one of the same name (the admin API refuses those names).
       for (const t of m.tenants) if (!config.tenants.some((c) => c.name === t.name)) secrets.set(t.name, t.callbackSecret);
       running.setAddedTenants(m.tenants);
+    } else if (m.kind === 'route_overrides') {
+      running.setRouteOverrides(m.overrides);
     } else if (m.kind === 'metrics') {
       void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', id: m.id, metrics: json }));
     } else if (!closing) {
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
       })();
     }
   });
-  post({ kind: 'started', recovered: running.recovered, links: running.linkStates(), node: running.node() });
+  post({ kind: 'started', recovered: running.recovered, links: running.linkStates(), node: running.node(), routes: running.routeModes() });
 }
 
 await main();

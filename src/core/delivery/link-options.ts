@@ -5,7 +5,7 @@ import type { Clock, Random } from '../../runtime/index.ts';
 import { DEFAULT_SEND_RATE, type CarrierLinkOptions } from '../carrier/index.ts';
 import { SendWindowPolicy, type CarrierQueueOptions } from '../dispatch/index.ts';
 import type { CoreConfig } from '../config/index.ts';
-import type { Carrier } from '../store/index.ts';
+import { AGGREGATOR, type Carrier, type Smsc } from '../store/index.ts';
 import type { DeliveryTuning } from './tuning.ts';
 
 /** The send windows the queues hold messages to: the tuning's when it has its own, else the config's (per tenant and category). */
@@ -13,8 +13,10 @@ export function sendWindowsFor(config: CoreConfig, tuning: DeliveryTuning): Send
   return tuning.sendWindows ?? SendWindowPolicy.fromConfig(config);
 }
 
-export function carrierLinkOptions(carrier: Carrier, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierLinkOptions {
-  const c = config.carriers[carrier];
+/** The links of a carrier, or of the aggregator when `carrier` is 'aggregator' (config.fallback.aggregator, which must be set). */
+export function carrierLinkOptions(carrier: Smsc, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierLinkOptions {
+  const c = carrier === AGGREGATOR ? config.fallback.aggregator : config.carriers[carrier];
+  if (!c) throw new RangeError('no fallback.aggregator configured');
   return {
     carrier,
     host: c.host,

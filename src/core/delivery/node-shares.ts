@@ -6,10 +6,10 @@
 // node is alone and holds every bind, as before.
 import type { Clock, TimerHandle } from '../../runtime/index.ts';
 import { bindShare, compareIds, liveSetKey, nextBindCount, type CarrierLink } from '../carrier/index.ts';
-import type { Carrier, Heartbeat, NodeIdentity, Store } from '../store/index.ts';
+import type { Heartbeat, NodeIdentity, Smsc, Store } from '../store/index.ts';
 import type { DeliveryLogger } from './logger.ts';
 
-/** What /readyz shows of this node: who it is, who else is live, and the binds it holds of each carrier's limit. */
+/** What /readyz shows of this node: who it is, who else is live, and the binds it holds of each SMSC's limit (the carriers', and the aggregator's when configured). */
 export interface NodeView {
   readonly id: string;
   readonly live: readonly string[];
@@ -20,7 +20,7 @@ export interface NodeSharesDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly node: NodeIdentity;
-  readonly links: ReadonlyMap<Carrier, CarrierLink>;
+  readonly links: ReadonlyMap<Smsc, CarrierLink>;
   readonly log: DeliveryLogger;
   /** A heartbeat put a dead node's in-flight messages back in their lanes. */
   readonly onTakenOver: () => void;

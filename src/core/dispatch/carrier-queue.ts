@@ -8,11 +8,20 @@
 // holds (so an OTP never waits behind claimed promotions); the other lanes
 // only while the buffer is shorter than what the link can take soon
 // (free slots, and at most ~200 ms at the link's current rate).
+//
+// Routes: with a fallback route configured, each claim asks the routes
+// (routing/route-table.ts) where each category goes now: the carrier's own
+// link, the aggregator's (shared by every carrier's queue), or nowhere (the
+// lane waits). A claimed message goes out on that one route for this
+// attempt; the buffer keeps one LaneBuffer per route so a throttled
+// aggregator never holds up the direct link. Segments left in the direct
+// buffer when the direct link has no bind go back to their lane at once, to
+// be claimed again on whatever route is chosen then.
 import { backoffDelay, type BackoffPolicy, type Clock, type Random, type TimerHandle } from '../../runtime/index.ts';
 import { SmppError, SmppTimeoutError, type SubmitResult, type SubmitSmFields } from '../../smpp/index.ts';
 import { messageKeys, type CarrierLink, type SubmitLease } from '../carrier/index.ts';
 import type { MessageIdRadix } from '../../smpp/index.ts';
-import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type MessageError, type Store } from '../store/index.ts';
+import { CATEGORIES, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type DispatchEvent, type MessageError, type MessageRoute, type Store } from '../store/index.ts';
 import type { DispatchJournal } from './journal.ts';
 import { LaneBuffer } from './lane-buffer.ts';
 import type { SendWindowPolicy } from './send-window-policy.ts';
@@ -39,11 +48,27 @@ export interface CarrierQueueOptions {
    * (or no rerouter): nowhere, the message ends rejected.
    */
   readonly rerouteTo?: (m: ClaimedMessage) => Promise<Carrier | undefined>;
+  /** Where each category goes now, and the aggregator's link; absent: always direct (no fallback route). */
+  readonly routes?: QueueRoutes;
+}
+
+/** The queue's view of the routes (see routing/route-table.ts). */
+export interface QueueRoutes {
+  /** The route for a message of `category` claimed now. */
+  choose(category: Category): 'direct' | 'aggregator' | 'hold';
+  /** The fallback route's link (shared by every carrier's queue); absent when none is configured. */
+  readonly aggregator?: CarrierLink;
+  /** A direct submit was answered in a way that shows the link works. */
+  directAnswered(): void;
+  /** A direct submit timed out, lost its session or got a temporary error. */
+  directFailed(): void;
 }
 
 export interface QueueHooks {
   onSubmitResult(carrier: Carrier, status: string, latencyMs: number): void;
   onSubmitted(carrier: Carrier, category: Category): void;
+  /** One submit_sm went on the wire through `route`. */
+  onSent?(carrier: Carrier, route: MessageRoute): void;
   /** A reroute was committed: `to`'s queue has a message due now. */
   onRerouted?(from: Carrier, to: Carrier): void;
   /** A claimed message went back to its lane because its send window is closed. */
@@ -55,6 +80,8 @@ type Verdict = SubmitVerdict | { readonly kind: 'link_lost'; readonly detail: st
 
 interface MessageJob {
   readonly claimed: ClaimedMessage;
+  /** The route of this attempt: every segment goes out on it. */
+  readonly route: MessageRoute;
   remaining: number;
   readonly verdicts: Verdict[];
   readonly leases: SubmitLease[];
@@ -68,7 +95,7 @@ interface SegmentJob {
 const SETTLE_PRECEDENCE = ['rejected', 'failed', 'expired', 'transient', 'link_lost', 'throttled'] as const;
 
 export class CarrierQueue {
-  private readonly buffer = new LaneBuffer<SegmentJob>();
+  private readonly buffers: Record<MessageRoute, LaneBuffer<SegmentJob>> = { direct: new LaneBuffer<SegmentJob>(), aggregator: new LaneBuffer<SegmentJob>() };
   private unsettled = 0;
   private claiming = false;
   private stopped = false;
@@ -125,25 +152,40 @@ export class CarrierQueue {
     }, ms);
   }
 
+  /** The link of a route; undefined: the aggregator when no fallback route is configured. */
+  private linkOf(route: MessageRoute): CarrierLink | undefined {
+    return route === 'direct' ? this.link : this.o.routes?.aggregator;
+  }
+
   private pump(): void {
     if (this.stopped) return;
     const now = this.o.clock.now();
-    for (let i = 0; i < 100_000; i++) {
-      const job = this.buffer.peek();
-      if (!job) break;
-      if (now >= job.msg.claimed.expiresAt) {
-        this.buffer.shift();
-        this.segmentDone(job.msg, { kind: 'expired' });
+    for (const route of ['direct', 'aggregator'] as const) {
+      const buffer = this.buffers[route];
+      const link = this.linkOf(route);
+      if (buffer.size === 0 || !link) continue;
+      if (link.boundCount === 0) {
+        // Nothing of these is on the wire: back to the lane now, for whichever route is chosen at the next claim.
+        for (const job of buffer.takeAll()) this.segmentDone(job.msg, { kind: 'link_lost', detail: `no ${route} bind bound` });
         continue;
       }
-      const lease = this.link.tryLease();
-      if (!lease) {
-        const wait = this.link.msUntilSend();
-        if (wait > 0 && this.link.freeSlots > 0) this.schedule(wait);
-        break;
+      for (let i = 0; i < 100_000; i++) {
+        const job = buffer.peek();
+        if (!job) break;
+        if (now >= job.msg.claimed.expiresAt) {
+          buffer.shift();
+          this.segmentDone(job.msg, { kind: 'expired' });
+          continue;
+        }
+        const lease = link.tryLease();
+        if (!lease) {
+          const wait = link.msUntilSend();
+          if (wait > 0 && link.freeSlots > 0) this.schedule(wait);
+          break;
+        }
+        buffer.shift();
+        this.send(job, lease, link);
       }
-      this.buffer.shift();
-      this.send(job, lease);
     }
     void this.claim();
     this.schedule(this.o.claimIntervalMs);
@@ -170,25 +212,34 @@ export class CarrierQueue {
     return true;
   }
 
+  /** The open lanes by the route they go out on now; lanes held, or whose route has no bind bound, are left out. */
+  private lanesByRoute(now: number): Map<MessageRoute, Category[]> {
+    const out = new Map<MessageRoute, Category[]>();
+    for (const c of this.lanesOpen(now)) {
+      const route = this.o.routes ? this.o.routes.choose(c) : 'direct';
+      if (route === 'hold' || (this.linkOf(route)?.boundCount ?? 0) === 0) continue;
+      const list = out.get(route) ?? [];
+      list.push(c);
+      out.set(route, list);
+    }
+    return out;
+  }
+
   private async claim(): Promise<void> {
-    if (this.claiming || this.stopped || this.paused || this.link.boundCount === 0) return;
+    if (this.claiming || this.stopped || this.paused) return;
     const now = this.o.clock.now();
     // Every response and every accepted request wakes the queue; claiming on each would cost a
     // store transaction per message. Claim at most once per interval: the pump's timer comes
     // back for anything that arrived meanwhile (an OTP waits at most one interval to be claimed).
     if (now - this.lastClaimAt < this.o.claimIntervalMs) return;
+    const groups = this.lanesByRoute(now);
+    if (groups.size === 0) return;
     this.lastClaimAt = now;
-    const soon = Math.max(1, Math.ceil(this.link.tps * 0.2));
-    const room = Math.min(this.link.freeSlots, soon) - this.buffer.size;
-    const lanes = this.lanesOpen(now);
-    const otpOnly = room <= 0;
-    if (otpOnly && !lanes.includes('otp')) return;
-    const limit = otpOnly ? Math.max(1, Math.min(50, this.link.freeSlots)) : room;
     this.claiming = true;
     try {
-      const claimed = await this.store.claimDue(this.o.carrier, now, limit, otpOnly ? ['otp'] : lanes);
-      for (const m of claimed) if (!this.holdOutsideWindow(m, now)) this.enqueue(m);
-      if (claimed.length > 0) this.wake();
+      let any = false;
+      for (const [route, lanes] of groups) any = (await this.claimFor(route, lanes, now)) || any;
+      if (any) this.wake();
     } catch (err) {
       this.hooks.onError(err);
     } finally {
@@ -196,13 +247,34 @@ export class CarrierQueue {
     }
   }
 
-  private enqueue(m: ClaimedMessage): void {
+  /** One claim for the lanes that go out on `route`, sized by that route's link. True when something was claimed. */
+  private async claimFor(route: MessageRoute, lanes: Category[], now: number): Promise<boolean> {
+    const link = this.linkOf(route) as CarrierLink;
+    const soon = Math.max(1, Math.ceil(link.tps * 0.2));
+    const room = Math.min(link.freeSlots, soon) - this.buffers[route].size;
+    const otpOnly = room <= 0;
+    if (otpOnly && !lanes.includes('otp')) return false;
+    const limit = otpOnly ? Math.max(1, Math.min(50, link.freeSlots)) : room;
+    const claimed = await this.store.claimDue(this.o.carrier, now, limit, otpOnly ? ['otp'] : lanes);
+    for (const m of claimed) if (!this.holdOutsideWindow(m, now)) this.enqueue(m, route);
+    return claimed.length > 0;
+  }
+
+  private enqueue(m: ClaimedMessage, chosen: MessageRoute): void {
+    const now = this.o.clock.now();
     if (this.stopped) {
       // Claimed while draining: put it straight back.
-      void this.journal.push({ kind: 'retry', messageId: m.id, dueAt: this.o.clock.now(), at: this.o.clock.now(), countsAttempt: false, error: { code: 'DRAINED', description: 'the core was shutting down' } });
+      void this.journal.push({ kind: 'retry', messageId: m.id, dueAt: now, at: now, countsAttempt: false, error: { code: 'DRAINED', description: 'the core was shutting down' } });
       return;
     }
-    const msg: MessageJob = { claimed: m, remaining: m.parts.length, verdicts: [], leases: [] };
+    // The rest of a long message follows the segments that went out before it.
+    const route = m.route ?? chosen;
+    if (route !== chosen && (this.linkOf(route)?.boundCount ?? 0) === 0) {
+      const error = { code: 'ROUTE_DOWN', description: `its earlier segments went ${route}, which has no bind bound` };
+      this.journal.push({ kind: 'retry', messageId: m.id, dueAt: now + 1000, at: now, countsAttempt: false, error }).catch((err: unknown) => this.hooks.onError(err));
+      return;
+    }
+    const msg: MessageJob = { claimed: m, route, remaining: m.parts.length, verdicts: [], leases: [] };
     this.unsettled++;
     if (m.parts.length === 0) {
       // Every segment was answered before a crash; nothing left to send.
@@ -210,7 +282,7 @@ export class CarrierQueue {
       this.segmentDone(msg, { kind: 'submitted' });
       return;
     }
-    for (const part of m.parts) this.buffer.push(m.category, { msg, part });
+    for (const part of m.parts) this.buffers[route].push(m.category, { msg, part });
   }
 
   private submitFields(m: ClaimedMessage, part: ClaimedPart, validity: string): SubmitSmFields {
@@ -231,7 +303,7 @@ export class CarrierQueue {
     };
   }
 
-  private send(job: SegmentJob, lease: SubmitLease): void {
+  private send(job: SegmentJob, lease: SubmitLease, link: CarrierLink): void {
     const m = job.msg.claimed;
     const sentAt = this.o.clock.now();
     const validity = relativeValidity(m.expiresAt - sentAt);
@@ -240,20 +312,25 @@ export class CarrierQueue {
       this.segmentDone(job.msg, { kind: 'expired' });
       return;
     }
+    this.hooks.onSent?.(this.o.carrier, job.msg.route);
     lease.submit(this.submitFields(m, job.part, validity)).then(
-      (res) => this.onResult(job, lease, res, sentAt),
+      (res) => this.onResult(job, lease, res, sentAt, link),
       (err: unknown) => this.onFailure(job, lease, err, sentAt),
     );
   }
 
-  private onResult(job: SegmentJob, lease: SubmitLease, res: SubmitResult, sentAt: number): void {
+  private onResult(job: SegmentJob, lease: SubmitLease, res: SubmitResult, sentAt: number, link: CarrierLink): void {
     const now = this.o.clock.now();
     const verdict = classifySubmitStatus(res.commandStatus);
+    const direct = job.msg.route === 'direct';
     this.hooks.onSubmitResult(this.o.carrier, verdict.kind === 'submitted' ? 'ESME_ROK' : verdict.error.code, now - sentAt);
+    if (direct && verdict.kind === 'transient') this.o.routes?.directFailed();
+    else if (direct && verdict.kind !== 'throttled') this.o.routes?.directAnswered();
     if (res.ok && verdict.kind === 'submitted') {
-      this.link.accepted(sentAt);
+      link.accepted(sentAt);
       // An id of digits only, radix not configured, could be decimal or hex: keep both readings.
-      const [smscId = res.messageId, smscAltId] = messageKeys(res.messageId, this.o.messageIdRadix);
+      // The aggregator's ids are its own (uuid-shaped in the simulator): read without a carrier's radix.
+      const [smscId = res.messageId, smscAltId] = messageKeys(res.messageId, direct ? this.o.messageIdRadix : undefined);
       const event: DispatchEvent = {
         kind: 'segment_submitted',
         messageId: job.msg.claimed.id,
@@ -262,6 +339,7 @@ export class CarrierQueue {
         ...(smscAltId !== undefined ? { smscAltId } : {}),
         at: now,
         receiptDueAt: now + this.o.receiptTimeoutMs,
+        ...(direct ? {} : { route: 'aggregator' as const }),
       };
       this.journal.push(event).then(
         () => lease.release(),
@@ -271,7 +349,7 @@ export class CarrierQueue {
       return;
     }
     if (verdict.kind === 'throttled') {
-      this.link.throttled(sentAt);
+      link.throttled(sentAt);
     }
     job.msg.leases.push(lease);
     this.segmentDone(job.msg, verdict);
@@ -279,6 +357,7 @@ export class CarrierQueue {
 
   private onFailure(job: SegmentJob, lease: SubmitLease, err: unknown, sentAt: number): void {
     this.hooks.onSubmitResult(this.o.carrier, err instanceof SmppError ? err.code : 'error', this.o.clock.now() - sentAt);
+    if (job.msg.route === 'direct') this.o.routes?.directFailed();
     job.msg.leases.push(lease);
     // A response timeout means the SMSC may have taken it: retrying can duplicate (bounded by maxTransientAttempts).
     if (err instanceof SmppTimeoutError) {
@@ -325,7 +404,7 @@ export class CarrierQueue {
         event = { kind: 'retry', messageId: m.id, at: now, countsAttempt: false, dueAt: now + 100, error: { code: 'LINK_LOST', description: firstOf('link_lost').detail } };
         break;
       case 'throttled':
-        event = { kind: 'retry', messageId: m.id, at: now, countsAttempt: false, dueAt: Math.max(now + 1, now + this.link.msUntilSend()), error: firstOf('throttled').error };
+        event = { kind: 'retry', messageId: m.id, at: now, countsAttempt: false, dueAt: Math.max(now + 1, now + (this.linkOf(msg.route)?.msUntilSend() ?? 0)), error: firstOf('throttled').error };
         break;
     }
     try {
@@ -349,7 +428,7 @@ export class CarrierQueue {
    */
   private async reroute(msg: MessageJob, error: MessageError): Promise<DispatchEvent | undefined> {
     const m = msg.claimed;
-    if (!this.o.rerouteTo || m.reroutes > 0 || msg.verdicts.some((v) => v.kind === 'submitted')) return undefined;
+    if (!this.o.rerouteTo || msg.route !== 'direct' || m.reroutes > 0 || msg.verdicts.some((v) => v.kind === 'submitted')) return undefined;
     const to = await this.o.rerouteTo(m).catch(() => undefined);
     if (!to || to === this.o.carrier) return undefined;
     return { kind: 'reroute', messageId: m.id, from: this.o.carrier, to, at: this.o.clock.now(), error };
@@ -364,7 +443,7 @@ export class CarrierQueue {
     this.stopped = true;
     this.o.clock.clearTimeout(this.timer);
     const now = this.o.clock.now();
-    for (const job of this.buffer.takeAll()) this.segmentDone(job.msg, { kind: 'link_lost', detail: 'drained before sending' });
+    for (const buffer of Object.values(this.buffers)) for (const job of buffer.takeAll()) this.segmentDone(job.msg, { kind: 'link_lost', detail: 'drained before sending' });
     if (this.unsettled === 0) return;
     await new Promise<void>((resolve) => {
       const t = this.o.clock.setTimeout(resolve, Math.max(0, timeoutMs - (this.o.clock.now() - now)));

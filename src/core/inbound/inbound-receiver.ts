@@ -12,7 +12,7 @@
 import type { Clock } from '../../runtime/index.ts';
 import { CommandStatus, decodeShortMessage, type ReceivedMessage } from '../../smpp/index.ts';
 import { normalisePhoneNumber } from '../message/index.ts';
-import { createMessageId, type Carrier, type InboundMessage, type Store } from '../store/index.ts';
+import { createMessageId, type InboundMessage, type Smsc, type Store } from '../store/index.ts';
 import { tenantByAddress, type InboundTenant } from './inbound-address.ts';
 import { optOutKeywordOf } from './opt-out-keyword.ts';
 
@@ -29,7 +29,7 @@ export interface InboundReceiverOptions {
   readonly config: InboundSettings;
   /** A forward was committed to the outbox: the callback sender can look now. */
   readonly onForwardQueued?: () => void;
-  readonly onReceived?: (carrier: Carrier, kind: InboundKind) => void;
+  readonly onReceived?: (carrier: Smsc, kind: InboundKind) => void;
   readonly onError?: (err: unknown) => void;
 }
 
@@ -60,7 +60,7 @@ export class InboundReceiver {
   }
 
   /** Record one MO; resolves with the deliver_sm_resp command_status (ESME_RX_T_APPN when it could not be recorded, so the SMSC retries). */
-  async receive(carrier: Carrier, m: ReceivedMessage): Promise<number> {
+  async receive(carrier: Smsc, m: ReceivedMessage): Promise<number> {
     try {
       const now = this.o.clock.now();
       const phone = normalisePhoneNumber(m.fields.source_addr);

@@ -92,6 +92,13 @@ export class CoreMetrics {
   readonly inboundMessages: Counter<'carrier' | 'kind'>;
   /** Claimed messages put back in their lane because their send window was closed. */
   readonly sendWindowHeld: Counter<'carrier' | 'category'>;
+  /** The automatic fallback switch per carrier: 0 direct, 1 fallback (an operator override is not shown here). */
+  readonly routeMode: Gauge<'carrier'>;
+  /** Flips of the automatic switch, by carrier and the mode it went to. */
+  readonly routeSwitches: Counter<'carrier' | 'to'>;
+  /** submit_sm sent, by carrier (the handset's) and route (direct, aggregator). */
+  readonly routeSubmits: Counter<'carrier' | 'route'>;
+  private readonly routeSubmitTally = new CounterTally<'carrier' | 'route'>(['carrier', 'route']);
 
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private readonly messageTally = new CounterTally<'carrier' | 'category' | 'state'>(['carrier', 'category', 'state']);
@@ -225,6 +232,18 @@ export class CoreMetrics {
       labelNames: ['carrier', 'category'],
       registers,
     });
+    this.routeMode = new Gauge({ name: 'denpa_route_mode', help: "The fallback switch per carrier: 0 direct, 1 fallback (its 'fallback' categories go through the aggregator)", labelNames: ['carrier'], registers });
+    this.routeSwitches = new Counter({ name: 'denpa_route_switches_total', help: 'Flips of the fallback switch, by carrier and the mode it went to (direct, fallback)', labelNames: ['carrier', 'to'], registers });
+    const routeSubmitTally = this.routeSubmitTally;
+    this.routeSubmits = new Counter({
+      name: 'denpa_route_submits_total',
+      help: 'submit_sm sent, by carrier and route (direct: the carrier\'s own links; aggregator: the fallback route)',
+      labelNames: ['carrier', 'route'],
+      registers,
+      collect() {
+        routeSubmitTally.drainInto(this);
+      },
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'denpa_' });
   }
 
@@ -278,6 +297,10 @@ export class CoreMetrics {
   }
 
   /** Set the state of one link (exactly one state reads 1). */
+  countRouteSubmit(carrier: string, route: string): void {
+    this.routeSubmitTally.add(carrier, route);
+  }
+
   setLinkState(carrier: string, link: string | number, state: LinkStateName): void {
     for (const s of LINK_STATES) this.linkState.set({ carrier, link: String(link), state: s }, s === state ? 1 : 0);
   }

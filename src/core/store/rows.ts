@@ -1,6 +1,6 @@
 // Row shapes as both backends return them (the same column names and types), and their mapping to store records.
 import type { RouteSource } from '../message/index.ts';
-import type { CallbackJob, Carrier, Category, Encoding, MessageRecord, MessageState, Reroute, SegmentRecord, SegmentState, Transition, CallbackStatus } from './types.ts';
+import { AGGREGATOR, type CallbackJob, type Carrier, type Category, type ClaimedMessage, type ClaimedPart, type Encoding, type MessageRecord, type MessageState, type Reroute, type MessageRoute, type SegmentRecord, type SegmentState, type Transition, type CallbackStatus } from './types.ts';
 
 export interface MessageRow {
   id: string;
@@ -30,6 +30,7 @@ export interface MessageRow {
   error_description: string | null;
   route_source: string | null;
   reroute_count: number;
+  route: string | null;
 }
 
 export interface RerouteRow {
@@ -89,6 +90,7 @@ export function toMessageRecord(r: MessageRow): MessageRecord {
     characters: r.characters,
     carrier: r.carrier as Carrier,
     routeSource: (r.route_source ?? 'prefix') as RouteSource,
+    ...(r.route !== null ? { route: r.route as MessageRoute } : {}),
     state: r.state as MessageState,
     acceptedAt: r.accepted_at,
     expiresAt: r.expires_at,
@@ -150,5 +152,41 @@ export function toCallbackJob(r: CallbackRow): CallbackJob {
     createdAt: r.created_at,
     dueAt: r.due_at,
     lastError: opt(r.last_error),
+  };
+}
+
+/** A message row as a claim reads it (both backends select these columns). */
+export interface ClaimRow {
+  id: string;
+  tenant: string;
+  to_number: string;
+  sender: string | null;
+  category: string;
+  carrier: string;
+  expires_at: number;
+  attempts: number;
+  reroute_count: number;
+  segments: number;
+}
+
+/**
+ * A claimed message from its row, its pending parts and, when some of its
+ * segments went out before, the carrier column of one of those ('aggregator'
+ * when they went through the fallback route).
+ */
+export function toClaimedMessage(m: ClaimRow, parts: readonly ClaimedPart[], earlierCarrier: string | undefined): ClaimedMessage {
+  return {
+    id: m.id,
+    tenant: m.tenant,
+    to: m.to_number,
+    sender: m.sender ?? undefined,
+    category: m.category as Category,
+    carrier: m.carrier as Carrier,
+    expiresAt: m.expires_at,
+    attempts: m.attempts,
+    reroutes: m.reroute_count,
+    segments: m.segments,
+    parts,
+    ...(earlierCarrier !== undefined ? { route: earlierCarrier === AGGREGATOR ? 'aggregator' : 'direct' } : {}),
   };
 }

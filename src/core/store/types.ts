@@ -15,6 +15,14 @@ export { CARRIERS, CATEGORIES, type Carrier, type Category } from '../message/in
 
 export type Encoding = 'GSM-7' | 'UCS-2';
 
+/** How a message goes out: its carrier's own links, or the fallback route bought for continuity (the aggregator). */
+export const ROUTES = ['direct', 'aggregator'] as const;
+export type MessageRoute = (typeof ROUTES)[number];
+/** The fallback route's SMSC, reaching every carrier's subscribers. */
+export const AGGREGATOR = 'aggregator';
+/** An SMSC the core holds links to: a carrier's own, or the aggregator. */
+export type Smsc = Carrier | typeof AGGREGATOR;
+
 export const FINAL_STATES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled', 'unknown'] as const;
 export type FinalState = (typeof FINAL_STATES)[number];
 
@@ -119,6 +127,8 @@ export interface SegmentRecord {
 /** A stored message: what was accepted (without its encoded parts) and where it stands. */
 export interface MessageRecord extends Omit<NewMessage, 'parts'> {
   readonly state: MessageState;
+  /** The route its segments went out on: the carrier's own links or the fallback route (the aggregator); absent until submitted. */
+  readonly route?: MessageRoute;
   readonly submittedAt?: number;
   readonly finalAt?: number;
   /** Submission attempts so far (retries after temporary SMPP errors count). */
@@ -238,6 +248,13 @@ export interface ClaimedMessage {
   readonly reroutes: number;
   readonly segments: number;
   readonly parts: readonly ClaimedPart[];
+  /**
+   * The route its earlier segments went out on, when some were submitted
+   * before (a long message cut by a lost link): the rest must follow them,
+   * since a handset's network joins segments that came by one SMSC. Absent
+   * when none was submitted: the route switch chooses.
+   */
+  readonly route?: MessageRoute;
 }
 
 export interface ClaimedPart extends MessagePart {
@@ -261,6 +278,8 @@ export type DispatchEvent =
       readonly at: number;
       /** When no receipt has come by then, the message ends `unknown`. */
       readonly receiptDueAt: number;
+      /** The route it went out on (absent: direct). Through the aggregator, its receipt comes from the aggregator and is matched there. */
+      readonly route?: MessageRoute;
     }
   /** A temporary failure: the message goes back to its lane, due again at `dueAt`. */
   | {
@@ -283,7 +302,8 @@ export type DispatchEvent =
   /** A delivery receipt for one segment, correlated by the normalised SMSC id. */
   | {
       readonly kind: 'receipt';
-      readonly carrier: Carrier;
+      /** The SMSC that sent it: a carrier, or 'aggregator' for the fallback route's receipts. */
+      readonly carrier: Smsc;
       /** Every key the receipt's id may mean, most likely first; the first that matches a segment wins. */
       readonly smscIds: readonly string[];
       readonly outcome: ReceiptOutcome;
@@ -358,7 +378,8 @@ export interface InboundMessage {
   readonly id: string;
   /** The tenant it was addressed to; null when none could be found (recorded, not forwarded). */
   readonly tenant: string | null;
-  readonly carrier: Carrier;
+  /** The SMSC it came from (a carrier's, or 'aggregator'). */
+  readonly carrier: Smsc;
   /** The handset, canonical (81…) when it reads as a Japanese mobile number, else as received. */
   readonly from: string;
   /** destination_addr as received: the number or short code the handset wrote to. */

@@ -1,6 +1,6 @@
 import type { DeliveryBreakdown, DeliveryResult, SummaryMetric } from '../run-result/index.ts';
 import { FAILURE_STATUSES } from '../sink/index.ts';
-import type { AcceptedCounts } from './accepted-counts.ts';
+import { CATEGORIES, type AcceptedCounts } from './accepted-counts.ts';
 import type { LedgerProbe } from './ledger-probe.ts';
 import { DEFAULT_TREND_PERCENTILES, LatencyHistogram } from './latency-histogram.ts';
 import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
@@ -18,6 +18,14 @@ import { judgeOtp, otpOnTimeRate, type OtpRule } from './otp-on-time.ts';
 //   messages_duplicated  counter  probes with deliveries > 1
 //   messages_corrupted   counter  probes whose checksum failed (intact false)
 //   delivery_latency     trend ms sentAt → handsetAt, {category:x} {carrier:y}
+//   messages_delivered   counter  probes on a handset, {category:x} sub-metrics
+//   delivered_share      rate     per {category:x}: probes to deliverable
+//                                 recipients on a handset ÷ accepted of that
+//                                 category less those the ledger saw go to an
+//                                 undeliverable one (a held lane that never
+//                                 drains fails it: never seen = not delivered)
+//   messages_via_aggregator counter probes that came through the fallback
+//                                 route, {category:x} sub-metrics
 //   callbacks_*          counters from the sink; callback_latency trend ms
 //                                 sentAt → first final callback's arrival,
 //                                 {category:x} sub-metrics
@@ -46,6 +54,11 @@ export interface DeliveryOptions {
 class Breakdown {
   seen = 0;
   delivered = 0;
+  viaAggregator = 0;
+  /** Seen, to a recipient whose handset fate is not deliverable. */
+  toUndeliverable = 0;
+  /** Delivered, to a deliverable recipient. */
+  deliverableDelivered = 0;
   onTime = 0;
   duplicated = 0;
   corrupted = 0;
@@ -67,6 +80,7 @@ export class DeliveryTally {
   private duplicated = 0;
   private corrupted = 0;
   private delivered = 0;
+  private viaAggregator = 0;
   private repeatedProbes = 0;
 
   constructor(
@@ -109,6 +123,13 @@ export class DeliveryTally {
       if (arrival !== undefined) {
         this.callbackLatency.record(arrival - p.sentAt);
         (rows[0] as Breakdown).callbackLatency.record(arrival - p.sentAt);
+      }
+      const deliverable = !this.options.deliverableNumbers || p.to === undefined || this.options.deliverableNumbers.has(p.to);
+      if (!deliverable) (rows[0] as Breakdown).toUndeliverable++;
+      else if (p.handsetAt != null) (rows[0] as Breakdown).deliverableDelivered++;
+      if (p.route === 'aggregator') {
+        this.viaAggregator++;
+        (rows[0] as Breakdown).viaAggregator++;
       }
       if (judgeOtp(p, this.otpRule) === 'on-time') this.otpOnTime++;
       if (p.handsetAt == null) continue;
@@ -158,6 +179,17 @@ export class DeliveryTally {
     const putTrend = (key: string, h: LatencyHistogram): void => {
       if (h.size > 0) metrics[key] = trend(h);
     };
+    metrics.messages_via_aggregator = counter(this.viaAggregator);
+    for (const c of CATEGORIES) {
+      const b = this.byCategory.get(c);
+      const acceptedOf = accepted.byCategory[c] ?? 0;
+      if (!b && acceptedOf === 0) continue;
+      metrics[`messages_delivered{category:${c}}`] = counter(b?.delivered ?? 0);
+      metrics[`messages_via_aggregator{category:${c}}`] = counter(b?.viaAggregator ?? 0);
+      const judged = Math.max(0, acceptedOf - (b?.toUndeliverable ?? 0));
+      const passes = Math.min(b?.deliverableDelivered ?? 0, judged);
+      metrics[`delivered_share{category:${c}}`] = { type: 'rate', contains: 'default', values: { rate: judged > 0 ? passes / judged : 0, passes, fails: judged - passes } };
+    }
     putTrend('delivery_latency', this.latency);
     putTrend('callback_latency', this.callbackLatency);
     for (const [c, b] of [...this.byCategory].sort()) putTrend(`delivery_latency{category:${c}}`, b.latency);

@@ -16,4 +16,6 @@ export interface LedgerProbe {
   receiptAt?: number | null;
   deliveries: number;
   intact: boolean;
+  /** How it reached the serving carrier: 'direct' or 'aggregator' (the fallback route); absent from simulators without one. */
+  route?: string;
 }

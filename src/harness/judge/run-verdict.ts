@@ -12,6 +12,8 @@ export const DELIVERY_METRIC_TYPES: Readonly<Record<string, MetricType>> = {
   messages_duplicated: 'counter',
   messages_corrupted: 'counter',
   messages_delivered: 'counter',
+  messages_via_aggregator: 'counter',
+  delivered_share: 'rate',
   delivery_latency: 'trend',
   callbacks_received: 'counter',
   callbacks_duplicated: 'counter',

@@ -36,6 +36,8 @@ export const DELIVERY_METRICS: readonly string[] = [
   'messages_duplicated',
   'messages_corrupted',
   'messages_delivered',
+  'messages_via_aggregator',
+  'delivered_share',
   'delivery_latency',
   'callbacks_received',
   'callbacks_duplicated',

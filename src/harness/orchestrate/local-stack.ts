@@ -59,7 +59,7 @@ async function stopAll(children: readonly ServiceProcess[]): Promise<void> {
 export interface SharedServices {
   simUrl: string;
   sinkUrl: string;
-  smppPorts: Record<'docomo' | 'au' | 'softbank', number>;
+  smppPorts: Record<'docomo' | 'au' | 'softbank' | 'aggregator', number>;
   pids: number[];
   stop(): Promise<void>;
 }
@@ -77,7 +77,7 @@ export async function startSharedServices(o: { seed: number; logDir: string; rea
   try {
     if (failure || !sim || !sink) throw failure?.reason ?? new RunFailure('simulator or sink did not start');
     const ports = sim.endpoints.smppPorts ?? {};
-    for (const c of ['docomo', 'au', 'softbank']) {
+    for (const c of ['docomo', 'au', 'softbank', 'aggregator']) {
       if (typeof ports[c] !== 'number') throw new RunFailure(`simulator reported no SMPP port for ${c}`);
     }
     const simUrl = sim.endpoints.controlUrl;
@@ -235,23 +235,25 @@ export async function attachExternalStack(o: ExternalStackOptions): Promise<Stac
 
 /** The simulator on free loopback ports with the run's seed. */
 export function simulatorOptions(seed: number): Record<string, unknown> {
-  return { host: '127.0.0.1', controlPort: 0, ports: { docomo: 0, au: 0, softbank: 0 }, seed };
+  return { host: '127.0.0.1', controlPort: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, seed };
 }
 
 
 /**
- * Our core wired to the local simulator: its SMSCs, and its number-lookup
- * API as the core's lookup service (as a provider's core asks a commercial
- * one). Dunning's send window is off: the suite must judge the same at any
+ * Our core wired to the local simulator: its SMSCs, its aggregator as the
+ * fallback route (one bind at the local link's rate: a continuity route,
+ * not a second peak capacity), and its number-lookup API as the core's
+ * lookup service (as a provider's core asks a commercial one). Dunning's send window is off: the suite must judge the same at any
  * hour, and a held dunning message would look lost to a run that ends
  * before 08:00 JST.
  */
-export function coreConfig(dataDir: string, ports: Record<'docomo' | 'au' | 'softbank', number>, simUrl: string, storeUrl?: string): Record<string, unknown> {
+export function coreConfig(dataDir: string, ports: SharedServices['smppPorts'], simUrl: string, storeUrl?: string): Record<string, unknown> {
   const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind });
   return {
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     store: storeUrl === undefined ? { dataDir } : { dataDir, url: storeUrl },
     carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
+    fallback: { aggregator: { host: '127.0.0.1', port: ports.aggregator, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind } },
     messages: { sendWindows: { dunning: 'always' } },
     numberLookup: { kind: 'http', url: simUrl },
   };

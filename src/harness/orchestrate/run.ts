@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunFailure } from '../../runtime/index.ts';
-import { acceptedCountsFromSummary, collectDeliveryMetrics } from '../delivery/index.ts';
+import { acceptedCountsFromSummary, collectDeliveryMetrics, forEachLedgerPage } from '../delivery/index.ts';
 import { judgeRun, exitCodeFor } from '../judge/index.ts';
 import { renderRunDir } from '../report/index.ts';
 import { RUN_RESULT_SCHEMA, type DeliveryResult, type FaultWindow, type RunResult } from '../run-result/index.ts';
@@ -51,6 +51,22 @@ function tailFrom(totals: { messages: number; deliveries: number }, sink: SinkRu
   let failedFinals = 0;
   for (const s of sink.seqs) if (FAILURES.has(s.status)) failedFinals++;
   return { seen: totals.messages, deliveries: totals.deliveries, finals: sink.finals, failedFinals };
+}
+
+/**
+ * The tail, and once nothing is pending but some finals are still missing,
+ * how many of those are probes to a recipient whose handset fate is not
+ * deliverable (one ledger read, paged, only in that state).
+ */
+async function readTail(simUrl: string, runId: string, accepted: number, totals: { messages: number; deliveries: number }, sink: SinkRunSnapshot, deliverable: ReadonlySet<string>): Promise<TailSnapshot> {
+  const tail = tailFrom(totals, sink);
+  if (tail.finals >= accepted || accepted - tail.seen - tail.failedFinals > 0 || deliverable.size === 0) return tail;
+  const final = new Set(sink.seqs.map((x) => x.seq));
+  let openUndeliverable = 0;
+  await forEachLedgerPage({ simUrl, runId }, (page) => {
+    for (const p of page.probes) if (!final.has(p.seq) && p.to !== undefined && !deliverable.has(p.to)) openUndeliverable++;
+  });
+  return { ...tail, openUndeliverable };
 }
 
 function percentilesNamed(thresholds: Record<string, unknown> | undefined): number[] {
@@ -147,7 +163,7 @@ export async function runScenario(o: ResolvedRunOptions): Promise<RunOutcome> {
       accepted: accepted.total,
       clock: o.clock,
       deadlineMs: o.settleTimeoutMs,
-      read: async () => tailFrom(await sim.ledgerTotals(o.runId), await sinkSnapshot(stack.sinkUrl, o.runId)),
+      read: async () => readTail(stack.simUrl, o.runId, accepted.total, await sim.ledgerTotals(o.runId), await sinkSnapshot(stack.sinkUrl, o.runId), deliverableNumbers),
       onState: (state, snap) => {
         const detail = state.state === 'pending' ? `${state.pending} not yet at a carrier` : state.state === 'draining' ? `${state.waitingFor} without final status` : state.state;
         progress.update({ label, phase: `settling: ${detail}`, elapsedMs: o.clock.now() - runStart, inFlight: accepted.total - snap.finals });

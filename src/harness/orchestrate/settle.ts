@@ -7,7 +7,12 @@
 //               (a pending message would count as lost if we stopped now:
 //               wait for it, up to the deadline)
 //   settled   = nothing pending, and either every accepted message has a
-//               final callback or nothing has changed for `quietMs`
+//               final callback ('all-final'), or every one still without one
+//               is a probe the simulator has seen go to a handset whose fate
+//               is not deliverable ('decided': an unreachable handset comes
+//               back after tens of seconds to minutes, and waiting for it
+//               changes no verdict but the slowest latencies), or nothing has
+//               changed for `quietMs` ('quiet')
 import type { Clock } from '../../runtime/index.ts';
 
 export interface TailSnapshot {
@@ -19,12 +24,18 @@ export interface TailSnapshot {
   finals: number;
   /** Of those, final failures (the gateway gave up on them). */
   failedFinals: number;
+  /**
+   * Probes the simulator has seen, without a final callback yet, whose
+   * recipient's handset fate is not deliverable (the fixture knows each
+   * number's fate). Absent: not read (the tail then waits for them too).
+   */
+  openUndeliverable?: number;
 }
 
 export type TailState =
   | { state: 'pending'; pending: number }
   | { state: 'draining'; waitingFor: number }
-  | { state: 'settled'; reason: 'all-final' | 'quiet' }
+  | { state: 'settled'; reason: 'all-final' | 'decided' | 'quiet' }
   | { state: 'deadline'; pending: number };
 
 export interface TailJudgement {
@@ -44,6 +55,7 @@ export function judgeTail(j: TailJudgement): TailState {
   if (snapshot.finals >= accepted) return { state: 'settled', reason: 'all-final' };
   if (j.elapsedMs >= j.deadlineMs) return { state: 'deadline', pending };
   if (pending > 0) return { state: 'pending', pending };
+  if (snapshot.openUndeliverable !== undefined && snapshot.finals + snapshot.openUndeliverable >= accepted) return { state: 'settled', reason: 'decided' };
   if (j.quietForMs >= j.quietMs) return { state: 'settled', reason: 'quiet' };
   return { state: 'draining', waitingFor: accepted - snapshot.finals };
 }

@@ -94,7 +94,7 @@ describe('bin/denpa.js runs the CLI from dist/', () => {
   });
 
   it('denpa sim prints its listen lines, answers on its control API and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/denpa.js', 'sim', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'], {
+    const child = spawn(process.execPath, ['bin/denpa.js', 'sim', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--aggregator-port', '0', '--control-port', '0'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -122,7 +122,7 @@ describe('bin/denpa.js runs the CLI from dist/', () => {
   });
 
   it('stack traces name the TypeScript sources (source maps of the bundle)', async () => {
-    const r = await run('bin/denpa.js', ['sim', '--config', '/nonexistent/denpa-profile.json', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0'], { DENPA_DEBUG: '1' });
+    const r = await run('bin/denpa.js', ['sim', '--config', '/nonexistent/denpa-profile.json', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--aggregator-port', '0', '--control-port', '0'], { DENPA_DEBUG: '1' });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^denpa: /);
     expect(r.stderr).toMatch(/simulator\/\S+\.ts:\d+/);
@@ -138,7 +138,7 @@ describe('dist/service-host.js (what a bundled harness forks)', () => {
 
   it('starts a simulator with plain node, reports ready over IPC and exits 0 when told to stop', async () => {
     await ensureBundle();
-    const options = { seed: 3, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 };
+    const options = { seed: 3, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 };
     const host = fork(join(REPO_ROOT, 'dist', 'service-host.js'), ['sim', JSON.stringify(options)], {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

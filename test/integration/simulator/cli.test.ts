@@ -34,9 +34,9 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 
 describe('denpa sim', () => {
   it('prints where each carrier and the control API listen, serves, and stops on SIGTERM', async () => {
-    const p = denpa(['sim', '--seed', '3', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0']);
+    const p = denpa(['sim', '--seed', '3', '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--aggregator-port', '0', '--control-port', '0']);
     await until(() => /control\s+HTTP\s+http:\/\/127\.0\.0\.1:\d+/.test(p.out()), 50_000);
-    for (const c of ['docomo', 'au', 'softbank']) expect(p.out()).toMatch(new RegExp(`${c}\\s+SMPP\\s+127\\.0\\.0\\.1:\\d+`));
+    for (const c of ['docomo', 'au', 'softbank', 'aggregator']) expect(p.out()).toMatch(new RegExp(`${c}\\s+SMPP\\s+127\\.0\\.0\\.1:\\d+`));
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1] as string;
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
@@ -48,7 +48,7 @@ describe('denpa sim', () => {
     const dir = mkdtempSync(join(tmpdir(), 'denpa-sim-cli-'));
     const file = join(dir, 'sim.json');
     writeFileSync(file, JSON.stringify({ carriers: { au: { latency: { kind: 'lognormal', p50: 10, p99: 5 } } } }));
-    const p = denpa(['sim', '--config', file, '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--control-port', '0']);
+    const p = denpa(['sim', '--config', file, '--docomo-port', '0', '--au-port', '0', '--softbank-port', '0', '--aggregator-port', '0', '--control-port', '0']);
     expect(await p.exited).toBe(2);
     expect(p.err()).toContain('sim.json: carriers.au.latency.p99: must be >= p50');
   });

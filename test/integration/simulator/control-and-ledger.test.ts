@@ -24,6 +24,7 @@ describe('control API', () => {
       ['docomo', sim.ports.docomo],
       ['au', sim.ports.au],
       ['softbank', sim.ports.softbank],
+      ['aggregator', sim.ports.aggregator],
     ]);
     const spec = (await api<{ openapi: string; paths: Record<string, unknown> }>(sim, 'GET', '/openapi.json')).body;
     expect(spec.openapi).toMatch(/^3\./);

@@ -2,12 +2,16 @@
 // (port 0 everywhere) with fast, fate-free profiles unless a test changes
 // them, and clients built on src/smpp.
 import { connect, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DataCoding, RegisteredDelivery, readReceipt, SmppClient, type Receipt, type ReceivedMessage, type SmppClientOptions } from '../../../src/smpp/index.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../simulator/index.ts';
 
 export const NUMBERS = { docomo: '09012345678', au: '09051234567', softbank: '09081234567' } as const;
 export const PASSWORDS = { docomo: 'dcm-pass', au: 'au-pass', softbank: 'sb-pass' } as const;
+export const AGGREGATOR_CREDENTIALS = { systemId: 'denpa-agg', password: 'agg-pass' } as const;
 export type Carrier = keyof typeof NUMBERS;
+/** A carrier's SMSC or the aggregator. */
+export type Smsc = Carrier | 'aggregator';
 
 const fast = {
   latency: { kind: 'constant', ms: 0 },
@@ -19,10 +23,10 @@ export async function startFastSimulator(extra: Partial<SimulatorOptions> = {}):
   return startSimulator({
     seed: 11,
     host: '127.0.0.1',
-    ports: { docomo: 0, au: 0, softbank: 0 },
+    ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 },
     controlPort: 0,
     portedShare: 0,
-    config: { carriers: { docomo: fast, au: fast, softbank: fast } },
+    config: { carriers: { docomo: fast, au: fast, softbank: fast, aggregator: fast } },
     ...extra,
   });
 }
@@ -35,15 +39,15 @@ export interface TestClient {
   waitReceipts(n: number, ms?: number): Promise<Receipt[]>;
 }
 
-export async function bindClient(sim: RunningSimulator, carrier: Carrier, over: Partial<SmppClientOptions> = {}): Promise<TestClient> {
+export async function bindClient(sim: RunningSimulator, carrier: Smsc, over: Partial<SmppClientOptions> = {}): Promise<TestClient> {
   const receipts: Receipt[] = [];
   const delivers: ReceivedMessage[] = [];
   const waiters: (() => void)[] = [];
   const client = await SmppClient.connect({
     host: '127.0.0.1',
     port: sim.ports[carrier],
-    systemId: 'denpa',
-    password: PASSWORDS[carrier],
+    systemId: carrier === 'aggregator' ? AGGREGATOR_CREDENTIALS.systemId : 'denpa',
+    password: carrier === 'aggregator' ? AGGREGATOR_CREDENTIALS.password : PASSWORDS[carrier],
     bindMode: 'transceiver',
     responseTimeoutMs: 5_000,
     enquireLinkMs: 0,
@@ -117,4 +121,34 @@ export function closedWithin(s: Socket, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/**
+ * One fast simulator for a test file, reset after each test; clients bound
+ * with `bind` are closed after each test. Registers the hooks itself.
+ */
+export function simulatorPerFile(extra: Partial<SimulatorOptions> = {}): { readonly sim: RunningSimulator; open: TestClient[]; bind(carrier: Smsc, over?: Partial<SmppClientOptions>): Promise<TestClient> } {
+  const state: { sim?: RunningSimulator } = {};
+  const open: TestClient[] = [];
+  beforeAll(async () => {
+    state.sim = await startFastSimulator(extra);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.client.close()));
+    if (state.sim) await api(state.sim, 'POST', '/v1/reset');
+  });
+  afterAll(async () => {
+    await state.sim?.close();
+  });
+  return {
+    get sim() {
+      return state.sim as RunningSimulator;
+    },
+    open,
+    async bind(carrier, over = {}) {
+      const c = await bindClient(state.sim as RunningSimulator, carrier, over);
+      open.push(c);
+      return c;
+    },
+  };
 }

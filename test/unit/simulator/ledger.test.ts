@@ -14,7 +14,7 @@ describe('truth ledger', () => {
     l.settle(ref, 'DELIVRD');
     l.receipt(ref, T0 + 400);
     expect(l.probes('R001', -1, 10)).toEqual({
-      probes: [{ seq: 7, category: 'otp', carrier: 'docomo', to: '819012345678', sentAt: T0, arrivedAt: T0 + 50, handsetAt: T0 + 250, finalState: 'DELIVRD', receiptAt: T0 + 400, deliveries: 1, intact: true }],
+      probes: [{ seq: 7, category: 'otp', carrier: 'docomo', route: 'direct', to: '819012345678', sentAt: T0, arrivedAt: T0 + 50, handsetAt: T0 + 250, finalState: 'DELIVRD', receiptAt: T0 + 400, deliveries: 1, intact: true }],
       next: null,
     });
     const s = l.summary('R001');
@@ -26,6 +26,23 @@ describe('truth ledger', () => {
     const h = hdr.decodeFromCompressedBase64(s?.byCategory.otp.hdr as string);
     expect(h.totalCount).toBe(1);
     expect(Math.abs(h.getValueAtPercentile(50) - 250_000)).toBeLessThan(250);
+  });
+
+  it('records the route: a probe through the aggregator keeps its serving carrier, and a duplicate by the other route counts once', () => {
+    const l = new TruthLedger();
+    const a = l.arrive(probe(1), 'softbank', '818072345678', T0 + 10, 'aggregator');
+    l.handset(a, 'softbank', T0 + 20);
+    const b = l.arrive(probe(1), 'softbank', '818072345678', T0 + 30, 'direct');
+    l.handset(b, 'softbank', T0 + 40);
+    l.arrive(probe(2), 'au', '818042345678', T0 + 50);
+    expect(l.probes('R001', -1, 10).probes.map((p) => [p.seq, p.carrier, p.route, p.deliveries])).toEqual([
+      [1, 'softbank', 'aggregator', 2],
+      [2, 'au', 'direct', 0],
+    ]);
+    const s = l.summary('R001');
+    expect(s.byRoute.aggregator).toMatchObject({ messages: 1, duplicates: 1 });
+    expect(s.byRoute.direct).toMatchObject({ messages: 1, duplicates: 0 });
+    expect(s.byCarrier.softbank).toMatchObject({ messages: 1, duplicates: 1 });
   });
 
   it('counts a probe delivered twice as one duplicate, latency once', () => {

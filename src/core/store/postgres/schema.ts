@@ -183,6 +183,13 @@ CREATE TABLE nodes (
 );
 `,
   },
+  {
+    // The fallback route (see the SQLite schema, version 8).
+    version: 8,
+    sql: `
+ALTER TABLE messages ADD COLUMN route TEXT;
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

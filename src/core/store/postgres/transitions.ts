@@ -11,7 +11,8 @@ import type pg from 'pg';
 import { callbackBody, callbackEventId, callbackOrigin, finalEventIdSql } from '../callback-body.ts';
 import { combineSegments } from '../segment-outcome.ts';
 import type { CallbackReplaySelect, CallbackStatus, Carrier, Category, ClaimedMessage, DispatchEvent, DispatchOutcome, FinalState, Heartbeat, MessageError, MessageState, NodeIdentity, ReceiptEvent, RetryOutcome, SegmentState } from '../types.ts';
-import { CATEGORIES } from '../types.ts';
+import { AGGREGATOR, CATEGORIES } from '../types.ts';
+import { toClaimedMessage, type ClaimRow } from '../rows.ts';
 import { RETRYABLE, type FinalSubject, type OutboxSubject } from '../sqlite/transitions.ts';
 
 type Final = DispatchOutcome['finals'][number];
@@ -45,8 +46,12 @@ const SQL = {
               WHERE m.id = picked.id AND m.state = 'accepted'
               RETURNING m.id, m.tenant, m.to_number, m.sender, m.category, m.carrier, m.expires_at, m.attempts, m.reroute_count, m.segments, m.due_at`,
   pendingParts: `SELECT message_id, seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ANY($1) AND state = 'pending' ORDER BY message_id, seq`,
-  segmentSubmitted: `UPDATE segments SET state = 'submitted', smsc_id = $1, smsc_alt_id = $2, submitted_at = $3 WHERE message_id = $4 AND seq = $5 AND state = 'pending'`,
-  messageSubmitted: `UPDATE messages SET state = 'submitted', submitted_at = $1, due_at = $2 WHERE id = $3 AND state = 'queued'
+  // Only for messages some of whose segments went out already: the route they took.
+  partRoutes: `SELECT DISTINCT ON (message_id) message_id, carrier FROM segments WHERE message_id = ANY($1) AND state <> 'pending' AND smsc_id IS NOT NULL`,
+  // Through the aggregator the segment's carrier becomes 'aggregator' (the SMSC whose id it holds; its receipts are matched there).
+  segmentSubmitted: `UPDATE segments SET state = 'submitted', smsc_id = $1, smsc_alt_id = $2, submitted_at = $3, carrier = COALESCE($6, carrier)
+                     WHERE message_id = $4 AND seq = $5 AND state = 'pending'`,
+  messageSubmitted: `UPDATE messages SET state = 'submitted', submitted_at = $1, due_at = $2, route = $4 WHERE id = $3 AND state = 'queued'
                        AND NOT EXISTS (SELECT 1 FROM segments WHERE message_id = messages.id AND state = 'pending')
                      RETURNING segments, notify_submitted`,
   segmentsDone: `SELECT COUNT(*) AS n FROM segments WHERE message_id = $1 AND state NOT IN ('pending', 'submitted')`,
@@ -138,17 +143,7 @@ async function finalizeSubject(db: Db, m: FinalSubject, state: FinalState, at: n
   return { id: m.id, state, category: m.category as Category, carrier: m.carrier as Carrier, acceptedAt: m.accepted_at, callback: m.has_callback === 1 };
 }
 
-interface ClaimedRow {
-  id: string;
-  tenant: string;
-  to_number: string;
-  sender: string | null;
-  category: string;
-  carrier: string;
-  expires_at: number;
-  attempts: number;
-  reroute_count: number;
-  segments: number;
+interface ClaimedRow extends ClaimRow {
   due_at: number;
 }
 
@@ -171,19 +166,10 @@ export async function claim(db: Db, carrier: Carrier, now: number, limit: number
     list.push({ seq: p.seq, bytes: p.short_message, dataCoding: p.data_coding, esmClass: p.esm_class });
     parts.set(p.message_id, list);
   }
-  return rows.map((m) => ({
-    id: m.id,
-    tenant: m.tenant,
-    to: m.to_number,
-    sender: m.sender ?? undefined,
-    category: m.category as Category,
-    carrier: m.carrier as Carrier,
-    expiresAt: m.expires_at,
-    attempts: m.attempts,
-    reroutes: m.reroute_count,
-    segments: m.segments,
-    parts: parts.get(m.id) ?? [],
-  }));
+  const partial = rows.filter((m) => (parts.get(m.id)?.length ?? 0) < m.segments).map((m) => m.id);
+  const earlier = new Map<string, string>();
+  if (partial.length > 0) for (const r of (await db.query<{ message_id: string; carrier: string }>(SQL.partRoutes, [partial])).rows) earlier.set(r.message_id, r.carrier);
+  return rows.map((m) => toClaimedMessage(m, parts.get(m.id) ?? [], earlier.get(m.id)));
 }
 
 export async function applyDispatch(db: Db, events: readonly DispatchEvent[]): Promise<DispatchOutcome> {
@@ -195,8 +181,8 @@ export async function applyDispatch(db: Db, events: readonly DispatchEvent[]): P
   for (const e of events) {
     switch (e.kind) {
       case 'segment_submitted': {
-        await db.query(SQL.segmentSubmitted, [e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq]);
-        const m = await one<{ segments: number; notify_submitted: number }>(db, SQL.messageSubmitted, [e.at, e.receiptDueAt, e.messageId]);
+        await db.query(SQL.segmentSubmitted, [e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq, e.route === 'aggregator' ? AGGREGATOR : null]);
+        const m = await one<{ segments: number; notify_submitted: number }>(db, SQL.messageSubmitted, [e.at, e.receiptDueAt, e.messageId, e.route ?? 'direct']);
         if (!m) break;
         if (m.notify_submitted === 1) await writeOutbox(db, await outboxSubject(db, e.messageId), 'submitted', e.at);
         // Receipts may already have come for other segments (receipt before response): settle now.

@@ -213,6 +213,17 @@ CREATE TABLE nodes (
 );
 `,
   },
+  {
+    // The fallback route: the route a message went out on ('direct' or
+    // 'aggregator'; NULL until submitted). A segment submitted through the
+    // aggregator has carrier 'aggregator' (the SMSC that gave its smsc_id),
+    // so the aggregator's receipts are matched on (carrier, smsc_id) as the
+    // carriers' are.
+    version: 8,
+    sql: `
+ALTER TABLE messages ADD COLUMN route TEXT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -19,7 +19,8 @@ import type {
   RetryOutcome,
   SegmentState,
 } from '../types.ts';
-import { CATEGORIES } from '../types.ts';
+import { AGGREGATOR, CATEGORIES } from '../types.ts';
+import { toClaimedMessage, type ClaimRow } from '../rows.ts';
 
 type Final = DispatchOutcome['finals'][number];
 
@@ -99,10 +100,15 @@ export class MessageTransitions {
       ),
       markQueued: p(`UPDATE messages SET state = 'queued', queued_at = ? WHERE id = ? AND state = 'accepted'`),
       pendingParts: p(`SELECT seq, short_message, data_coding, esm_class FROM segments WHERE message_id = ? AND state = 'pending' ORDER BY seq`),
-      segmentSubmitted: p(`UPDATE segments SET state = 'submitted', smsc_id = ?, smsc_alt_id = ?, submitted_at = ? WHERE message_id = ? AND seq = ? AND state = 'pending'`),
+      // Only for a message some of whose segments went out already: the route they took.
+      partRoute: p(`SELECT carrier FROM segments WHERE message_id = ? AND state <> 'pending' AND smsc_id IS NOT NULL LIMIT 1`),
+      // Through the aggregator the segment's carrier becomes 'aggregator': the SMSC whose id it holds, where its receipt comes from.
+      segmentSubmitted: p(
+        `UPDATE segments SET state = 'submitted', smsc_id = ?, smsc_alt_id = ?, submitted_at = ?, carrier = COALESCE(?, carrier) WHERE message_id = ? AND seq = ? AND state = 'pending'`,
+      ),
       // The message is submitted once no segment is left pending: one statement, not a count then an update.
       messageSubmitted: p(
-        `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ? WHERE id = ? AND state = 'queued'
+        `UPDATE messages SET state = 'submitted', submitted_at = ?, due_at = ?, route = ? WHERE id = ? AND state = 'queued'
            AND NOT EXISTS (SELECT 1 FROM segments WHERE message_id = messages.id AND state = 'pending')`,
       ),
       submittedShape: p(`SELECT segments, notify_submitted FROM messages WHERE id = ?`),
@@ -195,18 +201,7 @@ export class MessageTransitions {
       const remaining = limit - out.length;
       if (remaining <= 0) break;
       const priority = CATEGORIES.indexOf(lane);
-      const rows = this.s.claimLane.all(carrier, priority, now, now, remaining) as {
-        id: string;
-        tenant: string;
-        to_number: string;
-        sender: string | null;
-        category: string;
-        carrier: string;
-        expires_at: number;
-        attempts: number;
-        reroute_count: number;
-        segments: number;
-      }[];
+      const rows = this.s.claimLane.all(carrier, priority, now, now, remaining) as ClaimRow[];
       for (const m of rows) {
         const id = m.id;
         if (this.s.markQueued.run(now, id).changes !== 1) continue;
@@ -216,19 +211,8 @@ export class MessageTransitions {
           dataCoding: p.data_coding,
           esmClass: p.esm_class,
         }));
-        out.push({
-          id: m.id,
-          tenant: m.tenant,
-          to: m.to_number,
-          sender: m.sender ?? undefined,
-          category: m.category as Category,
-          carrier: m.carrier as Carrier,
-          expiresAt: m.expires_at,
-          attempts: m.attempts,
-          reroutes: m.reroute_count,
-          segments: m.segments,
-          parts,
-        });
+        const earlier = parts.length < m.segments ? (this.s.partRoute.get(id) as { carrier: string } | undefined) : undefined;
+        out.push(toClaimedMessage(m, parts, earlier?.carrier));
       }
     }
     return out;
@@ -240,8 +224,9 @@ export class MessageTransitions {
     for (const e of events) {
       switch (e.kind) {
         case 'segment_submitted': {
-          this.s.segmentSubmitted.run(e.smscId, e.smscAltId ?? null, e.at, e.messageId, e.seq);
-          if (this.s.messageSubmitted.run(e.at, e.receiptDueAt, e.messageId).changes !== 1) break;
+          const viaAggregator = e.route === 'aggregator';
+          this.s.segmentSubmitted.run(e.smscId, e.smscAltId ?? null, e.at, viaAggregator ? AGGREGATOR : null, e.messageId, e.seq);
+          if (this.s.messageSubmitted.run(e.at, e.receiptDueAt, e.route ?? 'direct', e.messageId).changes !== 1) break;
           const m = this.s.submittedShape.get(e.messageId) as { segments: number; notify_submitted: number };
           if (m.notify_submitted === 1) this.writeOutbox(this.s.outboxSubject.get(e.messageId) as OutboxSubject, 'submitted', e.at);
           // Receipts may already have come for other segments (receipt before response): settle now.

@@ -46,7 +46,7 @@ describe.skipIf(!havePostgres(SUITE))(SUITE, () => {
   it('accepts, delivers to the simulator and reports delivered', async () => {
     const url = await cluster!.createDatabase();
     dataDir = mkdtempSync(path.join(tmpdir(), 'denpa-core-pg-'));
-    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     for (const c of ['docomo', 'au', 'softbank']) {
       sim.simulator.patchProfile(c, {
         latency: { kind: 'constant', ms: 1 },

@@ -90,7 +90,7 @@ describe('startCore', () => {
   });
 
   it('end to end against the simulator: accepted, delivered to the handset, signed callback', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     for (const c of ['docomo', 'au', 'softbank']) {
       sim.simulator.patchProfile(c, {
         latency: { kind: 'constant', ms: 1 },
@@ -160,6 +160,45 @@ describe('startCore', () => {
     expect(scrape).toMatch(/^denpa_messages_total\{carrier="docomo",category="otp",state="accepted"\} 1$/m);
     expect(scrape).toMatch(/^denpa_link_state\{carrier="au",link="0",state="bound"\} 1$/m);
     expect(scrape).toMatch(/^denpa_callbacks_total\{outcome="delivered"\} 3$/m);
+  });
+
+  it('setRouteOverrides on the running core: the delivery thread takes the standing list and sends through the aggregator, then direct again', async () => {
+    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
+    for (const c of ['docomo', 'au', 'softbank', 'aggregator']) {
+      sim.simulator.patchProfile(c, { latency: { kind: 'constant', ms: 1 }, handset: { delay: { kind: 'constant', ms: 5 }, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: { kind: 'constant', ms: 5 } } });
+    }
+    const link = (port: number) => ({ port, binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
+    const config = testConfig({
+      http: { port: 0, logLevel: 'silent' },
+      store: { dataDir: tempDir() },
+      carriers: { docomo: link(sim.ports.docomo), au: link(sim.ports.au), softbank: link(sim.ports.softbank) },
+      fallback: { aggregator: link(sim.ports.aggregator) },
+    });
+    core = await startCore(config, { random: new SeededRandom(4) });
+    expect(await waitFor(async () => (await request(`${core!.url}/readyz`)).statusCode === 200, 10_000)).toBe(true);
+    expect(await waitFor(() => (core!.delivery.linkStates().aggregator ?? []).includes('bound'), 5_000)).toBe(true);
+    const send = async (seq: number) => {
+      const r = await post(`${core!.url}/v1/messages`, { to: '09011110001', text: withProbe('認証コードは 482913 です。', { runId: 'OVRC', seq, category: 'otp', sentAtMs: Date.now() }), category: 'otp' });
+      expect(r.status).toBe(202);
+      return r.body.id as string;
+    };
+    const routeOf = async (id: string) => {
+      let m: { status: string; route: string | null } = { status: '', route: null };
+      await waitFor(async () => {
+        m = (await (await request(`${core!.url}/v1/messages/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).body.json()) as typeof m;
+        return m.status === 'delivered';
+      }, 10_000);
+      return [m.status, m.route];
+    };
+    core.delivery.setRouteOverrides([{ carrier: 'docomo', mode: 'fallback' }]);
+    expect(await routeOf(await send(1))).toEqual(['delivered', 'aggregator']);
+    core.delivery.setRouteOverrides([]);
+    expect(await routeOf(await send(2))).toEqual(['delivered', 'direct']);
+    const probes = (await (await request(`${sim.controlUrl}/v1/ledger/runs/OVRC/probes`)).body.json()) as { probes: { seq: number; route: string; carrier: string }[] };
+    expect(probes.probes.map((p) => [p.seq, p.carrier, p.route])).toEqual([
+      [1, 'docomo', 'aggregator'],
+      [2, 'docomo', 'direct'],
+    ]);
   });
 });
 

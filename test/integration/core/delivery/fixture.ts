@@ -17,7 +17,7 @@ export const FAST_PROFILE = {
 
 /** A simulator on ephemeral ports with FAST_PROFILE, then `profile` patched over it; no ported numbers unless `portedShare` says so. */
 export async function startFastSimulator(seed = 7, profile: object = {}, portedShare = 0): Promise<RunningSimulator> {
-  const sim = await startSimulator({ seed, portedShare, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0, receiptResponseTimeoutMs: 2000 });
+  const sim = await startSimulator({ seed, portedShare, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0, receiptResponseTimeoutMs: 2000 });
   for (const c of ['docomo', 'au', 'softbank']) {
     sim.simulator.patchProfile(c, FAST_PROFILE);
     sim.simulator.patchProfile(c, profile);

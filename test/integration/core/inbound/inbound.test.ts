@@ -42,7 +42,7 @@ const mo = (carrier: string, from: string, to: string, text: string) =>
 
 describe('two-way SMS (core + simulator over loopback)', () => {
   it('records MO, applies opt-out keywords to the tenant found by number or by reply, forwards signed, lists them', async () => {
-    sim = await startSimulator({ seed: 5, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 5, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     for (const c of ['docomo', 'au', 'softbank']) {
       sim.simulator.patchProfile(c, { latency: { kind: 'constant', ms: 1 }, handset: { delay: { kind: 'constant', ms: 5 }, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: { kind: 'constant', ms: 5 } } });
     }

@@ -60,7 +60,7 @@ async function closedPort(): Promise<number> {
 
 describe('number lookup at accept, against the simulator', () => {
   it('routes ported numbers to the carrier the lookup names, one lookup for a batch, then from the cache until the TTL ends', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 1, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 1, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     const c = await coreWithLookup(sim.controlUrl);
     const numbers = Array.from({ length: 12 }, (_, i) => numberFor('docomo', i + 1));
     const res = await c.app.inject({
@@ -94,7 +94,7 @@ describe('number lookup at accept, against the simulator', () => {
   });
 
   it('keeps at most cacheMaxEntries numbers, dropping the least recently used', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 0.5, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 0.5, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     const config = testConfig({ numberLookup: { kind: 'http', url: sim.controlUrl, ...LOOKUP, cacheMaxEntries: 3 } });
     core = await startTestCore({ config, router: (clock, metrics) => routerFromConfig(config, clock, metrics) });
     const n = (i: number): string => numberFor('au', i);
@@ -154,7 +154,7 @@ describe('number lookup at accept, against the simulator', () => {
   });
 
   it('a lookup that refuses the request (4xx) falls back for that request only, without taking the service for down', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 1, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    sim = await startSimulator({ seed: 11, portedShare: 1, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     const lookup = new HttpNumberLookup(sim.controlUrl);
     // The simulator refuses a batch holding a number outside the mobile plan (020 is M2M).
     await expect(lookup.lookup(['81201234567'], new AbortController().signal)).rejects.toMatchObject({ code: 'ROUTING_ERR_LOOKUP_REFUSED' });

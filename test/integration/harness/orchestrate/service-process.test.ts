@@ -14,7 +14,7 @@ describe('startService', () => {
   });
 
   it('starts the simulator child with its V8 flags and stops it', async () => {
-    running = await startService('sim', { seed: 5, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    running = await startService('sim', { seed: 5, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     expect(running.endpoints.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const cmdline = (await readFile(`/proc/${running.pid}/cmdline`, 'utf8')).split('\0');
     for (const flag of SIMULATOR_NODE_FLAGS) expect(cmdline).toContain(flag);

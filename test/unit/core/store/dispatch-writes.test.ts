@@ -86,6 +86,41 @@ describeEachBackend('store dispatch', (t, backend) => {
       expect((await t.store.getMessage(m.id))?.state).toBe('delivered');
     });
 
+    it('a message through the aggregator records its route and is matched by the aggregator\'s receipts only; the rest of a cut long message keeps the route', async () => {
+      const one = newMessage();
+      const long = newMessage({ segments: 3 });
+      await t.store.insertMessages([one, long]);
+      expect(await t.store.claimDue('docomo', T0, 10)).toHaveLength(2);
+      await t.store.applyDispatch([
+        { kind: 'segment_submitted', messageId: one.id, seq: 1, smscId: '~agg-1', at: T0 + 1, receiptDueAt: T0 + 100_000, route: 'aggregator' },
+        { kind: 'segment_submitted', messageId: long.id, seq: 1, smscId: '~agg-2', at: T0 + 1, receiptDueAt: T0 + 100_000, route: 'aggregator' },
+        // The link died before segments 2 and 3 went out: back to the lane.
+        { kind: 'retry', messageId: long.id, dueAt: T0 + 2, at: T0 + 1, countsAttempt: false, error: { code: 'LINK_LOST', description: 'session closed' } },
+      ]);
+      expect((await t.store.getMessage(one.id))?.route).toBe('aggregator');
+      expect((await t.store.getMessage(long.id))?.route).toBeUndefined();
+      // docomo's own receipt for that id is not the aggregator's.
+      const wrong = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'docomo', smscIds: ['~agg-1'], outcome: 'delivered', at: T0 + 3 }]);
+      expect(wrong.unmatched).toHaveLength(1);
+      const right = await t.store.applyDispatch([{ kind: 'receipt', carrier: 'aggregator', smscIds: ['~agg-1'], outcome: 'delivered', at: T0 + 3 }]);
+      expect(right.finals.map((f) => [f.id, f.state, f.carrier])).toEqual([[one.id, 'delivered', 'docomo']]);
+      const [again] = await t.store.claimDue('docomo', T0 + 2, 10);
+      expect(again?.parts.map((p) => p.seq)).toEqual([2, 3]);
+      expect(again?.route).toBe('aggregator');
+      await t.store.applyDispatch([
+        { kind: 'segment_submitted', messageId: long.id, seq: 2, smscId: '~agg-3', at: T0 + 4, receiptDueAt: T0 + 100_000, route: 'aggregator' },
+        { kind: 'segment_submitted', messageId: long.id, seq: 3, smscId: '~agg-4', at: T0 + 4, receiptDueAt: T0 + 100_000, route: 'aggregator' },
+      ]);
+      expect((await t.store.getMessage(long.id))?.route).toBe('aggregator');
+      // A message claimed with nothing sent before has no route yet; a direct submit records 'direct'.
+      const plain = newMessage();
+      await t.store.insertMessages([plain]);
+      const [fresh] = await t.store.claimDue('docomo', T0 + 5, 10);
+      expect(fresh?.route).toBeUndefined();
+      await t.store.applyDispatch([{ kind: 'segment_submitted', messageId: plain.id, seq: 1, smscId: 'd1', at: T0 + 6, receiptDueAt: T0 + 100_000 }]);
+      expect((await t.store.getMessage(plain.id))?.route).toBe('direct');
+    });
+
     it('a single-segment message ends as its receipt says; a duplicate receipt changes nothing', async () => {
       const ok = newMessage();
       const bad = newMessage({ callbackUrl: undefined });

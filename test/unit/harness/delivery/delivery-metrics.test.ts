@@ -199,3 +199,31 @@ describe('acceptedCountsFromSummary', () => {
     expect(acceptedCountsFromSummary(base(metrics as K6Summary['metrics']))).toMatchObject(want);
   });
 });
+
+describe('per-category delivery and the fallback route', () => {
+  it('delivered_share counts held promotions never seen as not delivered, leaves undeliverable recipients out, and counts the aggregator route', () => {
+    const to = (i: number) => `8190${String(i).padStart(8, '0')}`;
+    const deliverableNumbers = new Set([1, 2, 3, 4, 5].map(to));
+    const probes = [
+      probe(1, { category: 'promotion', to: to(1) }),
+      probe(2, { category: 'promotion', to: to(2) }),
+      probe(3, { category: 'promotion', to: to(3), handsetAt: null }), // seen, not (yet) delivered
+      probe(9, { category: 'promotion', to: to(9), handsetAt: null }), // an undeliverable recipient: left out
+      probe(4, { category: 'otp', to: to(4), route: 'aggregator' }),
+      probe(5, { category: 'otp', to: to(5), route: 'direct' }),
+    ];
+    // Six promotions accepted: two never reached the simulator (held and never released).
+    const acc: AcceptedCounts = { total: 8, otpDeliverable: 2, byCategory: { otp: 2, promotion: 6 }, otpDeliverableSource: 'deliverable-submetric' };
+    const r = computeDeliveryMetrics({ accepted: acc, probes, deliverableNumbers });
+    expect(r.metrics['delivered_share{category:promotion}']?.values).toEqual({ rate: 2 / 5, passes: 2, fails: 3 });
+    expect(r.metrics['delivered_share{category:otp}']?.values).toEqual({ rate: 1, passes: 2, fails: 0 });
+    expect(count(r, 'messages_delivered{category:promotion}')).toBe(2);
+    expect(count(r, 'messages_via_aggregator')).toBe(1);
+    expect(count(r, 'messages_via_aggregator{category:otp}')).toBe(1);
+    expect(count(r, 'messages_via_aggregator{category:promotion}')).toBe(0);
+    const thresholds = { 'delivered_share{category:promotion}': ['rate>=0.99'], 'messages_via_aggregator{category:otp}': ['count>0'] };
+    const summary: K6Summary = { root_group: {}, options: { thresholds }, state: { testRunDurationMs: 1000 }, metrics: {} };
+    const verdict = judgeRun({ summary, delivery: r });
+    expect(verdict.thresholds.map((t) => t.state)).toEqual(['failed', 'passed']);
+  });
+});

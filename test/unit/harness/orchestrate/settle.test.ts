@@ -14,6 +14,9 @@ describe('judgeTail', () => {
     ['pending messages are waited for even when quiet', 10, snap(8, 8), { ...base, quietForMs: 30_000 }, { state: 'pending', pending: 2 }],
     ['the deadline ends the wait', 10, snap(8, 8), { ...base, elapsedMs: 60_000 }, { state: 'deadline', pending: 2 }],
     ['nothing accepted', 0, snap(0, 0), base, { state: 'settled', reason: 'all-final' }],
+    ['every one without a final goes to a handset whose fate is not deliverable', 10, { ...snap(10, 8), openUndeliverable: 2 }, base, { state: 'settled', reason: 'decided' }],
+    ['one to a deliverable handset still without a final is waited for', 10, { ...snap(10, 7), openUndeliverable: 2 }, base, { state: 'draining', waitingFor: 3 }],
+    ['an unseen message is waited for whatever the fates', 10, { ...snap(9, 7), openUndeliverable: 2 }, base, { state: 'pending', pending: 1 }],
   ] as const)('%s', (_name, accepted, snapshot, timing, expected) => {
     expect(judgeTail({ accepted, snapshot, ...timing })).toEqual(expected);
   });
