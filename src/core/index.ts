@@ -114,6 +114,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
       actions: {
         setCarrierPaused: (carrier, paused) => running.setPaused(carrier, paused),
         setRouteOverrides: (list) => running.setRouteOverrides(list),
+        routeModes: () => running.routeModes(),
         linkStates: () => running.linkStates(),
         wake: (carrier) => running.wake([carrier]),
         setAddedTenants: (tenants) => running.setAddedTenants(tenants),
@@ -132,9 +133,7 @@ export async function startCore(config: CoreConfig, options: StartCoreOptions = 
     });
     // Pauses and route overrides outlive a restart; requests approved but not run when the last core stopped run now, once.
     ops.desk.applyPauses();
-    if (!ops.desk.applyRouteOverrides() && ops.desk.routes.list().length > 0) {
-      opsLog.warn({ overrides: ops.desk.routes.overrides() }, 'standing route overrides are recorded but this delivery thread cannot apply them');
-    }
+    ops.desk.applyRouteOverrides();
     const resumed = await ops.desk.resume();
     if (resumed > 0) opsLog.warn({ resumed }, 'ran change requests approved before the last stop');
     app = await buildApp({

@@ -21,12 +21,10 @@ export interface OpsActions {
   setCarrierPaused(carrier: Carrier, paused: boolean): void;
   /** Every bind of every carrier, by state. */
   linkStates(): Record<string, readonly string[]>;
-  /**
-   * Replace the delivery thread's standing route overrides with `list` (the
-   * whole list, so a repeat changes nothing). Optional: a delivery thread
-   * without route overrides leaves them recorded, applied by a later build.
-   */
-  setRouteOverrides?(list: readonly RouteOverride[]): void;
+  /** Replace the delivery thread's standing route overrides with `list` (the whole list, so a repeat changes nothing). */
+  setRouteOverrides(list: readonly RouteOverride[]): void;
+  /** Each carrier's automatic fallback switch now ('direct' or 'fallback'), overrides aside. */
+  routeModes(): Record<string, string>;
   /** The tenants created over the admin API, the whole list: the delivery thread signs their callbacks and applies their windows and numbers. */
   setAddedTenants?(tenants: readonly TenantConfig[]): void;
   /** Look at a carrier's lanes now (a retried message is due at once); without it, at the delivery thread's next poll. */
@@ -34,7 +32,7 @@ export interface OpsActions {
 }
 
 /** A route change's outcome when the delivery thread cannot take overrides. */
-export const ROUTES_NOT_APPLIED = 'recorded; applies when the delivery thread supports route overrides';
+const ROUTES_NOT_APPLIED = 'recorded; applies when the delivery thread starts';
 
 export interface OpsDeskOptions {
   readonly db: OpsDb;
@@ -51,7 +49,7 @@ export interface OpsDeskOptions {
   readonly egressAllow: readonly string[];
   readonly workingHours: WorkingHours;
   /** The configured links and prefix table, as GET /v1/ops/routes shows them. */
-  readonly routing: Pick<CoreConfig, 'carriers' | 'routing'>;
+  readonly routing: Pick<CoreConfig, 'carriers' | 'routing' | 'fallback'>;
 }
 
 /** The most messages one queue.cancel request cancels (1000 per page). */
@@ -112,7 +110,7 @@ export class OpsDesk {
 
   /** Hand the standing route overrides to the delivery thread; false when it cannot take them. */
   applyRouteOverrides(): boolean {
-    if (!this.o.actions?.setRouteOverrides) return false;
+    if (!this.o.actions) return false;
     this.o.actions.setRouteOverrides(this.routes.overrides());
     return true;
   }

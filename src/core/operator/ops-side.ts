@@ -45,7 +45,7 @@ export function buildOpsSide(config: CoreConfig, deps: OpsSideDeps): OpsSide {
     tenants: config.tenants,
     egressAllow: config.egress.allow,
     workingHours: o.workingHours,
-    routing: { carriers: config.carriers, routing: config.routing },
+    routing: { carriers: config.carriers, routing: config.routing, fallback: config.fallback },
   });
   const counter = deps.metrics
     ? new Counter({ name: 'denpa_ops_off_hours_total', help: 'Operator logins and actions outside working hours', labelNames: ['kind'], registers: [deps.metrics.registry] })

@@ -146,14 +146,18 @@ export const RouteChangeSchema = Type.Object(
   },
   Strict,
 );
+const LinkViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), system_id: Type.String(), binds: Type.Integer(), tps: Type.Number(), link_states: Type.Array(Type.String()) });
 export const RoutesSchema = Type.Object({
-  carriers: Type.Record(
-    Type.String(),
-    Type.Object({ host: Type.String(), port: Type.Integer(), system_id: Type.String(), binds: Type.Integer(), tps: Type.Number(), link_states: Type.Array(Type.String()) }),
-  ),
+  carriers: Type.Record(Type.String(), LinkViewSchema),
   prefixes: Type.Array(Type.Object({ prefix: Type.String(), carrier: Type.String() })),
+  fallback: Type.Object({
+    aggregator: Type.Union([LinkViewSchema, Type.Null()], { description: "the fallback route's SMSC; null: no fallback route is configured" }),
+    categories: Type.Record(Type.String(), Type.String(), { description: "per category: 'fallback' (through the aggregator) or 'wait' while a carrier's direct links are down" }),
+    fail_after_ms: Type.Integer(),
+    return_after_ms: Type.Integer(),
+    modes: Type.Record(Type.String(), Type.String(), { description: "each carrier's automatic switch now: 'direct' or 'fallback' (an override outranks it)" }),
+  }),
   overrides: Type.Array(Type.Object({ carrier: Type.String(), category: Nullable(Type.String()), mode: RouteModeSchema, set_at: Type.Integer(), request_id: Type.String() })),
-  overrides_applied: Type.Boolean({ description: 'false: the delivery thread cannot take route overrides; they are recorded only' }),
 });
 
 export const RetryResultSchema = Type.Object({ id: Type.String(), outcome: Type.Literal('retried'), was: Type.String(), carrier: Type.String() });

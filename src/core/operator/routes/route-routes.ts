@@ -1,9 +1,11 @@
 // Routes as operators see and change them.
-//   GET  /v1/ops/routes                    viewer  the configured links and prefixes, the standing overrides and who set them
+//   GET  /v1/ops/routes                    viewer  the configured links and prefixes, the fallback route and each carrier's switch, the standing overrides and who set them
 //   POST /v1/ops/routes/:carrier/override  admin   files route.change (four-eyes): set direct | fallback | hold, or clear
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CARRIERS, type Carrier, type Category } from '../../../domain/index.ts';
+import type { CarrierConfig } from '../../config/index.ts';
+import { AGGREGATOR } from '../../store/index.ts';
 import { problemResponses } from '../../api/schemas.ts';
 import type { OpsDesk } from '../desk.ts';
 import { CarrierParams, FiledSchema, RouteChangeSchema, RoutesSchema } from '../schemas.ts';
@@ -18,16 +20,21 @@ export async function routeRoutes(plain: FastifyInstance, opts: { desk: OpsDesk 
     { config: { opsRole: 'viewer', opsAction: 'routes.read' }, schema: { summary: 'Configured routes and standing overrides', response: { 200: RoutesSchema, ...problemResponses(401, 403) } } },
     async () => {
       const states = desk.o.actions?.linkStates() ?? {};
-      const carriers: Record<string, { host: string; port: number; system_id: string; binds: number; tps: number; link_states: string[] }> = {};
-      for (const c of CARRIERS) {
-        const l = desk.o.routing.carriers[c];
-        carriers[c] = { host: l.host, port: l.port, system_id: l.systemId, binds: l.binds, tps: l.tps, link_states: [...(states[c] ?? [])] };
-      }
+      const view = (smsc: string, l: CarrierConfig) => ({ host: l.host, port: l.port, system_id: l.systemId, binds: l.binds, tps: l.tps, link_states: [...(states[smsc] ?? [])] });
+      const carriers: Record<string, ReturnType<typeof view>> = {};
+      for (const c of CARRIERS) carriers[c] = view(c, desk.o.routing.carriers[c]);
+      const { fallback } = desk.o.routing;
       return {
         carriers,
         prefixes: desk.o.routing.routing.map((r) => ({ prefix: r.prefix, carrier: r.carrier })),
+        fallback: {
+          aggregator: fallback.aggregator ? view(AGGREGATOR, fallback.aggregator) : null,
+          categories: { ...fallback.categories },
+          fail_after_ms: fallback.failAfterMs,
+          return_after_ms: fallback.returnAfterMs,
+          modes: desk.o.actions?.routeModes() ?? {},
+        },
         overrides: desk.routes.list().map((r) => ({ carrier: r.carrier, category: r.category ?? null, mode: r.mode, set_at: r.setAt, request_id: r.requestId })),
-        overrides_applied: desk.o.actions?.setRouteOverrides !== undefined,
       };
     },
   );

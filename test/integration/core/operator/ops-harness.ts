@@ -33,6 +33,9 @@ export class RecordingActions implements OpsActions {
   setRouteOverrides(list: readonly RouteOverride[]): void {
     this.routeLists.push(list);
   }
+  routeModes(): Record<string, string> {
+    return { docomo: 'direct', au: 'direct', softbank: 'direct' };
+  }
   /** Each list of added tenants handed to the delivery thread, in order. */
   readonly tenantLists: (readonly TenantConfig[])[] = [];
   setAddedTenants(tenants: readonly TenantConfig[]): void {
@@ -44,13 +47,6 @@ export class RecordingActions implements OpsActions {
   }
 }
 
-/** A delivery thread from before route overrides: pauses only. */
-export class PauseOnlyActions implements OpsActions {
-  setCarrierPaused(): void {}
-  linkStates(): Record<string, readonly string[]> {
-    return {};
-  }
-}
 
 export interface OpsTestCore {
   app: FastifyInstance;

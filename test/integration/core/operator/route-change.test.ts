@@ -4,7 +4,7 @@
 // durable in operators.db and handed whole to the delivery thread at each
 // change and at every start.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PauseOnlyActions, startOpsCore, type OpsTestCore } from './ops-harness.ts';
+import { startOpsCore, type OpsTestCore } from './ops-harness.ts';
 
 const cores: OpsTestCore[] = [];
 afterEach(async () => {
@@ -70,14 +70,14 @@ describe('four-eyes route changes', () => {
 
     const routes = await c.app.inject({ url: '/v1/ops/routes', headers: s.filer });
     expect(routes.statusCode).toBe(200);
-    const body = routes.json<{ overrides: object[]; prefixes: { prefix: string; carrier: string }[]; carriers: Record<string, { port: number; link_states: string[] }>; overrides_applied: boolean }>();
+    const body = routes.json<{ overrides: object[]; prefixes: { prefix: string; carrier: string }[]; carriers: Record<string, { port: number; link_states: string[] }>; fallback: { aggregator: object | null; modes: Record<string, string> } }>();
     expect(body.overrides).toEqual([
       { carrier: 'docomo', category: null, mode: 'fallback', set_at: c.clock.now(), request_id: id },
       { carrier: 'docomo', category: 'otp', mode: 'direct', set_at: c.clock.now(), request_id: otp },
     ]);
     expect(body.prefixes).toEqual(c.config.routing.map((r) => ({ prefix: r.prefix, carrier: r.carrier })));
     expect(body.carriers.au).toMatchObject({ port: c.config.carriers.au.port, link_states: ['bound'] });
-    expect(body.overrides_applied).toBe(true);
+    expect(body.fallback.modes).toEqual({ docomo: 'direct', au: 'direct', softbank: 'direct' });
 
     // Clearing takes the carrier-wide override off and leaves the OTP one.
     const clear = (await fileRoute(c, s.root, 'docomo', { mode: 'clear' })).json<{ request: { id: string } }>().request.id;
@@ -119,17 +119,6 @@ describe('four-eyes route changes', () => {
       ],
     ]);
     expect(([...third.ops.desk.audit.records()] as { action: string }[]).filter((r) => r.action === 'request.run:route.change')).toHaveLength(2);
-  });
-
-  it('a delivery thread without route overrides: the change is recorded and says it is not applied', async () => {
-    const c = await start({ actions: new PauseOnlyActions() });
-    const s = await people(c);
-    const id = (await fileRoute(c, s.root, 'docomo', { mode: 'hold' })).json<{ request: { id: string } }>().request.id;
-    const approved = await c.app.inject({ method: 'POST', url: `/v1/ops/requests/${id}/approve`, headers: s.boss });
-    expect(approved.json()).toMatchObject({ state: 'done', outcome: 'docomo: hold (recorded; applies when the delivery thread supports route overrides)' });
-    const routes = (await c.app.inject({ url: '/v1/ops/routes', headers: s.filer })).json<{ overrides: object[]; overrides_applied: boolean }>();
-    expect(routes.overrides_applied).toBe(false);
-    expect(routes.overrides).toHaveLength(1);
   });
 
   it('bad input is refused and files nothing', async () => {
