@@ -13,8 +13,10 @@ import type { RunDeployment } from '../run-result/index.ts';
  * The local core's contract with each carrier: 2 binds of 15 submit_sm/s,
  * 30 per carrier. Small on purpose: a load a 2-core CI machine can drive
  * (tens of messages per second) must be able to fill the links, or the
- * promotion blast would never make OTPs compete for them. Every node of a
- * deployment is given the same links.
+ * promotion blast would never make OTPs compete for them. With N nodes the
+ * contract is N times this (each node's share of the bind limit is 2 binds),
+ * so a run across node counts measures how the core scales, not a carrier
+ * contract that stays the same.
  */
 export const LOCAL_LINK = { binds: 2, tpsPerBind: 15 } as const;
 
@@ -27,8 +29,8 @@ export interface Deployment {
 
 /**
  * The simulator lets one system_id hold 8 binds at once and every local node
- * binds LOCAL_LINK.binds per carrier, so more nodes than this would be
- * refused binds by the simulator, not judged.
+ * holds LOCAL_LINK.binds of them per carrier, so more nodes than this would
+ * be refused binds by the simulator, not judged.
  */
 export const MAX_CORE_NODES = Math.floor(8 / LOCAL_LINK.binds);
 

@@ -173,7 +173,7 @@ async function startCoreNodes(o: LocalStackOptions, services: SharedServices): P
     const results = await Promise.allSettled(
       Array.from({ length: deployment.nodes }, async (_, i) => {
         const name = deployment.nodes === 1 ? 'core' : `core-${i + 1}`;
-        const config = coreConfig(deployment.nodes === 1 ? o.dataDir : join(o.dataDir, name), services.smppPorts, services.simUrl, storeUrl);
+        const config = coreConfig(deployment.nodes === 1 ? o.dataDir : join(o.dataDir, name), services.smppPorts, services.simUrl, storeUrl, deployment.nodes);
         const core = await startService('core', config, { readyTimeoutMs, logFile: join(o.logDir, `${name}.log`) });
         started.push(() => core.stop());
         pids.push(core.pid);
@@ -241,19 +241,20 @@ export function simulatorOptions(seed: number): Record<string, unknown> {
 
 /**
  * Our core wired to the local simulator: its SMSCs, its aggregator as the
- * fallback route (one bind at the local link's rate: a continuity route,
- * not a second peak capacity), and its number-lookup API as the core's
+ * fallback route (links like a carrier's: a continuity route, not a second
+ * peak capacity), and its number-lookup API as the core's
  * lookup service (as a provider's core asks a commercial one). Dunning's send window is off: the suite must judge the same at any
  * hour, and a held dunning message would look lost to a run that ends
  * before 08:00 JST.
  */
-export function coreConfig(dataDir: string, ports: SharedServices['smppPorts'], simUrl: string, storeUrl?: string): Record<string, unknown> {
-  const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind });
+export function coreConfig(dataDir: string, ports: SharedServices['smppPorts'], simUrl: string, storeUrl?: string, nodes = 1): Record<string, unknown> {
+  // The account's bind limit, which the nodes share (each holds LOCAL_LINK.binds).
+  const link = (port: number) => ({ host: '127.0.0.1', port, binds: LOCAL_LINK.binds * nodes, tps: LOCAL_LINK.tpsPerBind });
   return {
     http: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     store: storeUrl === undefined ? { dataDir } : { dataDir, url: storeUrl },
     carriers: { docomo: link(ports.docomo), au: link(ports.au), softbank: link(ports.softbank) },
-    fallback: { aggregator: { host: '127.0.0.1', port: ports.aggregator, binds: LOCAL_LINK.binds, tps: LOCAL_LINK.tpsPerBind } },
+    fallback: { aggregator: link(ports.aggregator) },
     messages: { sendWindows: { dunning: 'always' } },
     numberLookup: { kind: 'http', url: simUrl },
   };
