@@ -28,6 +28,7 @@ export const options: Options = {
     otp_on_time: ['rate>=0.99'],
     'delivery_latency{carrier:au}': ['p(95)<5000'],
     'delivery_latency{carrier:softbank}': ['p(95)<5000'],
+    'callback_latency{category:otp}': ['p(95)<5000'],
     // The fallback route carried docomo's OTPs; no promotion took it.
     'messages_via_aggregator{category:otp}': ['count>0'],
     'messages_via_aggregator{category:promotion}': ['count==0'],

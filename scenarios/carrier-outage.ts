@@ -1,7 +1,8 @@
 // A carrier outage in mid-run: docomo refuses binds and drops its sessions
 // for 12 s while OTPs and notices keep coming. The gateway must keep
-// accepting, hold docomo's messages until it can bind again, lose nothing,
-// and keep au and SoftBank unaffected.
+// accepting, hold docomo's messages until it can bind again (or, with a
+// fallback route, as the local core has, send them through it), lose
+// nothing, and keep au and SoftBank unaffected.
 import type { Options } from 'k6/options';
 import { sendMessage } from './lib/traffic.ts';
 import { integritySlas } from './lib/delivery.ts';

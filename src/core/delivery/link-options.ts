@@ -16,7 +16,7 @@ export function sendWindowsFor(config: CoreConfig, tuning: DeliveryTuning): Send
 /** The links of a carrier, or of the aggregator when `carrier` is 'aggregator' (config.fallback.aggregator, which must be set). */
 export function carrierLinkOptions(carrier: Smsc, config: CoreConfig, tuning: DeliveryTuning, clock: Clock, random: Random): CarrierLinkOptions {
   const c = carrier === AGGREGATOR ? config.fallback.aggregator : config.carriers[carrier];
-  if (!c) throw new RangeError('no fallback.aggregator configured');
+  if (!c) throw new RangeError(carrier === AGGREGATOR ? 'no fallback.aggregator configured' : `no carriers.${carrier} configured`);
   return {
     carrier,
     host: c.host,

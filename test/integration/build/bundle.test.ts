@@ -157,7 +157,7 @@ describe('dist/service-host.js (what a bundled harness forks)', () => {
       host.once('exit', (code) => reject(new Error(`service host exited with ${code}: ${output}`)));
     });
     expect(message.type).toBe('ready');
-    expect(Object.keys(message.endpoints?.smppPorts ?? {}).sort()).toEqual(['au', 'docomo', 'softbank']);
+    expect(Object.keys(message.endpoints?.smppPorts ?? {}).sort()).toEqual(['aggregator', 'au', 'docomo', 'softbank']);
     const health = await fetch(`${message.endpoints?.controlUrl}/healthz`);
     expect(health.status).toBe(200);
     const exited = new Promise<number | null>((resolve) => host.once('exit', (code) => resolve(code)));

@@ -85,7 +85,7 @@ describe('DeliveryThread', () => {
     const config = coreConfigFor(sim);
     await expect(
       DeliveryThread.start({ config, store, random: new SeededRandom(1), carriers: ['nowhere' as Carrier], writeLog: () => {} }),
-    ).rejects.toThrow(/host|undefined/);
+    ).rejects.toThrow(/no carriers\.nowhere configured/);
     expect(await store.insertMessages([probeMessage({ runId: 'DTH2', seq: 1, carrier: 'docomo', now: Date.now() })])).toEqual({ kind: 'inserted' });
   });
 
