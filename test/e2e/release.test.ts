@@ -89,7 +89,7 @@ describe('denpa gate and denpa run, end to end', () => {
     expect(sheet.reasons).toEqual([]);
     expect(sheet.decision).toBe('GO');
     expect(r.code).toBe(0);
-    expect(sheet.scenarios.map((s) => s.scenario)).toEqual(['otp-steady', 'otp-promotion-blast', 'carrier-outage', 'receipt-backlog', 'throttling-carrier', 'mnp-ported']);
+    expect(sheet.scenarios.map((s) => s.scenario)).toEqual(['otp-steady', 'otp-promotion-blast', 'carrier-outage', 'receipt-backlog', 'throttling-carrier', 'mnp-ported', 'carrier-outage-fallback']);
     expect(r.stdout).toContain('GO');
     const md = await readFile(join(out, sheetDir as string, 'gate.md'), 'utf8');
     expect(md).toContain('otp_on_time');
