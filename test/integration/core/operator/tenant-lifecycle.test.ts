@@ -141,7 +141,7 @@ describe('tenants over the admin API', () => {
 
   it("an added tenant's inbound number reaches the delivery thread at once: an MO to it is forwarded, signed with the tenant's secret", async () => {
     const dataDir = await dataDirWithAdmin();
-    const sim = await startSimulator({ seed: 14, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0 }, controlPort: 0 });
+    const sim = await startSimulator({ seed: 14, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
     started.push(() => sim.close());
     const sink = await startInboundSink();
     started.push(() => sink.close());
