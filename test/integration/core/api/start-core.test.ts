@@ -14,6 +14,7 @@ import { SeededRandom } from '../../../../src/runtime/index.ts';
 import { decodeProbe, withProbe } from '../../../../src/probe/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../../simulator/index.ts';
 import { testConfig, KEY } from './harness.ts';
+import { FAST_PROFILE, startFastSimulator } from '../delivery/fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const dirs: string[] = [];
@@ -163,10 +164,8 @@ describe('startCore', () => {
   });
 
   it('setRouteOverrides on the running core: the delivery thread takes the standing list and sends through the aggregator, then direct again', async () => {
-    sim = await startSimulator({ seed: 11, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
-    for (const c of ['docomo', 'au', 'softbank', 'aggregator']) {
-      sim.simulator.patchProfile(c, { latency: { kind: 'constant', ms: 1 }, handset: { delay: { kind: 'constant', ms: 5 }, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: { kind: 'constant', ms: 5 } } });
-    }
+    sim = await startFastSimulator(11);
+    sim.simulator.patchProfile('aggregator', FAST_PROFILE);
     const link = (port: number) => ({ port, binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
     const config = testConfig({
       http: { port: 0, logLevel: 'silent' },

@@ -13,9 +13,9 @@ import { startCore, type RunningCore } from '../../../../src/core/index.ts';
 import { DEFAULT_ACCOUNT_POLICY, OperatorAccounts, openOpsDb } from '../../../../src/core/operator/index.ts';
 import { withProbe } from '../../../../src/probe/index.ts';
 import { SeededRandom, SystemClock } from '../../../../src/runtime/index.ts';
-import { startSimulator, type RunningSimulator } from '../../../../simulator/index.ts';
+import type { RunningSimulator } from '../../../../simulator/index.ts';
 import { KEY, testConfig } from '../api/harness.ts';
-import { waitUntil } from '../delivery/fixture.ts';
+import { FAST_PROFILE, startFastSimulator, waitUntil } from '../delivery/fixture.ts';
 import { CHEAP, PASSWORD } from './ops-harness.ts';
 
 let core: RunningCore | undefined;
@@ -50,10 +50,8 @@ describe('a four-eyes route change on a running core', () => {
     await accounts.add({ name: 'boss', role: 'approver', password: PASSWORD }, 'test');
     db.close();
 
-    sim = await startSimulator({ seed: 21, portedShare: 0, ports: { docomo: 0, au: 0, softbank: 0, aggregator: 0 }, controlPort: 0 });
-    for (const c of ['docomo', 'au', 'softbank', 'aggregator']) {
-      sim.simulator.patchProfile(c, { latency: { kind: 'constant', ms: 1 }, handset: { delay: { kind: 'constant', ms: 5 }, unreachableShare: 0, undeliverableShare: 0 }, receipts: { delay: { kind: 'constant', ms: 5 } } });
-    }
+    sim = await startFastSimulator(21);
+    sim.simulator.patchProfile('aggregator', FAST_PROFILE);
     const link = (port: number) => ({ port, binds: 1, reconnectMinMs: 50, reconnectMaxMs: 500 });
     const config = testConfig({
       http: { port: 0, logLevel: 'silent' },
