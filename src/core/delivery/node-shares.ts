@@ -59,6 +59,11 @@ export class NodeShares {
     this.schedule();
   }
 
+  /** Other nodes are live on this store (asked for every receipt that matches no segment yet). */
+  shared(): boolean {
+    return this.live.length > 1;
+  }
+
   view(): NodeView {
     const binds: Record<string, { held: number; share: number; limit: number }> = {};
     for (const [carrier, link] of this.deps.links) {

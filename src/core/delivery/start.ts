@@ -130,7 +130,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   });
   for (const c of carriers) metrics?.routeMode.set({ carrier: c }, 0);
   const ref: { shares?: NodeShares } = {};
-  const shared = (): boolean => (ref.shares?.view().live.length ?? 1) > 1;
+  const shared = (): boolean => ref.shares?.shared() ?? false;
   const aggregator = fallback.aggregator !== undefined ? aggregatorLink({ ...deps, tuning, log, journal, inbound, shared, wakeAll: () => queues.forEach((q) => q.wake()) }) : undefined;
   if (aggregator) links.set(AGGREGATOR, aggregator);
   const router = deps.router ?? routerFromConfig(deps.config, clock, metrics);
